@@ -1,0 +1,23 @@
+# Shared by the build/ scripts: logging with timestamps, privilege escalation for apt.
+NC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NC_BUILD_DIR=${NC_BUILD_DIR:-$NC_ROOT/artifacts/build}
+
+nc_log() { printf '==> [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+nc_as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "need root for: $*" >&2; return 1; fi
+}
+
+# nc_apt_install PACKAGE...: installs those that are not installed yet (one apt-get update first).
+nc_apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  nc_log "installing Debian packages: ${missing[*]}"
+  nc_as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive nc_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}

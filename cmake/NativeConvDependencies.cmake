@@ -1,0 +1,113 @@
+# Builds oneDNN and XNNPACK (with cpuinfo, pthreadpool, FXdiv) as ExternalProjects into a build
+# cache outside the clone, keyed by the pins, the options below and the compiler, then stages the
+# shared libraries and public headers into ${NC_NATIVE_DIR}/{lib,include}.
+#
+# A finished cache entry carries a marker file; any clone that computes the same key skips the
+# dependency builds entirely. An interrupted build resumes in the same cache folder.
+
+include_guard(GLOBAL)
+include(ExternalProject)
+
+# Library names carry our prefix so that a system-installed libdnnl or libXNNPACK can never be
+# picked up in place of ours (and ours never shadows theirs).
+set(NC_ONEDNN_LIBRARY_NAME nativeconv_dnnl)
+set(NC_XNNPACK_LIBRARY_NAME nativeconv_xnnpack)
+
+# Inference only, only the primitives the facade uses (post-ops are attributes, not primitives),
+# every CPU ISA kept: brdgmm_dw, the fast depthwise kernel, is compiled under the AVX-512 gate
+# but also serves AVX2.
+set(NC_ONEDNN_OPTIONS
+  -DDNNL_LIBRARY_NAME=${NC_ONEDNN_LIBRARY_NAME}
+  -DDNNL_CPU_RUNTIME=OMP
+  -DDNNL_GPU_RUNTIME=NONE
+  -DDNNL_ENABLE_WORKLOAD=INFERENCE
+  -DDNNL_ENABLE_PRIMITIVE=CONVOLUTION|REORDER
+  -DDNNL_ENABLE_PRIMITIVE_CPU_ISA=ALL
+  -DONEDNN_BUILD_GRAPH=OFF
+  -DDNNL_BUILD_TESTS=OFF
+  -DDNNL_BUILD_EXAMPLES=OFF
+  -DDNNL_BUILD_DOC=OFF
+  -DDNNL_EXPERIMENTAL_LOGGING=OFF
+  -DDNNL_ENABLE_JIT_PROFILING=OFF
+  -DDNNL_ENABLE_ITT_TASKS=OFF)
+
+# Production microkernels only; no tests, benchmarks or KleidiAI (Arm only).
+set(NC_XNNPACK_OPTIONS
+  -DNC_XNNPACK_LIBRARY_NAME=${NC_XNNPACK_LIBRARY_NAME}
+  -DXNNPACK_LIBRARY_TYPE=shared
+  -DXNNPACK_BUILD_ALL_MICROKERNELS=OFF
+  -DXNNPACK_BUILD_TESTS=OFF
+  -DXNNPACK_BUILD_BENCHMARKS=OFF
+  -DXNNPACK_ENABLE_KLEIDIAI=OFF
+  -DCMAKE_POSITION_INDEPENDENT_CODE=ON)
+
+foreach(component IN LISTS NC_COMPONENTS)
+  nc_acquire_source(${component} NC_${component}_SOURCE_DIR)
+endforeach()
+
+# The cache key: what decides the bytes of the libraries.
+file(SHA256 "${NC_CMAKE_DIR}/NativeConvPins.cmake" pins_hash)
+file(SHA256 "${CMAKE_CURRENT_LIST_FILE}" deps_hash)
+file(SHA256 "${NC_CMAKE_DIR}/xnnpack/CMakeLists.txt" wrapper_hash)
+string(SHA256 NC_BUILD_KEY
+  "${pins_hash};${deps_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${NC_RID};\
+${CMAKE_C_COMPILER};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER};${CMAKE_CXX_COMPILER_VERSION};\
+${CMAKE_GENERATOR}")
+string(SUBSTRING "${NC_BUILD_KEY}" 0 16 NC_BUILD_KEY)
+set(NC_DEPS_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${NC_BUILD_KEY}")
+set(NC_DEPS_PREFIX "${NC_DEPS_DIR}/install")
+set(NC_DEPS_MARKER "${NC_DEPS_PREFIX}/.nativeconv-complete")
+
+set(sub_build_args
+  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_INSTALL_PREFIX=${NC_DEPS_PREFIX}
+  -DCMAKE_INSTALL_LIBDIR=lib
+  -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
+  -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
+find_program(NC_CCACHE ccache)
+if(NC_CCACHE)
+  # ccache is not part of the key: it never changes what is compiled.
+  list(APPEND sub_build_args
+    -DCMAKE_C_COMPILER_LAUNCHER=${NC_CCACHE}
+    -DCMAKE_CXX_COMPILER_LAUNCHER=${NC_CCACHE})
+endif()
+
+if(EXISTS "${NC_DEPS_MARKER}")
+  message(STATUS "nativeconv: reusing native dependency build ${NC_DEPS_DIR}")
+  add_custom_target(nc_dependencies)
+else()
+  message(STATUS "nativeconv: native dependencies will be built in ${NC_DEPS_DIR} (cold: ~40 min on 2 cores)")
+  # XNNPACK first: it is the short one, so its failures show early. USES_TERMINAL streams each
+  # sub-build's [n/N] progress and keeps the two from competing for the 2 cores.
+  ExternalProject_Add(nc_xnnpack
+    SOURCE_DIR "${NC_CMAKE_DIR}/xnnpack"
+    BINARY_DIR "${NC_DEPS_DIR}/xnnpack-build"
+    PREFIX "${NC_DEPS_DIR}/xnnpack-ep"
+    CMAKE_ARGS ${sub_build_args} ${NC_XNNPACK_OPTIONS}
+      -DNC_XNNPACK_SOURCE_DIR=${NC_xnnpack_SOURCE_DIR}
+      -DCPUINFO_SOURCE_DIR=${NC_cpuinfo_SOURCE_DIR}
+      -DPTHREADPOOL_SOURCE_DIR=${NC_pthreadpool_SOURCE_DIR}
+      -DFXDIV_SOURCE_DIR=${NC_fxdiv_SOURCE_DIR}
+    USES_TERMINAL_CONFIGURE ON USES_TERMINAL_BUILD ON USES_TERMINAL_INSTALL ON)
+  ExternalProject_Add(nc_onednn
+    DEPENDS nc_xnnpack
+    SOURCE_DIR "${NC_onednn_SOURCE_DIR}"
+    BINARY_DIR "${NC_DEPS_DIR}/onednn-build"
+    PREFIX "${NC_DEPS_DIR}/onednn-ep"
+    LIST_SEPARATOR |
+    CMAKE_ARGS ${sub_build_args} ${NC_ONEDNN_OPTIONS}
+    USES_TERMINAL_CONFIGURE ON USES_TERMINAL_BUILD ON USES_TERMINAL_INSTALL ON)
+  add_custom_target(nc_dependencies
+    COMMAND ${CMAKE_COMMAND} -E touch "${NC_DEPS_MARKER}"
+    DEPENDS nc_xnnpack nc_onednn
+    COMMENT "nativeconv: native dependencies complete in ${NC_DEPS_DIR}")
+endif()
+
+# Stage exactly what the managed side and packages need: the shared libraries (with their
+# soname links) and the public headers.
+add_custom_target(nc_stage_native ALL
+  COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR}
+          -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
+          -P "${NC_CMAKE_DIR}/StageNative.cmake"
+  DEPENDS nc_dependencies
+  COMMENT "nativeconv: staging libraries and headers into ${NC_NATIVE_DIR}")

@@ -1,0 +1,122 @@
+/* Native baseline: per-layer time of the MobileNet v1 depthwise (3x3) and pointwise (1x1) layers,
+ * NHWC fp32, batch 1, called straight from C into oneDNN and XNNPACK. This is the floor the C#
+ * facade is measured against.
+ *
+ * usage: nc_baseline [--threads N] [--min-ms M] [--csv]
+ *   --threads  threads for both libraries (oneDNN through OpenMP, XNNPACK through pthreadpool)
+ *   --min-ms   time spent measuring each layer per library (median of batches of calls)
+ *   --csv      machine-readable output */
+#include "nc_conv.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef void (*run_fn)(void *conv, const float *x, float *y);
+static void run_onednn(void *c, const float *x, float *y) { nc_onednn_run(c, x, y); }
+static void run_xnnpack(void *c, const float *x, float *y) { nc_xnnpack_run(c, x, y); }
+
+/* Median over batches of the per-call time, in microseconds. */
+static double time_us(run_fn run, void *conv, const float *x, float *y, double min_ms) {
+    for (int i = 0; i < 5; i++) run(conv, x, y); /* warm caches, JIT, thread pools */
+    double t0 = now_s();
+    int calls = 0;
+    while (now_s() - t0 < 0.02 || calls < 3) { run(conv, x, y); calls++; }
+    const double per_call = (now_s() - t0) / calls;
+    int per_batch = (int)(0.002 / per_call) + 1;
+    enum { MAX_BATCHES = 4096 };
+    static double samples[MAX_BATCHES];
+    int batches = 0;
+    const double start = now_s();
+    while (batches < MAX_BATCHES && (batches < 7 || now_s() - start < min_ms * 1e-3)) {
+        const double b0 = now_s();
+        for (int i = 0; i < per_batch; i++) run(conv, x, y);
+        samples[batches++] = (now_s() - b0) / per_batch * 1e6;
+    }
+    qsort(samples, (size_t)batches, sizeof(double), cmp_double);
+    return samples[batches / 2];
+}
+
+int main(int argc, char **argv) {
+    int threads = 1, csv = 0;
+    double min_ms = 200;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--min-ms") && i + 1 < argc) min_ms = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--csv")) csv = 1;
+        else { fprintf(stderr, "usage: %s [--threads N] [--min-ms M] [--csv]\n", argv[0]); return 2; }
+    }
+    if (threads < 1) { fprintf(stderr, "--threads must be >= 1\n"); return 2; }
+    omp_set_num_threads(threads);
+
+    /* MobileNet v1 (224x224 input) body: each distinct depthwise/pointwise shape once, with how
+     * many times it occurs in the network. */
+    static const struct { nc_shape s; int count; } layers[] = {
+        {{"dw1 32@112 s1", 1, 112, 112, 32, 32, 32, 3, 3, 1, 1}, 1},
+        {{"pw1 32->64@112", 1, 112, 112, 32, 64, 1, 1, 1, 1, 0}, 1},
+        {{"dw2 64@112 s2", 1, 112, 112, 64, 64, 64, 3, 3, 2, 1}, 1},
+        {{"pw2 64->128@56", 1, 56, 56, 64, 128, 1, 1, 1, 1, 0}, 1},
+        {{"dw3 128@56 s1", 1, 56, 56, 128, 128, 128, 3, 3, 1, 1}, 1},
+        {{"pw3 128->128@56", 1, 56, 56, 128, 128, 1, 1, 1, 1, 0}, 1},
+        {{"dw4 128@56 s2", 1, 56, 56, 128, 128, 128, 3, 3, 2, 1}, 1},
+        {{"pw4 128->256@28", 1, 28, 28, 128, 256, 1, 1, 1, 1, 0}, 1},
+        {{"dw5 256@28 s1", 1, 28, 28, 256, 256, 256, 3, 3, 1, 1}, 1},
+        {{"pw5 256->256@28", 1, 28, 28, 256, 256, 1, 1, 1, 1, 0}, 1},
+        {{"dw6 256@28 s2", 1, 28, 28, 256, 256, 256, 3, 3, 2, 1}, 1},
+        {{"pw6 256->512@14", 1, 14, 14, 256, 512, 1, 1, 1, 1, 0}, 1},
+        {{"dw7-11 512@14 s1", 1, 14, 14, 512, 512, 512, 3, 3, 1, 1}, 5},
+        {{"pw7-11 512->512@14", 1, 14, 14, 512, 512, 1, 1, 1, 1, 0}, 5},
+        {{"dw12 512@14 s2", 1, 14, 14, 512, 512, 512, 3, 3, 2, 1}, 1},
+        {{"pw12 512->1024@7", 1, 7, 7, 512, 1024, 1, 1, 1, 1, 0}, 1},
+        {{"dw13 1024@7 s1", 1, 7, 7, 1024, 1024, 1024, 3, 3, 1, 1}, 1},
+        {{"pw13 1024->1024@7", 1, 7, 7, 1024, 1024, 1, 1, 1, 1, 0}, 1},
+    };
+    const int n_layers = (int)(sizeof layers / sizeof layers[0]);
+
+    if (csv) printf("layer,count,flops,onednn_us,xnnpack_us,onednn_impl\n");
+    else printf("%-20s %5s %10s %10s %9s %10s %9s  %s\n", "layer", "count", "MFLOP", "oneDNN us", "GFLOP/s",
+                "XNNPACK us", "GFLOP/s", "oneDNN implementation");
+    double total_d = 0, total_x = 0, total_flops = 0;
+    for (int l = 0; l < n_layers; l++) {
+        const nc_shape *s = &layers[l].s;
+        float *x = nc_alloc_floats(nc_input_len(s));
+        float *w = nc_alloc_floats(nc_weight_len(s));
+        float *b = nc_alloc_floats((size_t)s->out_c);
+        float *y = nc_alloc_floats(nc_output_len(s));
+        for (size_t i = 0; i < nc_input_len(s); i++) x[i] = (float)((i * 7919u) % 17) / 17.0f - 0.5f;
+        for (size_t i = 0; i < nc_weight_len(s); i++) w[i] = (float)((i * 104729u) % 13) / 13.0f - 0.5f;
+        for (int i = 0; i < s->out_c; i++) b[i] = 0.01f * (float)(i % 7);
+
+        nc_onednn_conv *d = nc_onednn_create(s, w, b);
+        nc_xnnpack_conv *xc = nc_xnnpack_create(s, w, b, threads);
+        const double td = time_us(run_onednn, d, x, y, min_ms);
+        const double tx = time_us(run_xnnpack, xc, x, y, min_ms);
+        const double flops = nc_flops(s);
+        total_d += td * layers[l].count;
+        total_x += tx * layers[l].count;
+        total_flops += flops * layers[l].count;
+        if (csv) printf("%s,%d,%.0f,%.3f,%.3f,%s\n", s->name, layers[l].count, flops, td, tx, nc_onednn_impl(d));
+        else printf("%-20s %5d %10.2f %10.1f %9.1f %10.1f %9.1f  %s\n", s->name, layers[l].count, flops / 1e6, td,
+                    flops / td / 1e3, tx, flops / tx / 1e3, nc_onednn_impl(d));
+        nc_onednn_destroy(d);
+        nc_xnnpack_destroy(xc);
+        free(x); free(w); free(b); free(y);
+    }
+    if (!csv)
+        printf("%-20s %5s %10.2f %10.1f %9.1f %10.1f %9.1f  (threads=%d)\n", "v1 body dw+pw", "", total_flops / 1e6,
+               total_d, total_flops / total_d / 1e3, total_x, total_flops / total_x / 1e3, threads);
+    return 0;
+}

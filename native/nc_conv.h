@@ -1,0 +1,39 @@
+/* NativeConv native harness: one NHWC fp32 convolution through oneDNN, XNNPACK and a plain C loop.
+ * Weights are in PyTorch order (out, in/groups, kh, kw); each backend converts them once at create. */
+#ifndef NC_CONV_H
+#define NC_CONV_H
+
+#include <stddef.h>
+
+typedef struct nc_shape {
+    const char *name;
+    int n, h, w;           /* input batch and spatial size */
+    int in_c, out_c, groups;
+    int kh, kw, stride, pad; /* square stride, symmetric padding, dilation 1 */
+} nc_shape;
+
+int nc_out_h(const nc_shape *s);
+int nc_out_w(const nc_shape *s);
+size_t nc_input_len(const nc_shape *s);
+size_t nc_output_len(const nc_shape *s);
+size_t nc_weight_len(const nc_shape *s);
+double nc_flops(const nc_shape *s); /* 2 x multiply-accumulates */
+
+/* Plain loop, double accumulation: the obviously-correct reference. */
+void nc_reference_nhwc(const nc_shape *s, const float *x, const float *w, const float *b, float *y);
+
+typedef struct nc_onednn_conv nc_onednn_conv;
+nc_onednn_conv *nc_onednn_create(const nc_shape *s, const float *w, const float *b);
+void nc_onednn_run(nc_onednn_conv *c, const float *x, float *y);
+const char *nc_onednn_impl(const nc_onednn_conv *c);
+void nc_onednn_destroy(nc_onednn_conv *c);
+
+typedef struct nc_xnnpack_conv nc_xnnpack_conv;
+nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const float *b, int threads);
+void nc_xnnpack_run(nc_xnnpack_conv *c, const float *x, float *y);
+void nc_xnnpack_destroy(nc_xnnpack_conv *c);
+
+/* Input buffers for XNNPACK must be readable XNN_EXTRA_BYTES past their end. */
+float *nc_alloc_floats(size_t count);
+
+#endif
