@@ -1,0 +1,9 @@
+namespace NativeConv.Interop.OneDnn;
+
+/// <summary>Owns a <see cref="dnnl_engine_t"/>; released with <c>dnnl_engine_destroy</c>.</summary>
+public sealed class OneDnnEngineHandle(dnnl_engine_t value) : OneDnnSafeHandle(value.Value)
+{
+    public dnnl_engine_t Value => new(handle);
+
+    protected override bool ReleaseHandle() => Dnnl.dnnl_engine_destroy(new dnnl_engine_t(handle)) == dnnl_status_t.dnnl_success;
+}

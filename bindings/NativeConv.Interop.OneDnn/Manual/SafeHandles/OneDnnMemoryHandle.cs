@@ -1,0 +1,9 @@
+namespace NativeConv.Interop.OneDnn;
+
+/// <summary>Owns a <see cref="dnnl_memory_t"/>; released with <c>dnnl_memory_destroy</c>.</summary>
+public sealed class OneDnnMemoryHandle(dnnl_memory_t value) : OneDnnSafeHandle(value.Value)
+{
+    public dnnl_memory_t Value => new(handle);
+
+    protected override bool ReleaseHandle() => Dnnl.dnnl_memory_destroy(new dnnl_memory_t(handle)) == dnnl_status_t.dnnl_success;
+}

@@ -1,0 +1,9 @@
+namespace NativeConv.Interop.OneDnn;
+
+/// <summary>Owns a <see cref="dnnl_primitive_attr_t"/>; released with <c>dnnl_primitive_attr_destroy</c>.</summary>
+public sealed class OneDnnPrimitiveAttrHandle(dnnl_primitive_attr_t value) : OneDnnSafeHandle(value.Value)
+{
+    public dnnl_primitive_attr_t Value => new(handle);
+
+    protected override bool ReleaseHandle() => Dnnl.dnnl_primitive_attr_destroy(new dnnl_primitive_attr_t(handle)) == dnnl_status_t.dnnl_success;
+}

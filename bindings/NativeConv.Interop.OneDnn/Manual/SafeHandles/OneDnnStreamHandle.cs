@@ -1,0 +1,9 @@
+namespace NativeConv.Interop.OneDnn;
+
+/// <summary>Owns a <see cref="dnnl_stream_t"/>; released with <c>dnnl_stream_destroy</c>.</summary>
+public sealed class OneDnnStreamHandle(dnnl_stream_t value) : OneDnnSafeHandle(value.Value)
+{
+    public dnnl_stream_t Value => new(handle);
+
+    protected override bool ReleaseHandle() => Dnnl.dnnl_stream_destroy(new dnnl_stream_t(handle)) == dnnl_status_t.dnnl_success;
+}

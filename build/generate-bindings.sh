@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates bindings/*/Generated from the staged headers (artifacts/native/<rid>/include).
+# After a pin bump: build/native.sh, then this, then review and commit the diff.
+# usage: generate-bindings.sh [--output-root DIR]   (DIR: write there instead, for the check)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+nc_apt_install libclang1-14 libclang-common-14-dev
+dotnet build "$NC_ROOT/bindings/generator" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/generator" >/dev/null
+cd "$NC_ROOT"
+dotnet "$NC_ROOT/artifacts/generator/NativeConv.BindingGenerator.dll" --root "$NC_ROOT" "$@" \
+  bindings/generation/onednn.rsp bindings/generation/xnnpack.rsp
