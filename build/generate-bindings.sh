@@ -7,5 +7,4 @@ source "$(dirname "$0")/common.sh"
 nc_apt_install libclang1-14 libclang-common-14-dev
 dotnet build "$NC_ROOT/bindings/generator" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/generator" >/dev/null
 cd "$NC_ROOT"
-dotnet "$NC_ROOT/artifacts/generator/NativeConv.BindingGenerator.dll" --root "$NC_ROOT" "$@" \
-  bindings/generation/onednn.rsp bindings/generation/xnnpack.rsp
+dotnet "$NC_ROOT/artifacts/generator/NativeConv.BindingGenerator.dll" --root "$NC_ROOT" "$@" bindings/generation/*.rsp

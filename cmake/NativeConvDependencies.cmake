@@ -45,31 +45,30 @@ foreach(component IN LISTS NC_COMPONENTS)
   nc_acquire_source(${component} NC_${component}_SOURCE_DIR)
 endforeach()
 
-# The cache key: what decides the bytes of the libraries.
+# What decides the bytes of the libraries, and so the cache key: the pins, the options, the
+# XNNPACK wrapper, the compiler. (Not this file's other logic: staging never changes a library.)
+set(sub_build_args
+  -DCMAKE_BUILD_TYPE=Release
+  -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
+  -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
 file(SHA256 "${NC_CMAKE_DIR}/NativeConvPins.cmake" pins_hash)
-file(SHA256 "${CMAKE_CURRENT_LIST_FILE}" deps_hash)
 file(SHA256 "${NC_CMAKE_DIR}/xnnpack/CMakeLists.txt" wrapper_hash)
 string(SHA256 NC_BUILD_KEY
-  "${pins_hash};${deps_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${NC_RID};\
-${CMAKE_C_COMPILER};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER};${CMAKE_CXX_COMPILER_VERSION};\
-${CMAKE_GENERATOR}")
+  "${pins_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${sub_build_args};${NC_RID};\
+${CMAKE_C_COMPILER_ID};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER_ID};${CMAKE_CXX_COMPILER_VERSION};${CMAKE_GENERATOR}")
 string(SUBSTRING "${NC_BUILD_KEY}" 0 16 NC_BUILD_KEY)
 set(NC_DEPS_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${NC_BUILD_KEY}")
 set(NC_DEPS_PREFIX "${NC_DEPS_DIR}/install")
 set(NC_DEPS_MARKER "${NC_DEPS_PREFIX}/.nativeconv-complete")
+list(APPEND sub_build_args -DCMAKE_INSTALL_PREFIX=${NC_DEPS_PREFIX} -DCMAKE_INSTALL_LIBDIR=lib)
 
-set(sub_build_args
-  -DCMAKE_BUILD_TYPE=Release
-  -DCMAKE_INSTALL_PREFIX=${NC_DEPS_PREFIX}
-  -DCMAKE_INSTALL_LIBDIR=lib
-  -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
-  -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
 find_program(NC_CCACHE ccache)
 if(NC_CCACHE)
-  # ccache is not part of the key: it never changes what is compiled.
+  # ccache never changes what is compiled, so it is not part of the key. base_dir makes its hits
+  # independent of where a cache entry's build folder is.
   list(APPEND sub_build_args
-    -DCMAKE_C_COMPILER_LAUNCHER=${NC_CCACHE}
-    -DCMAKE_CXX_COMPILER_LAUNCHER=${NC_CCACHE})
+    "-DCMAKE_C_COMPILER_LAUNCHER=env|CCACHE_BASEDIR=${NC_CACHE_DIR}|${NC_CCACHE}"
+    "-DCMAKE_CXX_COMPILER_LAUNCHER=env|CCACHE_BASEDIR=${NC_CACHE_DIR}|${NC_CCACHE}")
 endif()
 
 if(EXISTS "${NC_DEPS_MARKER}")
@@ -83,6 +82,7 @@ else()
     SOURCE_DIR "${NC_CMAKE_DIR}/xnnpack"
     BINARY_DIR "${NC_DEPS_DIR}/xnnpack-build"
     PREFIX "${NC_DEPS_DIR}/xnnpack-ep"
+    LIST_SEPARATOR |
     CMAKE_ARGS ${sub_build_args} ${NC_XNNPACK_OPTIONS}
       -DNC_XNNPACK_SOURCE_DIR=${NC_xnnpack_SOURCE_DIR}
       -DCPUINFO_SOURCE_DIR=${NC_cpuinfo_SOURCE_DIR}
@@ -104,9 +104,15 @@ else()
 endif()
 
 # Stage exactly what the managed side and packages need: the shared libraries (with their
-# soname links) and the public headers.
+# soname links), the public headers, and the omp.h of the OpenMP runtime oneDNN was built with
+# (the bindings generate thread control from it).
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include/omp.h
+                OUTPUT_VARIABLE NC_OMP_HEADER OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT EXISTS "${NC_OMP_HEADER}")
+  message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no omp.h (asked -print-file-name=include/omp.h)")
+endif()
 add_custom_target(nc_stage_native ALL
-  COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR}
+  COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"
   DEPENDS nc_dependencies

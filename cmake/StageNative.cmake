@@ -1,5 +1,5 @@
-# cmake -DPREFIX=<install prefix> -DDEST=<native dir> -DLIBRARIES=a|b -P StageNative.cmake
-# Copies lib<name>.so* (symlinks kept) and the public headers into DEST/{lib,include}.
+# cmake -DPREFIX=<install prefix> -DDEST=<native dir> -DLIBRARIES=a|b -DOMP_HEADER=<omp.h> -P StageNative.cmake
+# Copies lib<name>.so* (symlinks kept), the public headers and omp.h into DEST/{lib,include}.
 string(REPLACE "|" ";" LIBRARIES "${LIBRARIES}")
 file(REMOVE_RECURSE "${DEST}/lib" "${DEST}/include")
 foreach(name IN LISTS LIBRARIES)
@@ -12,3 +12,4 @@ foreach(name IN LISTS LIBRARIES)
 endforeach()
 file(COPY "${PREFIX}/include/" DESTINATION "${DEST}/include"
      FILES_MATCHING PATTERN "dnnl*.h" PATTERN "dnnl*.hpp" PATTERN "xnnpack.h" PATTERN "pthreadpool.h")
+file(COPY "${OMP_HEADER}" DESTINATION "${DEST}/include")

@@ -25,6 +25,7 @@ internal sealed class GeneratorConfig
     public string VersionPin = "";
     public string PinsFile = "cmake/NativeConvPins.cmake";
     public string Target = "x86_64-pc-linux-gnu";
+    public List<string> ClangArgs = new();      // --clang-arg -DNAME=VALUE  (extra arguments for libclang)
 
     public static GeneratorConfig Load(string path)
     {
@@ -64,6 +65,7 @@ internal sealed class GeneratorConfig
                 case "--version-pin": config.VersionPin = value; break;
                 case "--pins": config.PinsFile = value; break;
                 case "--target": config.Target = value; break;
+                case "--clang-arg": config.ClangArgs.Add(value); break;
                 default: throw Bad("a known option");
             }
 

@@ -58,6 +58,7 @@ try
         string? resourceDir = ClangResourceDir();
         if (resourceDir is not null) clangArgs.AddRange(["-resource-dir", resourceDir]);
         foreach (string dir in includeDirs) clangArgs.Add("-I" + dir);
+        clangArgs.AddRange(config.ClangArgs);
         string includes = string.Concat(config.Headers.Select(h => $"#include <{h}>\n"));
 
         using var unit = TranslationUnit.Parse("nc_bindings.c", includes, clangArgs, allowErrors: false);
@@ -87,7 +88,8 @@ try
 
         string output = Path.Combine(outputRoot ?? root, config.Output);
         var files = new CSharpEmitter(config, model, configName).Files();
-        files["layout_probe.c"] = LayoutProbeEmitter.Source(config, model, configName);
+        if (model.Structs.Count + model.Enums.Count + model.Constants.Count > 0)
+            files["layout_probe.c"] = LayoutProbeEmitter.Source(config, model, configName);
         WriteOutput(output, files);
 
         Console.WriteLine($"{configName}: {config.LibraryLabel} {model.Version}: {model.Functions.Count} functions, " +

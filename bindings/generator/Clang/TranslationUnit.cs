@@ -44,6 +44,7 @@ internal sealed unsafe class TranslationUnit : IDisposable
             if (error != 0)
                 throw new InvalidOperationException($"libclang could not parse {fileName} (error {error}); arguments: {string.Join(' ', clangArgs)}");
             var result = new TranslationUnit(index, tu);
+            index = 0; // owned by the result now
             if (!allowErrors)
             {
                 var errors = result.Diagnostics(minimumSeverity: 3);
@@ -53,7 +54,6 @@ internal sealed unsafe class TranslationUnit : IDisposable
                     throw new InvalidOperationException($"errors parsing {fileName}:\n  " + string.Join("\n  ", errors));
                 }
             }
-            index = 0; // owned by the result now
             return result;
         }
         finally

@@ -185,9 +185,6 @@ public static unsafe partial class Xnn
     [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "xnn_define_prelu", ExactSpelling = true)]
     public static extern xnn_status xnn_define_prelu(xnn_subgraph_t subgraph, uint input_id, uint slope_id, uint output_id, uint flags);
 
-    [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "xnn_define_rope", ExactSpelling = true)]
-    public static extern xnn_status xnn_define_rope(xnn_subgraph_t subgraph, nuint max_sequence_size, uint input_id, uint weights_id, uint output_id, uint flags);
-
     [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "xnn_define_abs", ExactSpelling = true)]
     public static extern xnn_status xnn_define_abs(xnn_subgraph_t subgraph, uint input_id, uint output_id, uint flags);
 
