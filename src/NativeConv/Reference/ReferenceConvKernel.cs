@@ -1,0 +1,46 @@
+namespace NativeConv;
+
+/// <summary>The reference convolution: one output at a time, every term accumulated in double.</summary>
+internal sealed class ReferenceConvKernel(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    : IConvKernel
+{
+    private readonly float[] _weights = weights.ToArray();
+    private readonly float[] _bias = bias.ToArray();
+
+    public string ImplementationName => ReferenceBackend.BackendName;
+
+    public void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int icg = spec.InChannelsPerGroup, ocg = spec.OutChannelsPerGroup;
+        int kh = spec.Kernel.Height, kw = spec.Kernel.Width;
+        for (int n = 0; n < g.Batch; n++)
+        for (int oc = 0; oc < spec.OutChannels; oc++)
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        for (int ox = 0; ox < g.OutWidth; ox++)
+        {
+            int group = oc / ocg;
+            double sum = spec.HasBias ? _bias[oc] : 0.0;
+            for (int ic = 0; ic < icg; ic++)
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int iy = oy * spec.Stride.Height - g.PadTop + ky * spec.Dilation.Height;
+                int ix = ox * spec.Stride.Width - g.PadLeft + kx * spec.Dilation.Width;
+                if (iy < 0 || iy >= g.InHeight || ix < 0 || ix >= g.InWidth) continue;
+                float x = input[Index(layout, n, group * icg + ic, iy, ix, g.InChannels, g.InHeight, g.InWidth)];
+                float w = _weights[((oc * icg + ic) * kh + ky) * kw + kx];
+                sum += (double)w * x;
+            }
+            output[Index(layout, n, oc, oy, ox, g.OutChannels, g.OutHeight, g.OutWidth)] = (float)spec.Activation.Apply(sum);
+        }
+    }
+
+    internal static int Index(TensorLayout layout, int n, int c, int y, int x, int channels, int height, int width) =>
+        layout == TensorLayout.Nchw
+            ? ((n * channels + c) * height + y) * width + x
+            : ((n * height + y) * width + x) * channels + c;
+
+    public void Dispose()
+    {
+    }
+}

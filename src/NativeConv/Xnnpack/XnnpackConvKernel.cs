@@ -1,0 +1,75 @@
+using NativeConv.Interop.Xnnpack;
+
+namespace NativeConv;
+
+/// <summary>
+/// One convolution on XNNPACK. Creation converts the weights from PyTorch order to XNNPACK's
+/// (out, kh, kw, in/groups) once; each new (N, H, W) gets an <see cref="XnnpackShapeState"/> whose
+/// operator packs them once. A call sets pointers and runs: no allocation, no repacking.
+/// </summary>
+internal sealed class XnnpackConvKernel : IConvKernel
+{
+    private readonly Dictionary<(int N, int H, int W), XnnpackShapeState> _shapes = new();
+    private XnnpackShapeState? _last;
+
+    public XnnpackConvKernel(XnnpackBackend backend, Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        Backend = backend;
+        Spec = spec;
+        Layout = layout;
+        Bias = bias.ToArray();
+        Weights = new float[weights.Length];
+        int icg = spec.InChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
+        for (int oc = 0; oc < spec.OutChannels; oc++)
+            for (int ic = 0; ic < icg; ic++)
+                for (int y = 0; y < kh; y++)
+                    for (int x = 0; x < kw; x++)
+                        Weights[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
+        // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
+        // spec XNNPACK rejects fail at construction rather than at the first call.
+        using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
+    }
+
+    public XnnpackBackend Backend { get; }
+
+    public Conv2dSpec Spec { get; }
+
+    public TensorLayout Layout { get; }
+
+    /// <summary>(out, kh, kw, in/groups).</summary>
+    public float[] Weights { get; }
+
+    public float[] Bias { get; }
+
+    public string ImplementationName => "xnnpack:" + (Spec.IsDepthwise && Spec.ChannelMultiplier == 1 ? "dwconv" : Spec.IsPointwise ? "gemm" : "igemm");
+
+    public unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
+    {
+        XnnpackShapeState state;
+        if (_last is { } last && last.Batch == g.Batch && last.Height == g.InHeight && last.Width == g.InWidth)
+        {
+            state = last;
+        }
+        else
+        {
+            if (!_shapes.TryGetValue((g.Batch, g.InHeight, g.InWidth), out state!))
+            {
+                state = new XnnpackShapeState(this, g);
+                _shapes.Add((g.Batch, g.InHeight, g.InWidth), state);
+            }
+            _last = state;
+        }
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            state.Execute(x, input.Length, y, output.Length);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (XnnpackShapeState state in _shapes.Values) state.Dispose();
+        _shapes.Clear();
+        _last = null;
+    }
+}

@@ -1,0 +1,32 @@
+namespace NativeConv.Tests;
+
+/// <summary>
+/// How far a float32 convolution may be from the exact result, derived rather than tuned.
+///
+/// Accumulation: each of the n = (in/groups)·kh·kw terms is a rounded product (relative error ≤ u,
+/// u = 2⁻²⁴) added into a rounded running sum; for any summation order (sequential, blocked,
+/// vectorized, with or without FMA) the classic bound is |ŷ − y| ≤ γ_(n+1) · Σ|w·x| + |b| terms,
+/// γ_k = k·u/(1 − k·u) ≤ 2·k·u for k·u ≤ 1/2. Hence c = 2 with n + 1 counting the bias.
+/// The reference rounds the exact value to float once: + u·|y|.
+/// Activations: ReLU, ReLU6 and clamps are 1-Lipschitz and exact, so they keep the bound. HardSwish
+/// has slope ≤ 1.5 on [−3, 3] (and 0 or 1 outside), so it scales the bound by 1.5, and evaluating it
+/// adds at most 4 roundings of terms no larger than |x|·(|x|/6 + 1).
+/// On integer-valued data every partial sum is an integer below 2²⁴: exact, so the accumulation term
+/// vanishes and only activation rounding remains (none for ReLU/ReLU6/integer clamps).
+/// </summary>
+internal static class ErrorBound
+{
+    public const double U = 1.0 / (1 << 24);
+
+    public static double For(Conv2dSpec spec, double preActivation, double absSum, bool integerData)
+    {
+        int n = spec.WeightsPerOutputChannel + 1;
+        double accumulation = integerData ? 0 : 2.0 * n * U * absSum;
+        double y = spec.Activation.Apply(preActivation);
+        return spec.Activation.Kind switch
+        {
+            ActivationKind.HardSwish => 1.5 * accumulation + 4 * U * Math.Abs(preActivation) * (Math.Abs(preActivation) / 6 + 1) + U * Math.Abs(y),
+            _ => accumulation + (integerData ? 0 : U * Math.Abs(y)),
+        };
+    }
+}
