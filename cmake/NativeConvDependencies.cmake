@@ -53,8 +53,13 @@ set(sub_build_args
   -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
 file(SHA256 "${NC_CMAKE_DIR}/NativeConvPins.cmake" pins_hash)
 file(SHA256 "${NC_CMAKE_DIR}/xnnpack/CMakeLists.txt" wrapper_hash)
+set(patches_hash "")
+foreach(component IN LISTS NC_COMPONENTS)
+  nc_patches_hash(${component} hash)
+  string(APPEND patches_hash "${hash};")
+endforeach()
 string(SHA256 NC_BUILD_KEY
-  "${pins_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${sub_build_args};${NC_RID};\
+  "${pins_hash};${patches_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${sub_build_args};${NC_RID};\
 ${CMAKE_C_COMPILER_ID};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER_ID};${CMAKE_CXX_COMPILER_VERSION};${CMAKE_GENERATOR}")
 string(SUBSTRING "${NC_BUILD_KEY}" 0 16 NC_BUILD_KEY)
 set(NC_DEPS_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${NC_BUILD_KEY}")
@@ -116,4 +121,5 @@ add_custom_target(nc_stage_native ALL
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"
   DEPENDS nc_dependencies
-  COMMENT "nativeconv: staging libraries and headers into ${NC_NATIVE_DIR}")
+  COMMENT "nativeconv: staging libraries and headers into ${NC_NATIVE_DIR}"
+  VERBATIM)

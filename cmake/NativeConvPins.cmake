@@ -9,8 +9,9 @@
 #                    the Debian source package that carries the same upstream tree
 #   ARCHIVE          file name of the archive we build from (the Debian orig tarball)
 #   SHA256           sha256 of ARCHIVE; checked wherever the archive comes from
+#   PATCHES          our patches (cmake/patches/), applied in order after unpacking; each says why
 #
-# The build cache key hashes this whole file, so a bump here never reuses an old build.
+# The build cache key hashes this whole file and every patch, so a bump here never reuses an old build.
 
 set(NC_COMPONENTS onednn xnnpack cpuinfo pthreadpool fxdiv)
 
@@ -24,6 +25,7 @@ set(NC_onednn_DEBIAN_PACKAGE  "onednn")
 set(NC_onednn_DEBIAN_VERSION  "3.7.2+ds-2")
 set(NC_onednn_ARCHIVE         "onednn_3.7.2+ds.orig.tar.xz")
 set(NC_onednn_SHA256          "0cc51ca26c1af6a2bb1e71e378e7046f3ceb3e71791ee9d4e246d50f904a6ea6")
+set(NC_onednn_PATCHES         "onednn-3.7.2-vm-empty-cache-descriptors.patch;onednn-3.7.2-brgemm-1x1-divide-by-zero.patch")
 
 set(NC_xnnpack_VERSION         "4ea82e5")
 set(NC_xnnpack_UPSTREAM_URL    "https://github.com/google/XNNPACK/archive/4ea82e5.tar.gz")

@@ -62,14 +62,21 @@ static int check(const nc_shape *s, int with_bias) {
 }
 
 int main(void) {
-    /*                  name                          n   h    w   in    out  groups kh kw stride pad */
-    const nc_shape dw = {"dw3x3 32ch 112x112 s1",     1, 112, 112, 32,   32,  32,    3, 3, 1,     1};
-    const nc_shape dw2 = {"dw3x3 64ch 112x112 s2",    1, 112, 112, 64,   64,  64,    3, 3, 2,     1};
-    const nc_shape pw = {"pw1x1 32->64 56x56",        1, 56,  56,  32,   64,  1,     1, 1, 1,     0};
+    static const struct { nc_shape s; int bias; } cases[] = {
+        /*  name                            n   h    w   in   out  groups kh kw stride pad */
+        {{"dw3x3 32ch 112x112 s1",          1, 112, 112, 32,   32,  32,   3, 3, 1,     1}, 1},
+        {{"dw3x3 64ch 112x112 s2",          1, 112, 112, 64,   64,  64,   3, 3, 2,     1}, 0},
+        {{"pw1x1 32->64 56x56",             1, 56,  56,  32,   64,  1,    1, 1, 1,     0}, 1},
+        /* Regressions: on a VM whose CPUID reports empty AMD cache descriptors, unpatched oneDNN
+         * 3.7.2 computed these wrongly (channel multiplier, channel tail) or died of SIGFPE
+         * (512 -> 1024); see cmake/patches/. */
+        {{"dw3x3 32ch x2 56x56",            1, 56,  56,  32,   64,  32,   3, 3, 1,     1}, 1},
+        {{"pw1x1 17->1020 batch 2 1x1",     2, 1,   1,   17, 1020,  1,    1, 1, 1,     0}, 1},
+        {{"pw1x1 512->1024 7x7",            1, 7,   7,  512, 1024,  1,    1, 1, 1,     0}, 1},
+    };
+    const int n = (int)(sizeof cases / sizeof cases[0]);
     int failures = 0;
-    failures += check(&dw, 1);
-    failures += check(&dw2, 0);
-    failures += check(&pw, 1);
-    printf("%d passed, %d failed\n", 6 - failures, failures);
+    for (int i = 0; i < n; i++) failures += check(&cases[i].s, cases[i].bias);
+    printf("%d passed, %d failed\n", 2 * n - failures, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -72,34 +72,45 @@ public static class NativeLibraryLoader
         lock (Gate)
         {
             if (Loaded.TryGetValue(importName, out done)) return done.Handle;
-            var attempts = new List<(string, string)>();
-            foreach (string candidate in Candidates(importName, attempts))
-            {
-                bool isPath = candidate.Contains(Path.DirectorySeparatorChar);
-                if (isPath && !File.Exists(candidate))
-                {
-                    attempts.Add((candidate, "no such file"));
-                    continue;
-                }
-                try
-                {
-                    nint handle = NativeLibrary.Load(candidate);
-                    Loaded[importName] = (handle, candidate);
-                    return handle;
-                }
-                catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
-                {
-                    attempts.Add((candidate, e.Message.ReplaceLineEndings(" ")));
-                }
-            }
-            throw new NativeLibraryLoadException(importName, attempts);
+            var (handle, path) = Locate(importName, _explicitDirectory);
+            Loaded[importName] = (handle, path);
+            return handle;
         }
+    }
+
+    /// <summary>
+    /// Searches for and loads one library without remembering it: the search <see cref="Load"/> runs.
+    /// Throws <see cref="NativeLibraryLoadException"/> listing every path tried and why each failed.
+    /// </summary>
+    public static (nint Handle, string Path) Locate(string importName, string? explicitDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(importName);
+        explicitDirectory = string.IsNullOrWhiteSpace(explicitDirectory) ? null : Path.GetFullPath(explicitDirectory);
+        var attempts = new List<(string, string)>();
+        foreach (string candidate in Candidates(importName, explicitDirectory, attempts))
+        {
+            bool isPath = candidate.Contains(Path.DirectorySeparatorChar);
+            if (isPath && !File.Exists(candidate))
+            {
+                attempts.Add((candidate, "no such file"));
+                continue;
+            }
+            try
+            {
+                return (NativeLibrary.Load(candidate), candidate);
+            }
+            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+            {
+                attempts.Add((candidate, e.Message.ReplaceLineEndings(" ")));
+            }
+        }
+        throw new NativeLibraryLoadException(importName, attempts);
     }
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
         name is Dnnl.LibraryName or Xnn.LibraryName or Omp.LibraryName ? Load(name) : 0;
 
-    private static IEnumerable<string> Candidates(string importName, List<(string, string)> attempts)
+    private static IEnumerable<string> Candidates(string importName, string? explicitDirectory, List<(string, string)> attempts)
     {
         string[] files = FileNames(importName);
         if (importName == Omp.LibraryName)
@@ -108,7 +119,6 @@ public static class NativeLibraryLoader
             foreach (string f in files) yield return f;
             yield break;
         }
-        string? explicitDirectory = _explicitDirectory;
         if (explicitDirectory is not null)
         {
             if (!Directory.Exists(explicitDirectory)) attempts.Add((explicitDirectory, "configured directory does not exist"));
