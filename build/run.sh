@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The main job: builds what is missing, then runs the native baseline over the MobileNet v1
-# depthwise/pointwise layers through oneDNN and XNNPACK. Extra arguments go to nc_baseline
-# (--threads N, --min-ms M, --csv).
+# The main job: builds what is missing, then runs `nativeconv compare`: every MobileNet v1 and v2
+# depthwise/pointwise layer on oneDNN and XNNPACK (time, GFLOP/s, error vs the reference,
+# implementation). Extra arguments go to `nativeconv compare` (see --help); the native C baseline
+# for the same v1 layers is build/native-baseline.sh.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh" >&2
-threads=$(nproc)
-nc_log "MobileNet v1 dw/pw layers, NHWC fp32, batch 1, threads=$threads" >&2
-"$NC_BUILD_DIR/native/nc_baseline" --threads "$threads" --min-ms 100 "$@"
+nc_log "building the nativeconv CLI" >&2
+dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
+nc_log "nativeconv compare $*" >&2
+dotnet "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" compare "$@"

@@ -19,8 +19,7 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
     private readonly OneDnnMemoryDescHandle _userWeightsDesc; // PyTorch order == oneDNN goihw (oihw for 1 group)
     private readonly OneDnnMemoryHandle _userWeights;
     private readonly OneDnnMemoryHandle? _bias;
-    private readonly Dictionary<(int N, int H, int W), OneDnnShapeState> _shapes = new();
-    private OneDnnShapeState? _last;
+    private readonly ShapeCache<OneDnnShapeState> _shapes;
 
     public OneDnnConvKernel(OneDnnBackend backend, Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
@@ -30,6 +29,7 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
         dnnl_stream_t stream;
         ThrowIfFailed(dnnl_stream_create(&stream, backend.Engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
         _stream = new OneDnnStreamHandle(stream);
+        _shapes = new ShapeCache<OneDnnShapeState>(g => new OneDnnShapeState(this, g));
         _attr = CreateAttributes(spec.Activation);
 
         _userWeightsDesc = spec.Groups > 1
@@ -55,7 +55,7 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
         return handle;
     }
 
-    public string ImplementationName => _last?.ImplementationName ?? "(not run yet)";
+    public string ImplementationName => _shapes.Last?.ImplementationName ?? "(not run yet)";
 
     internal Conv2dSpec Spec => _spec;
 
@@ -73,22 +73,9 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
 
     internal OneDnnStreamHandle Stream => _stream;
 
-    /// <summary>Prepares (once) and returns the state for an input shape: the first call for a shape pays for it.</summary>
-    internal OneDnnShapeState StateFor(in ConvGeometry g)
-    {
-        if (_last is { } last && last.Batch == g.Batch && last.Height == g.InHeight && last.Width == g.InWidth) return last;
-        if (!_shapes.TryGetValue((g.Batch, g.InHeight, g.InWidth), out OneDnnShapeState? state))
-        {
-            state = new OneDnnShapeState(this, g);
-            _shapes.Add((g.Batch, g.InHeight, g.InWidth), state);
-        }
-        _last = state;
-        return state;
-    }
-
     public void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
     {
-        OneDnnShapeState state = StateFor(g);
+        OneDnnShapeState state = _shapes.Get(g);
         OpenMpThreads.Use(_backend.Threads);
         fixed (float* x = input)
         fixed (float* y = output)
@@ -138,9 +125,7 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
     // Safe to call twice: SafeHandles release once; an undisposed kernel is released by their finalizers.
     public void Dispose()
     {
-        foreach (OneDnnShapeState state in _shapes.Values) state.Dispose();
-        _shapes.Clear();
-        _last = null;
+        _shapes.Dispose();
         _bias?.Dispose();
         _userWeights.Dispose();
         _userWeightsDesc.Dispose();

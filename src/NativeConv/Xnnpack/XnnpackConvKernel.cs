@@ -9,8 +9,7 @@ namespace NativeConv;
 /// </summary>
 internal sealed class XnnpackConvKernel : IConvKernel
 {
-    private readonly Dictionary<(int N, int H, int W), XnnpackShapeState> _shapes = new();
-    private XnnpackShapeState? _last;
+    private readonly ShapeCache<XnnpackShapeState> _shapes;
 
     public XnnpackConvKernel(XnnpackBackend backend, Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
@@ -18,6 +17,7 @@ internal sealed class XnnpackConvKernel : IConvKernel
         Spec = spec;
         Layout = layout;
         Bias = bias.ToArray();
+        _shapes = new ShapeCache<XnnpackShapeState>(g => new XnnpackShapeState(this, g));
         Weights = new float[weights.Length];
         int icg = spec.InChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
         for (int oc = 0; oc < spec.OutChannels; oc++)
@@ -45,20 +45,7 @@ internal sealed class XnnpackConvKernel : IConvKernel
 
     public unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
     {
-        XnnpackShapeState state;
-        if (_last is { } last && last.Batch == g.Batch && last.Height == g.InHeight && last.Width == g.InWidth)
-        {
-            state = last;
-        }
-        else
-        {
-            if (!_shapes.TryGetValue((g.Batch, g.InHeight, g.InWidth), out state!))
-            {
-                state = new XnnpackShapeState(this, g);
-                _shapes.Add((g.Batch, g.InHeight, g.InWidth), state);
-            }
-            _last = state;
-        }
+        XnnpackShapeState state = _shapes.Get(g);
         fixed (float* x = input)
         fixed (float* y = output)
         {
@@ -68,8 +55,6 @@ internal sealed class XnnpackConvKernel : IConvKernel
 
     public void Dispose()
     {
-        foreach (XnnpackShapeState state in _shapes.Values) state.Dispose();
-        _shapes.Clear();
-        _last = null;
+        _shapes.Dispose();
     }
 }

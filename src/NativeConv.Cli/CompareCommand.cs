@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NativeConv.Cli;
+
+/// <summary>
+/// `nativeconv compare`: every MobileNet v1 and v2 depthwise/pointwise layer on every backend —
+/// time, GFLOP/s, largest difference from the reference, and the implementation that ran.
+/// </summary>
+internal static class CompareCommand
+{
+    private sealed record BackendResult(string Backend, double Microseconds, double Gflops, double MaxAbsError, string Implementation);
+
+    private sealed record LayerResult(string Model, string Layer, int Count, double Mflop, List<BackendResult> Backends);
+
+    public static int Run(Options options)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        var available = new List<IConvBackend>();
+        foreach (string name in options.Backends)
+        {
+            if (backends.TryGet(name, out IConvBackend? backend, out string? reason)) available.Add(backend!);
+            else Console.Error.WriteLine($"backend {name} unavailable: {reason}");
+        }
+        if (available.Count == 0) return 1;
+
+        var layers = options.Models.SelectMany(m => m == "v1" ? MobileNetLayers.V1 : MobileNetLayers.V2).ToList();
+        TextWriter table = options.Json ? Console.Error : Console.Out;
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, fp32, threads={threads}, " +
+                        $"time = median per call after warm-up; error = max |backend - reference|");
+        string header = $"{"layer",-26} {"n",2} {"MFLOP",8}" + string.Concat(available.Select(b => $" | {b.Name + " us",12} {"GFLOP/s",7} {"error",8}")) + " | implementations";
+        table.WriteLine(header);
+        table.WriteLine(new string('-', header.Length));
+
+        var results = new List<LayerResult>();
+        var random = new Random(2024);
+        foreach (MobileNetLayer layer in layers)
+        {
+            var spec = layer.Spec;
+            ConvGeometry g = spec.Geometry(1, layer.Size, layer.Size);
+            float scale = 1f / MathF.Sqrt(spec.WeightsPerOutputChannel);
+            float[] input = Random(random, g.InputLength, 1f);
+            float[] weights = Random(random, spec.WeightCount, scale);
+            float[] bias = Random(random, spec.BiasCount, 0.1f);
+            float[]? expected = null;
+            if (options.Check)
+            {
+                expected = new float[g.OutputLength];
+                using var reference = new Conv2dLayer(spec, weights, bias, backends.Get(ReferenceBackend.BackendName), options.Layout);
+                reference.Forward(input, expected, 1, layer.Size, layer.Size);
+            }
+            double flops = spec.Flops(1, layer.Size, layer.Size);
+            var row = new List<BackendResult>();
+            var output = new float[g.OutputLength];
+            foreach (IConvBackend backend in available)
+            {
+                using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout);
+                double us = LayerTiming.MedianMicroseconds(() => conv.Forward(input, output, 1, layer.Size, layer.Size), options.MinMilliseconds);
+                double error = expected is null ? double.NaN : MaxAbsDifference(output, expected);
+                row.Add(new BackendResult(backend.Name, us, flops / us / 1e3, error, conv.ImplementationName));
+            }
+            results.Add(new LayerResult(layer.Model, layer.Name, layer.Count, flops / 1e6, row));
+            table.WriteLine(string.Create(culture, $"{layer.Model + " " + layer.Name,-26} {layer.Count,2} {flops / 1e6,8:0.0}") +
+                string.Concat(row.Select(r => string.Create(culture, $" | {r.Microseconds,12:0.0} {r.Gflops,7:0.0} {r.MaxAbsError,8:0.0e+0}"))) +
+                " | " + string.Join(", ", row.Select(r => r.Implementation)));
+        }
+
+        foreach (string model in options.Models)
+        {
+            var rows = results.Where(r => r.Model == model).ToList();
+            double mflop = rows.Sum(r => r.Mflop * r.Count);
+            table.WriteLine(string.Create(culture, $"{model + " body (dw+pw, weighted)",-26} {"",2} {mflop,8:0.0}") +
+                string.Concat(available.Select((b, i) =>
+                {
+                    double us = rows.Sum(r => r.Backends[i].Microseconds * r.Count);
+                    return string.Create(culture, $" | {us,12:0.0} {mflop / us * 1e3,7:0.0} {"",8}");
+                })));
+        }
+
+        if (options.Json)
+            Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static float[] Random(Random random, int length, float scale)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
+        return values;
+    }
+
+    private static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs((double)a[i] - b[i]));
+        return max;
+    }
+
+    internal sealed record Options(string[] Models, string[] Backends, TensorLayout Layout, int Threads, double MinMilliseconds, bool Check, bool Json);
+}
