@@ -4,8 +4,19 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh"
 nc_log "native tests (ctest)"
-ctest --test-dir "$NC_BUILD_DIR" --output-on-failure
+ctest --test-dir "$NC_BUILD_DIR" --output-on-failure 2>&1 | tee "$NC_ROOT/artifacts/ctest.log"
 # libclang: the regeneration check runs the binding generator.
 nc_apt_install libclang1-14 libclang-common-14-dev
 nc_log ".NET tests"
-dotnet test "$NC_ROOT/NativeConv.sln" -c Release
+log="$NC_ROOT/artifacts/dotnet-test.log"
+set +e
+dotnet test "$NC_ROOT/NativeConv.sln" -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line over every test run: CTest's and each test assembly's counts.
+read -r ctest_total ctest_failed < <(sed -n 's/.* tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$NC_ROOT/artifacts/ctest.log" | tail -1)
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+echo "summary: $(( $passed + ctest_total - ctest_failed )) passed, $(( $failed + ctest_failed )) failed, $skipped skipped"
+exit "$status"
