@@ -9,8 +9,9 @@ namespace NativeConv.Tests;
 /// </summary>
 public sealed class ConformanceSummary : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (int Cases, double WorstRatio, string WorstCase)> _byBackend = new();
-    private readonly ConcurrentDictionary<string, string> _implementations = new();
+    // Shared by every fixture instance (one per test class that uses it); each writes the whole file.
+    private static readonly ConcurrentDictionary<string, (int Cases, double WorstRatio, string WorstCase)> _byBackend = new();
+    private static readonly ConcurrentDictionary<string, string> _implementations = new();
 
     public void Record(string backend, double ratio, string caseName) =>
         _byBackend.AddOrUpdate(backend, (1, ratio, caseName),
@@ -21,7 +22,7 @@ public sealed class ConformanceSummary : IDisposable
 
     public void Dispose()
     {
-        if (_byBackend.IsEmpty) return;
+        if (_byBackend.IsEmpty && _implementations.IsEmpty) return;
         var lines = _byBackend.OrderBy(p => p.Key).Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p.Key}: {p.Value.Cases} cases, largest |error|/bound = {p.Value.WorstRatio:0.000e+0} ({p.Value.WorstCase})")).ToList();
         lines.AddRange(_implementations.OrderBy(p => p.Key).Select(p => $"{p.Key} -> {p.Value}"));

@@ -9,27 +9,29 @@ namespace NativeConv.Tests;
 /// </summary>
 public class ImplementationReportTests(ITestOutputHelper output, ConformanceSummary summary) : IClassFixture<ConformanceSummary>
 {
-    public static TheoryData<string, string> Shapes()
+    public static TheoryData<string, string, int, int, int, int> Shapes()
     {
-        var data = new TheoryData<string, string>();
+        // (kind, in, out, input size, stride): MobileNet v1's first, a strided and a deep depthwise; three pointwise.
+        (string Kind, int In, int Out, int Size, int Stride)[] shapes =
+            [("dw", 32, 32, 112, 1), ("dw", 64, 64, 112, 2), ("dw", 512, 512, 14, 1),
+             ("pw", 32, 64, 112, 1), ("pw", 512, 1024, 7, 1), ("pw", 1024, 1024, 7, 1)];
+        var data = new TheoryData<string, string, int, int, int, int>();
         foreach (string backend in TestBackends.Native)
-            foreach (string shape in new[] { "dw 32@112 s1", "dw 64@112 s2", "dw 512@14 s1", "pw 32->64@112", "pw 512->1024@7", "pw 1024->1024@7" })
-                data.Add(backend, shape);
+            foreach (var s in shapes) data.Add(backend, s.Kind, s.In, s.Out, s.Size, s.Stride);
         return data;
     }
 
     [SkippableTheory]
     [MemberData(nameof(Shapes))]
-    public void MobileNet_shape_runs_and_reports_its_implementation(string backendName, string shape)
+    public void MobileNet_shape_runs_and_reports_its_implementation(string backendName, string kind, int inChannels, int outChannels, int size, int stride)
     {
         IConvBackend backend = TestBackends.GetOrSkip(backendName);
-        string[] parts = shape.Split(' ', '@', '-', '>');
-        int size = int.Parse(parts[^1].Split(' ')[0]);
-        Conv2dSpec spec = parts[0] == "dw"
-            ? Conv2dSpec.Depthwise(int.Parse(parts[1]), 3, stride: shape.EndsWith("s2") ? 2 : 1, padding: 1, activation: Activation.ReLU6)
-            : Conv2dSpec.Pointwise(int.Parse(parts[1]), int.Parse(parts[3]), activation: Activation.ReLU6);
+        Conv2dSpec spec = kind == "dw"
+            ? Conv2dSpec.Depthwise(inChannels, 3, stride: stride, padding: 1, activation: Activation.ReLU6)
+            : Conv2dSpec.Pointwise(inChannels, outChannels, activation: Activation.ReLU6);
+        string shape = kind == "dw" ? $"dw 3x3 {inChannels}@{size} s{stride}" : $"pw 1x1 {inChannels}->{outChannels}@{size}";
         // Integer-valued data keeps every sum exact, so the check is equality.
-        var r = new Random(shape.Length);
+        var r = new Random(inChannels * 31 + size);
         float[] weights = Enumerable.Range(0, spec.WeightCount).Select(_ => (float)r.Next(-2, 3)).ToArray();
         float[] bias = Enumerable.Range(0, spec.BiasCount).Select(_ => (float)r.Next(-4, 5)).ToArray();
         ConvGeometry g = spec.Geometry(1, size, size);
