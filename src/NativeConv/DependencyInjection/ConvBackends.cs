@@ -14,6 +14,7 @@ public sealed class ConvBackends : IDisposable
     private readonly NativeConvOptions _options;
     private readonly Dictionary<string, IConvBackend> _created = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+    private bool _disposed;
 
     public ConvBackends(NativeConvOptions options)
     {
@@ -37,6 +38,7 @@ public sealed class ConvBackends : IDisposable
         ArgumentNullException.ThrowIfNull(name);
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_created.TryGetValue(name, out IConvBackend? backend)) return backend;
             backend = name switch
             {
@@ -71,6 +73,8 @@ public sealed class ConvBackends : IDisposable
     {
         lock (_gate)
         {
+            // Layers made from these backends keep working: they hold their own references.
+            _disposed = true;
             foreach (IConvBackend backend in _created.Values) (backend as IDisposable)?.Dispose();
             _created.Clear();
         }

@@ -39,6 +39,9 @@ public sealed class OneDnnBackend : IConvBackend, IDisposable
 
     internal dnnl_engine_t Engine => _engine.Value;
 
+    /// <summary>Kernels hold a reference on the engine, so disposing the backend never frees it under a live layer.</summary>
+    internal OneDnnEngineHandle EngineHandle => _engine;
+
     public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
     {
         ArgumentNullException.ThrowIfNull(spec);

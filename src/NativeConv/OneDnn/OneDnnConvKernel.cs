@@ -20,26 +20,36 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
     private readonly OneDnnMemoryHandle _userWeights;
     private readonly OneDnnMemoryHandle? _bias;
     private readonly ShapeCache<OneDnnShapeState> _shapes;
+    private bool _holdsEngine;
 
     public OneDnnConvKernel(OneDnnBackend backend, Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         _backend = backend;
         _spec = spec;
         _layout = layout;
-        dnnl_stream_t stream;
-        ThrowIfFailed(dnnl_stream_create(&stream, backend.Engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
-        _stream = new OneDnnStreamHandle(stream);
-        _shapes = new ShapeCache<OneDnnShapeState>(g => new OneDnnShapeState(this, g));
-        _attr = CreateAttributes(spec.Activation);
-
-        _userWeightsDesc = spec.Groups > 1
-            ? MemoryDesc([spec.Groups, spec.OutChannelsPerGroup, spec.InChannelsPerGroup, spec.Kernel.Height, spec.Kernel.Width], dnnl_format_tag_t.dnnl_goihw)
-            : MemoryDesc([spec.OutChannels, spec.InChannels, spec.Kernel.Height, spec.Kernel.Width], dnnl_format_tag_t.dnnl_oihw);
-        _userWeights = CopyToNewMemory(backend, _userWeightsDesc, weights, "weights");
-        if (spec.HasBias)
+        backend.EngineHandle.DangerousAddRef(ref _holdsEngine); // released in Dispose
+        try
         {
-            using var md = MemoryDesc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
-            _bias = CopyToNewMemory(backend, md, bias, "bias");
+            dnnl_stream_t stream;
+            ThrowIfFailed(dnnl_stream_create(&stream, backend.Engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
+            _stream = new OneDnnStreamHandle(stream);
+            _shapes = new ShapeCache<OneDnnShapeState>(g => new OneDnnShapeState(this, g));
+            _attr = CreateAttributes(spec.Activation);
+
+            _userWeightsDesc = spec.Groups > 1
+                ? MemoryDesc([spec.Groups, spec.OutChannelsPerGroup, spec.InChannelsPerGroup, spec.Kernel.Height, spec.Kernel.Width], dnnl_format_tag_t.dnnl_goihw)
+                : MemoryDesc([spec.OutChannels, spec.InChannels, spec.Kernel.Height, spec.Kernel.Width], dnnl_format_tag_t.dnnl_oihw);
+            _userWeights = CopyToNewMemory(backend, _userWeightsDesc, weights, "weights");
+            if (spec.HasBias)
+            {
+                using var md = MemoryDesc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
+                _bias = CopyToNewMemory(backend, md, bias, "bias");
+            }
+        }
+        catch
+        {
+            Dispose(); // releases what was made, and the engine reference
+            throw;
         }
     }
 
@@ -125,11 +135,17 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
     // Safe to call twice: SafeHandles release once; an undisposed kernel is released by their finalizers.
     public void Dispose()
     {
-        _shapes.Dispose();
+        // Null-tolerant: also called when the constructor failed half-way.
+        _shapes?.Dispose();
         _bias?.Dispose();
-        _userWeights.Dispose();
-        _userWeightsDesc.Dispose();
-        _attr.Dispose();
-        _stream.Dispose();
+        _userWeights?.Dispose();
+        _userWeightsDesc?.Dispose();
+        _attr?.Dispose();
+        _stream?.Dispose();
+        if (_holdsEngine)
+        {
+            _backend.EngineHandle.DangerousRelease();
+            _holdsEngine = false;
+        }
     }
 }

@@ -15,6 +15,7 @@ public sealed class XnnpackBackend : IConvBackend, IDisposable
     private static readonly object InitializeGate = new();
     private static bool _initialized;
     private readonly PthreadpoolHandle? _pool;
+    private bool _disposed;
 
     /// <param name="threads">Threads of this backend's pool; 0 or less: one per processor. 1 runs on the caller's thread.</param>
     public unsafe XnnpackBackend(int threads = 0)
@@ -47,6 +48,9 @@ public sealed class XnnpackBackend : IConvBackend, IDisposable
     /// <summary>The pool calls run on (null handle: the caller's thread).</summary>
     internal pthreadpool_t Pool => _pool?.Value ?? default;
 
+    /// <summary>Kernels hold a reference on the pool, so disposing the backend never frees it under a live layer.</summary>
+    internal PthreadpoolHandle? PoolHandle => _pool;
+
     public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -62,9 +66,13 @@ public sealed class XnnpackBackend : IConvBackend, IDisposable
 
     public IConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
-        ObjectDisposedException.ThrowIf(_pool is { IsClosed: true }, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return new XnnpackConvKernel(this, spec, layout, weights, bias);
     }
 
-    public void Dispose() => _pool?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _pool?.Dispose();
+    }
 }

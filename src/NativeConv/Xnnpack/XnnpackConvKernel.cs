@@ -10,10 +10,12 @@ namespace NativeConv;
 internal sealed class XnnpackConvKernel : IConvKernel
 {
     private readonly ShapeCache<XnnpackShapeState> _shapes;
+    private bool _holdsPool;
 
     public XnnpackConvKernel(XnnpackBackend backend, Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         Backend = backend;
+        backend.PoolHandle?.DangerousAddRef(ref _holdsPool); // released in Dispose
         Spec = spec;
         Layout = layout;
         Bias = bias.ToArray();
@@ -27,7 +29,15 @@ internal sealed class XnnpackConvKernel : IConvKernel
                         Weights[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
         // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
         // spec XNNPACK rejects fail at construction rather than at the first call.
-        using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
+        try
+        {
+            using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
+        }
+        catch
+        {
+            Dispose(); // releases the pool reference
+            throw;
+        }
     }
 
     public XnnpackBackend Backend { get; }
@@ -56,5 +66,10 @@ internal sealed class XnnpackConvKernel : IConvKernel
     public void Dispose()
     {
         _shapes.Dispose();
+        if (_holdsPool)
+        {
+            Backend.PoolHandle!.DangerousRelease();
+            _holdsPool = false;
+        }
     }
 }
