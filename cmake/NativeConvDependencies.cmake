@@ -116,8 +116,26 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include/omp.h
 if(NOT EXISTS "${NC_OMP_HEADER}")
   message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no omp.h (asked -print-file-name=include/omp.h)")
 endif()
+# The OpenMP runtime itself is staged too: packages carry it for systems without libgomp1.
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libgomp.so.1
+                OUTPUT_VARIABLE NC_OMP_LIBRARY OUTPUT_STRIP_TRAILING_WHITESPACE)
+get_filename_component(NC_OMP_LIBRARY "${NC_OMP_LIBRARY}" REALPATH)
+if(NOT EXISTS "${NC_OMP_LIBRARY}")
+  message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no libgomp.so.1 (asked -print-file-name=libgomp.so.1)")
+endif()
+# License texts of everything the libraries contain, named by component (see StageNative.cmake).
+set(NC_LICENSES
+  "onednn=${NC_onednn_SOURCE_DIR}/LICENSE"
+  "onednn-third-party-programs=${NC_onednn_SOURCE_DIR}/THIRD-PARTY-PROGRAMS"
+  "xnnpack=${NC_xnnpack_SOURCE_DIR}/LICENSE"
+  "cpuinfo=${NC_cpuinfo_SOURCE_DIR}/LICENSE"
+  "pthreadpool=${NC_pthreadpool_SOURCE_DIR}/LICENSE"
+  "fxdiv=${NC_fxdiv_SOURCE_DIR}/LICENSE"
+  "libgomp=/usr/share/doc/libgomp1/copyright")
+string(REPLACE ";" "|" NC_LICENSES "${NC_LICENSES}")
 add_custom_target(nc_stage_native ALL
   COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
+          -DOMP_LIBRARY=${NC_OMP_LIBRARY} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"
   DEPENDS nc_dependencies

@@ -1,7 +1,10 @@
-# cmake -DPREFIX=<install prefix> -DDEST=<native dir> -DLIBRARIES=a|b -DOMP_HEADER=<omp.h> -P StageNative.cmake
-# Copies lib<name>.so* (symlinks kept), the public headers and omp.h into DEST/{lib,include}.
+# cmake -DPREFIX=<install prefix> -DDEST=<native dir> -DLIBRARIES=a|b -DOMP_HEADER=<omp.h> -DOMP_LIBRARY=<libgomp>
+#       -DLICENSES=name=path|... -DPINS=<NativeConvPins.cmake> -P StageNative.cmake
+# Copies into DEST: lib/lib<name>.so* (symlinks kept) and libgomp.so.1, include/ (public headers and
+# omp.h), licenses/<name>.txt, and THIRD-PARTY-NOTICES.txt listing every component with its version.
 string(REPLACE "|" ";" LIBRARIES "${LIBRARIES}")
-file(REMOVE_RECURSE "${DEST}/lib" "${DEST}/include")
+string(REPLACE "|" ";" LICENSES "${LICENSES}")
+file(REMOVE_RECURSE "${DEST}/lib" "${DEST}/include" "${DEST}/licenses")
 foreach(name IN LISTS LIBRARIES)
   file(GLOB libs "${PREFIX}/lib/lib${name}.so*" "${PREFIX}/lib/lib${name}.*.dylib" "${PREFIX}/lib/lib${name}.dylib"
                  "${PREFIX}/bin/${name}.dll" "${PREFIX}/lib/${name}.lib")
@@ -10,6 +13,29 @@ foreach(name IN LISTS LIBRARIES)
   endif()
   file(COPY ${libs} DESTINATION "${DEST}/lib" FOLLOW_SYMLINK_CHAIN)
 endforeach()
+file(COPY_FILE "${OMP_LIBRARY}" "${DEST}/lib/libgomp.so.1")
 file(COPY "${PREFIX}/include/" DESTINATION "${DEST}/include"
      FILES_MATCHING PATTERN "dnnl*.h" PATTERN "dnnl*.hpp" PATTERN "xnnpack.h" PATTERN "pthreadpool.h")
 file(COPY "${OMP_HEADER}" DESTINATION "${DEST}/include")
+
+include("${PINS}")
+file(MAKE_DIRECTORY "${DEST}/licenses")
+set(notices "NativeConv native libraries: third-party components\n\n")
+foreach(entry IN LISTS LICENSES)
+  string(REGEX MATCH "^([^=]+)=(.*)$" _ "${entry}")
+  set(name "${CMAKE_MATCH_1}")
+  set(path "${CMAKE_MATCH_2}")
+  if(NOT EXISTS "${path}")
+    message(FATAL_ERROR "nativeconv: license text of ${name} not found at ${path}")
+  endif()
+  file(COPY_FILE "${path}" "${DEST}/licenses/${name}.txt")
+endforeach()
+string(APPEND notices
+  "oneDNN ${NC_onednn_VERSION} (with NativeConv patches, see cmake/patches/): Apache License 2.0, licenses/onednn.txt;\n"
+  "  its bundled third-party programs: licenses/onednn-third-party-programs.txt\n"
+  "XNNPACK ${NC_xnnpack_VERSION}: BSD 3-Clause, licenses/xnnpack.txt\n"
+  "cpuinfo ${NC_cpuinfo_VERSION}: BSD 2-Clause, licenses/cpuinfo.txt\n"
+  "pthreadpool ${NC_pthreadpool_VERSION}: BSD 2-Clause, licenses/pthreadpool.txt\n"
+  "FXdiv ${NC_fxdiv_VERSION}: MIT, licenses/fxdiv.txt\n"
+  "GNU libgomp (libgomp.so.1, the OpenMP runtime oneDNN uses): GPL 3 with the GCC Runtime Library Exception, licenses/libgomp.txt\n")
+file(WRITE "${DEST}/THIRD-PARTY-NOTICES.txt" "${notices}")

@@ -11,7 +11,8 @@ namespace NativeConv;
 /// assembly. Search order (first hit wins):
 /// <list type="number">
 /// <item>the explicit directory, when configured: then the only place searched;</item>
-/// <item><c>AppContext.BaseDirectory/runtimes/&lt;rid&gt;/native</c> (NuGet packages put them there);</item>
+/// <item><c>AppContext.BaseDirectory/runtimes/&lt;rid&gt;/native</c> (NuGet packages put them there), then
+/// <c>AppContext.BaseDirectory</c> itself (where <c>dotnet publish -r &lt;rid&gt;</c> puts them);</item>
 /// <item>the native build's output: <c>$NATIVECONV_NATIVE_DIR/lib</c>, or <c>artifacts/native/&lt;rid&gt;/lib</c>
 /// in a source tree above the application (development);</item>
 /// <item>the operating system's default search.</item>
@@ -115,7 +116,13 @@ public static class NativeLibraryLoader
         string[] files = FileNames(importName);
         if (importName == Omp.LibraryName)
         {
-            // The system's OpenMP runtime, the one libnativeconv_dnnl is linked against.
+            // OpenMP (libgomp) is the runtime libnativeconv_dnnl is linked against: a copy shipped beside
+            // our libraries is preferred (loading it first satisfies libnativeconv_dnnl's dependency),
+            // then the system's.
+            IEnumerable<string> dirs = explicitDirectory is not null ? [explicitDirectory] : SearchDirectories();
+            foreach (string dir in dirs.Where(Directory.Exists))
+                foreach (string f in files)
+                    if (File.Exists(Path.Combine(dir, f))) yield return Path.Combine(dir, f);
             foreach (string f in files) yield return f;
             yield break;
         }
@@ -134,6 +141,7 @@ public static class NativeLibraryLoader
     private static IEnumerable<string> SearchDirectories()
     {
         yield return Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeIdentifier, "native");
+        yield return AppContext.BaseDirectory;
         if (Environment.GetEnvironmentVariable("NATIVECONV_NATIVE_DIR") is { Length: > 0 } nativeDir)
             yield return Path.Combine(nativeDir, "lib");
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -17,8 +17,9 @@ public sealed class OneDnnBackend : IConvBackend, IDisposable
     /// <param name="threads">OpenMP threads per call; 0 or less: one per processor.</param>
     public unsafe OneDnnBackend(int threads = 0)
     {
-        NativeLibraryLoader.Load(Dnnl.LibraryName);
+        // OpenMP first: a libgomp shipped beside libnativeconv_dnnl then satisfies its dependency.
         NativeLibraryLoader.Load(Omp.LibraryName);
+        NativeLibraryLoader.Load(Dnnl.LibraryName);
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         dnnl_engine_t engine;
         ThrowIfFailed(dnnl_engine_create(&engine, dnnl_engine_kind_t.dnnl_cpu, 0), nameof(dnnl_engine_create), "CPU engine 0");
