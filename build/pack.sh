@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Packs NativeConv into the local folder feed artifacts/packages, with one unique prerelease
+# version per pack (a rebuilt package under an old version would go stale in the NuGet cache):
+#   NativeConv.Native.linux-x64  runtimes/linux-x64/native/*.so + license texts
+#   NativeConv.Native            meta package: every runtime package, pinned exactly
+#   NativeConv.Interop.OneDnn, NativeConv.Interop.Xnnpack, NativeConv (managed; pins NativeConv.Native exactly)
+# Prints the version on its last line. NATIVECONV_VERSION overrides it.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+"$NC_ROOT/build/native.sh" >&2
+version=${NATIVECONV_VERSION:-0.1.0-dev.$(date -u +%Y%m%d%H%M%S)}
+feed="$NC_ROOT/artifacts/packages"
+mkdir -p "$feed"
+rm -f "$feed"/*.nupkg "$feed"/*.snupkg
+pack() { nc_log "pack $1 $version" >&2; dotnet pack "$NC_ROOT/$1" -c Release -nologo -v quiet -o "$feed" -p:Version="$version" "${@:2}" >&2; }
+pack src/NativeConv.Native.Runtime/NativeConv.Native.Runtime.csproj -p:NcRid=linux-x64
+pack src/NativeConv.Native/NativeConv.Native.csproj -p:RestoreAdditionalProjectSources="$feed"
+pack bindings/NativeConv.Interop.OneDnn/NativeConv.Interop.OneDnn.csproj
+pack bindings/NativeConv.Interop.Xnnpack/NativeConv.Interop.Xnnpack.csproj
+pack src/NativeConv/NativeConv.csproj -p:NcPackNative=true -p:RestoreAdditionalProjectSources="$feed"
+# The source tree builds without the native package again.
+dotnet restore "$NC_ROOT/src/NativeConv/NativeConv.csproj" -v quiet >&2
+ls -l "$feed" >&2
+echo "$version"
