@@ -43,4 +43,45 @@ public class ConcurrencyTests
         });
         Assert.Equal(0, mismatches);
     }
+
+    [SkippableTheory]
+    [InlineData("onednn")]
+    [InlineData("xnnpack")]
+    [InlineData("reference")]
+    public void Dispose_during_forward_waits_and_later_calls_throw_ObjectDisposedException(string backendName)
+    {
+        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var layer = new DepthwiseConv2d(16, 3, new float[16 * 9], new float[16], backend, padding: 1, layout: TensorLayout.Nhwc);
+        float[] input = new float[16 * 32 * 32], output = new float[16 * 32 * 32];
+        using var started = new ManualResetEventSlim();
+        Exception? unexpected = null;
+        int disposedSeen = 0;
+        var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            started.Set();
+            for (int i = 0; i < 2000; i++)
+            {
+                try
+                {
+                    layer.Forward(input, output, 1, 32, 32);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref disposedSeen);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    unexpected = e;
+                    return;
+                }
+            }
+        })).ToArray();
+        started.Wait();
+        Thread.Sleep(5);
+        layer.Dispose();
+        Task.WaitAll(callers);
+        Assert.Null(unexpected);
+        Assert.Throws<ObjectDisposedException>(() => layer.Forward(input, output, 1, 32, 32));
+    }
 }
