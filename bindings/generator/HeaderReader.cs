@@ -270,12 +270,10 @@ internal sealed class HeaderReader
             CXType canonical = type.Canonical();
             if (canonical.Kind == CXTypeKind.ConstantArray)
             {
-                CXType element = clang_getArrayElementType(canonical);
                 string elementType = MapType(clang_getArrayElementType(UnwrapArray(type)), TypeUse.Field);
                 if (!CSharpNames.FixedBufferElementTypes.Contains(elementType))
                     throw new NotSupportedException($"{recordName}.{fieldName}: array of {elementType}");
                 fields.Add(new FieldModel(CSharpNames.Identifier(fieldName), elementType, offset, (int)clang_getArraySize(canonical), cPrefix + fieldName));
-                _ = element;
                 continue;
             }
             fields.Add(new FieldModel(CSharpNames.Identifier(fieldName), MapType(type, TypeUse.Field), offset, 0, cPrefix + fieldName));

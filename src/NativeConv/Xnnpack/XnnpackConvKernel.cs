@@ -51,6 +51,10 @@ internal sealed class XnnpackConvKernel : IConvKernel
 
     public float[] Bias { get; }
 
+    /// <summary>
+    /// XNNPACK has no query for the microkernel it chose, so this names the operator path the spec
+    /// selects (dwconv for one input and output channel per group, gemm for 1x1, igemm otherwise).
+    /// </summary>
     public string ImplementationName => "xnnpack:" + (Spec.IsDepthwise && Spec.ChannelMultiplier == 1 ? "dwconv" : Spec.IsPointwise ? "gemm" : "igemm");
 
     public unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
