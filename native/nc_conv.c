@@ -63,6 +63,7 @@ void nc_reference_nhwc(const nc_shape *s, const float *x, const float *w, const 
                                 const float wv = w[(((size_t)oc * icg + ic) * s->kh + ky) * s->kw + kx];
                                 acc += (double)xv * wv;
                             }
+                    if (s->relu6) acc = acc < 0.0 ? 0.0 : acc > 6.0 ? 6.0 : acc;
                     y[(((size_t)n * oh + oy) * ow + ox) * s->out_c + oc] = (float)acc;
                 }
 }
@@ -74,7 +75,7 @@ struct nc_onednn_conv {
     dnnl_stream_t stream;
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t prim;
-    dnnl_memory_t src, weights, bias, dst;
+    dnnl_memory_t src, weights, bias, dst, scratchpad;
 };
 
 nc_onednn_conv *nc_onednn_create(const nc_shape *s, const float *w, const float *b) {
@@ -92,8 +93,9 @@ nc_onednn_conv *nc_onednn_create(const nc_shape *s, const float *w, const float 
     const dnnl_dims_t b_dims = {s->out_c};
 
     dnnl_memory_desc_t src_md, dst_md, user_w_md, any_w_md, b_md;
-    NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&src_md, 4, src_dims, dnnl_f32, dnnl_nhwc));
-    NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&dst_md, 4, dst_dims, dnnl_f32, dnnl_nhwc));
+    const dnnl_format_tag_t act_tag = s->nchw ? dnnl_nchw : dnnl_nhwc;
+    NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&src_md, 4, src_dims, dnnl_f32, act_tag));
+    NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&dst_md, 4, dst_dims, dnnl_f32, act_tag));
     if (g > 1) {
         NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&user_w_md, 5, wg_dims, dnnl_f32, dnnl_goihw));
         NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&any_w_md, 5, wg_dims, dnnl_f32, dnnl_format_tag_any));
@@ -106,9 +108,23 @@ nc_onednn_conv *nc_onednn_create(const nc_shape *s, const float *w, const float 
     const dnnl_dims_t strides = {s->stride, s->stride};
     const dnnl_dims_t dilates = {0, 0}; /* oneDNN counts dilation from 0 */
     const dnnl_dims_t pad = {s->pad, s->pad};
+    /* As the facade: a user scratchpad (allocated here, not per call) and ReLU6 as a fused post-op. */
+    dnnl_primitive_attr_t attr;
+    NC_CHECK_DNNL(dnnl_primitive_attr_create(&attr));
+    NC_CHECK_DNNL(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user));
+    if (s->relu6) {
+        dnnl_post_ops_t ops;
+        NC_CHECK_DNNL(dnnl_post_ops_create(&ops));
+        NC_CHECK_DNNL(dnnl_post_ops_append_eltwise(ops, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
+        NC_CHECK_DNNL(dnnl_primitive_attr_set_post_ops(attr, ops));
+        dnnl_post_ops_destroy(ops);
+    }
     NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&c->pd, c->engine, dnnl_forward_inference,
-            dnnl_convolution_direct, src_md, any_w_md, b ? b_md : NULL, dst_md, strides, dilates, pad, pad, NULL));
+            dnnl_convolution_direct, src_md, any_w_md, b ? b_md : NULL, dst_md, strides, dilates, pad, pad, attr));
+    dnnl_primitive_attr_destroy(attr);
     NC_CHECK_DNNL(dnnl_primitive_create(&c->prim, c->pd));
+    const_dnnl_memory_desc_t scratch_md = dnnl_primitive_desc_query_md(c->pd, dnnl_query_scratchpad_md, 0);
+    NC_CHECK_DNNL(dnnl_memory_create(&c->scratchpad, scratch_md, c->engine, DNNL_MEMORY_ALLOCATE));
 
     /* Reorder the user's weights once into the layout the implementation chose. */
     const_dnnl_memory_desc_t impl_w_md = dnnl_primitive_desc_query_md(c->pd, dnnl_query_weights_md, 0);
@@ -147,8 +163,9 @@ nc_onednn_conv *nc_onednn_create(const nc_shape *s, const float *w, const float 
 void nc_onednn_run(nc_onednn_conv *c, const float *x, float *y) {
     NC_CHECK_DNNL(dnnl_memory_set_data_handle(c->src, (void *)x));
     NC_CHECK_DNNL(dnnl_memory_set_data_handle(c->dst, y));
-    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_WEIGHTS, c->weights}, {DNNL_ARG_DST, c->dst}};
-    int nargs = 3;
+    dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, c->src}, {DNNL_ARG_WEIGHTS, c->weights}, {DNNL_ARG_DST, c->dst},
+                               {DNNL_ARG_SCRATCHPAD, c->scratchpad}};
+    int nargs = 4;
     if (c->bias) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, c->bias};
     NC_CHECK_DNNL(dnnl_primitive_execute(c->prim, c->stream, nargs, args));
     NC_CHECK_DNNL(dnnl_stream_wait(c->stream));
@@ -165,6 +182,7 @@ void nc_onednn_destroy(nc_onednn_conv *c) {
     dnnl_memory_destroy(c->src);
     dnnl_memory_destroy(c->dst);
     dnnl_memory_destroy(c->weights);
+    dnnl_memory_destroy(c->scratchpad);
     if (c->bias) dnnl_memory_destroy(c->bias);
     dnnl_primitive_destroy(c->prim);
     dnnl_primitive_desc_destroy(c->pd);
@@ -179,7 +197,19 @@ struct nc_xnnpack_conv {
     nc_shape shape;
     pthreadpool_t pool;
     xnn_operator_t op;
+    xnn_operator_t to_nhwc, to_nchw; /* NCHW only */
+    float *nhwc_x, *nhwc_y;          /* NCHW only: the convolution's NHWC input and output */
 };
+
+/* A batched 2-D transpose [n][a][b] -> [n][b][a] of 32-bit values, shaped once. */
+static xnn_operator_t nc_transpose(int n, int a, int b, pthreadpool_t pool) {
+    xnn_operator_t op;
+    NC_CHECK_XNN(xnn_create_transpose_nd_x32(0, &op));
+    const size_t shape[3] = {(size_t)n, (size_t)a, (size_t)b};
+    const size_t perm[3] = {0, 2, 1};
+    NC_CHECK_XNN(xnn_reshape_transpose_nd_x32(op, 3, shape, perm, pool));
+    return op;
+}
 
 nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const float *b, int threads) {
     nc_xnnpack_conv *c = calloc(1, sizeof *c);
@@ -199,7 +229,8 @@ nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const floa
                         w[(((size_t)oc * icg + ic) * s->kh + ky) * s->kw + kx];
 
     NC_CHECK_XNN(xnn_create_convolution2d_nhwc_f32(s->pad, s->pad, s->pad, s->pad, s->kh, s->kw, s->stride, s->stride,
-            1, 1, g, icg, ocg, s->in_c, s->out_c, packed, b, -INFINITY, INFINITY, 0, NULL, NULL, &c->op));
+            1, 1, g, icg, ocg, s->in_c, s->out_c, packed, b, s->relu6 ? 0.0f : -INFINITY, s->relu6 ? 6.0f : INFINITY,
+            0, NULL, NULL, &c->op));
     free(packed); /* XNNPACK packed its own copy */
 
     size_t workspace = 0, alignment = 0, oh = 0, ow = 0;
@@ -212,17 +243,36 @@ nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const floa
         fprintf(stderr, "XNNPACK output %zux%zu, expected %dx%d\n", oh, ow, nc_out_h(s), nc_out_w(s));
         exit(2);
     }
+    if (s->nchw) {
+        c->nhwc_x = nc_alloc_floats(nc_input_len(s));
+        c->nhwc_y = nc_alloc_floats(nc_output_len(s));
+        c->to_nhwc = nc_transpose(s->n, s->in_c, s->h * s->w, c->pool);
+        c->to_nchw = nc_transpose(s->n, nc_out_h(s) * nc_out_w(s), s->out_c, c->pool);
+    }
     return c;
 }
 
 void nc_xnnpack_run(nc_xnnpack_conv *c, const float *x, float *y) {
-    NC_CHECK_XNN(xnn_setup_convolution2d_nhwc_f32(c->op, NULL, x, y));
+    if (!c->shape.nchw) {
+        NC_CHECK_XNN(xnn_setup_convolution2d_nhwc_f32(c->op, NULL, x, y));
+        NC_CHECK_XNN(xnn_run_operator(c->op, c->pool));
+        return;
+    }
+    NC_CHECK_XNN(xnn_setup_transpose_nd_x32(c->to_nhwc, x, c->nhwc_x));
+    NC_CHECK_XNN(xnn_run_operator(c->to_nhwc, c->pool));
+    NC_CHECK_XNN(xnn_setup_convolution2d_nhwc_f32(c->op, NULL, c->nhwc_x, c->nhwc_y));
     NC_CHECK_XNN(xnn_run_operator(c->op, c->pool));
+    NC_CHECK_XNN(xnn_setup_transpose_nd_x32(c->to_nchw, c->nhwc_y, y));
+    NC_CHECK_XNN(xnn_run_operator(c->to_nchw, c->pool));
 }
 
 void nc_xnnpack_destroy(nc_xnnpack_conv *c) {
     if (!c) return;
     xnn_delete_operator(c->op);
+    if (c->to_nhwc) xnn_delete_operator(c->to_nhwc);
+    if (c->to_nchw) xnn_delete_operator(c->to_nchw);
+    free(c->nhwc_x);
+    free(c->nhwc_y);
     pthreadpool_destroy(c->pool);
     free(c);
 }

@@ -1,4 +1,6 @@
-/* NativeConv native harness: one NHWC fp32 convolution through oneDNN, XNNPACK and a plain C loop.
+/* NativeConv native harness: one fp32 convolution through oneDNN, XNNPACK and a plain C loop, set up
+ * as the C# facade sets it up (fused ReLU6, user scratchpad, NCHW through XNNPACK by transposes), so
+ * that facade time / harness time is the cost of the managed layer alone.
  * Weights are in PyTorch order (out, in/groups, kh, kw); each backend converts them once at create. */
 #ifndef NC_CONV_H
 #define NC_CONV_H
@@ -10,6 +12,8 @@ typedef struct nc_shape {
     int n, h, w;           /* input batch and spatial size */
     int in_c, out_c, groups;
     int kh, kw, stride, pad; /* square stride, symmetric padding, dilation 1 */
+    int nchw;                /* 0: NHWC activations (the default), 1: NCHW */
+    int relu6;               /* 1: fused min(max(y, 0), 6) */
 } nc_shape;
 
 int nc_out_h(const nc_shape *s);
@@ -19,7 +23,7 @@ size_t nc_output_len(const nc_shape *s);
 size_t nc_weight_len(const nc_shape *s);
 double nc_flops(const nc_shape *s); /* 2 x multiply-accumulates */
 
-/* Plain loop, double accumulation: the obviously-correct reference. */
+/* Plain loop, double accumulation: the obviously-correct reference (NHWC whatever nchw says; applies relu6). */
 void nc_reference_nhwc(const nc_shape *s, const float *x, const float *w, const float *b, float *y);
 
 typedef struct nc_onednn_conv nc_onednn_conv;
@@ -29,6 +33,7 @@ const char *nc_onednn_impl(const nc_onednn_conv *c);
 void nc_onednn_destroy(nc_onednn_conv *c);
 
 typedef struct nc_xnnpack_conv nc_xnnpack_conv;
+/* NCHW: transposes to NHWC and back around the NHWC convolution, as the facade does. */
 nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const float *b, int threads);
 void nc_xnnpack_run(nc_xnnpack_conv *c, const float *x, float *y);
 void nc_xnnpack_destroy(nc_xnnpack_conv *c);

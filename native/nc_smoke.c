@@ -32,6 +32,13 @@ static int compare(const char *what, const nc_shape *s, const float *got, const 
     return 0;
 }
 
+/* [n][a][b] -> [n][b][a]: NHWC <-> NCHW for the layouts' sake (the reference is NHWC). */
+static void transpose(const float *from, float *to, int n, int a, int b) {
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < a; j++)
+            for (int k = 0; k < b; k++) to[((size_t)i * b + k) * a + j] = from[((size_t)i * a + j) * b + k];
+}
+
 static int check(const nc_shape *s, int with_bias) {
     float *x = nc_alloc_floats(nc_input_len(s));
     float *w = nc_alloc_floats(nc_weight_len(s));
@@ -42,6 +49,16 @@ static int check(const nc_shape *s, int with_bias) {
     fill(w, nc_weight_len(s), -2, 2);
     if (b) fill(b, (size_t)s->out_c, -8, 8);
     nc_reference_nhwc(s, x, w, b, want);
+    if (s->nchw) { /* give the libraries NCHW input and compare with the NCHW-ordered reference */
+        float *t = nc_alloc_floats(nc_input_len(s));
+        transpose(x, t, s->n, s->h * s->w, s->in_c);
+        free(x);
+        x = t;
+        t = nc_alloc_floats(nc_output_len(s));
+        transpose(want, t, s->n, nc_out_h(s) * nc_out_w(s), s->out_c);
+        free(want);
+        want = t;
+    }
 
     int failures = 0;
     nc_onednn_conv *d = nc_onednn_create(s, w, b);
@@ -63,7 +80,7 @@ static int check(const nc_shape *s, int with_bias) {
 
 int main(void) {
     static const struct { nc_shape s; int bias; } cases[] = {
-        /*  name                            n   h    w   in   out  groups kh kw stride pad */
+        /*  name                            n   h    w   in   out  groups kh kw stride pad nchw relu6 */
         {{"dw3x3 32ch 112x112 s1",          1, 112, 112, 32,   32,  32,   3, 3, 1,     1}, 1},
         {{"dw3x3 64ch 112x112 s2",          1, 112, 112, 64,   64,  64,   3, 3, 2,     1}, 0},
         {{"pw1x1 32->64 56x56",             1, 56,  56,  32,   64,  1,    1, 1, 1,     0}, 1},
@@ -73,6 +90,11 @@ int main(void) {
         {{"dw3x3 32ch x2 56x56",            1, 56,  56,  32,   64,  32,   3, 3, 1,     1}, 1},
         {{"pw1x1 17->1020 batch 2 1x1",     2, 1,   1,   17, 1020,  1,    1, 1, 1,     0}, 1},
         {{"pw1x1 512->1024 7x7",            1, 7,   7,  512, 1024,  1,    1, 1, 1,     0}, 1},
+        /* The benchmark harness's other paths: NCHW (oneDNN's ncsp kernels, XNNPACK's transposes)
+         * and fused ReLU6 (integer data stays exact through the clamp). */
+        {{"dw3x3 48ch 28x20 s2 NCHW relu6", 2, 28,  20,  48,   48,  48,   3, 3, 2,     1,  1,   1}, 1},
+        {{"pw1x1 24->40 9x11 NCHW relu6",   1, 9,   11,  24,   40,  1,    1, 1, 1,     0,  1,   1}, 1},
+        {{"dw3x3 16ch 14x14 NHWC relu6",    1, 14,  14,  16,   16,  16,   3, 3, 1,     1,  0,   1}, 1},
     };
     const int n = (int)(sizeof cases / sizeof cases[0]);
     int failures = 0;

@@ -1,12 +1,20 @@
+using System.Globalization;
 using NativeConv;
 using NativeConv.Cli;
+using NativeConv.Cli.Npy;
 
-// nativeconv info    [--threads N]
-// nativeconv compare [--model v1|v2|all] [--backends a,b] [--layout nhwc|nchw] [--threads N] [--min-ms M] [--no-check] [--json]
 const string Usage = """
-    usage: nativeconv info [--threads N]
+    usage: nativeconv info    [--threads N]
            nativeconv compare [--model v1|v2|all] [--backends onednn,xnnpack] [--layout nhwc|nchw]
                               [--threads N] [--min-ms M] [--no-check] [--json]
+           nativeconv run     --input x.npy --weights w.npy [--bias b.npy] --output y.npy
+                              [--stride S|SH,SW] [--padding P|PH,PW|same|valid] [--dilation D|DH,DW]
+                              [--groups G] [--activation none|relu|relu6|hardswish|clamp:MIN,MAX]
+                              [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference]
+                              [--threads N] [--check]
+           nativeconv shapes  [--model v1|v2|all]      (the MobileNet layers as CSV, for the native and PyTorch benchmarks)
+    run: .npy files are float32 little-endian C order; weights in PyTorch order (out, in/groups, kh, kw);
+         input (N,C,H,W) for nchw or (N,H,W,C) for nhwc, with or without N; output in the input's layout.
     """;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -15,40 +23,27 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 try
 {
-    var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (int i = 1; i < args.Length; i++)
-    {
-        if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
-        bool isSwitch = args[i] is "--json" or "--no-check";
-        flags[args[i]] = isSwitch ? "true" : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-    }
-    int threads = flags.TryGetValue("--threads", out string? t) ? int.Parse(t) : 0;
     switch (args[0])
     {
         case "info":
-            return InfoCommand.Run(threads);
+            return InfoCommand.Run(new CommandLine(args, 1, ["--threads"], []).GetInt("--threads", 0));
         case "compare":
-            string model = flags.GetValueOrDefault("--model", "all");
-            string[] models = model switch
-            {
-                "all" => ["v1", "v2"],
-                "v1" or "v2" => [model],
-                _ => throw new ArgumentException($"--model must be v1, v2 or all, not '{model}'"),
-            };
-            string layout = flags.GetValueOrDefault("--layout", "nhwc");
-            var options = new CompareCommand.Options(models,
-                flags.GetValueOrDefault("--backends", "onednn,xnnpack").Split(',', StringSplitOptions.RemoveEmptyEntries),
-                layout switch
-                {
-                    "nhwc" => TensorLayout.Nhwc,
-                    "nchw" => TensorLayout.Nchw,
-                    _ => throw new ArgumentException($"--layout must be nhwc or nchw, not '{layout}'"),
-                },
-                threads,
-                flags.TryGetValue("--min-ms", out string? ms) ? double.Parse(ms, System.Globalization.CultureInfo.InvariantCulture) : 100,
-                !flags.ContainsKey("--no-check"),
-                flags.ContainsKey("--json"));
+        {
+            var line = new CommandLine(args, 1, ["--model", "--backends", "--layout", "--threads", "--min-ms"], ["--json", "--no-check"]);
+            string layout = line.Get("--layout", "nhwc");
+            var options = new CompareCommand.Options(Models(line.Get("--model", "all")),
+                line.Get("--backends", "onednn,xnnpack").Split(',', StringSplitOptions.RemoveEmptyEntries),
+                RunOptions.ParseLayout(layout),
+                line.GetInt("--threads", 0),
+                double.Parse(line.Get("--min-ms", "100"), CultureInfo.InvariantCulture),
+                !line.Has("--no-check"),
+                line.Has("--json"));
             return CompareCommand.Run(options);
+        }
+        case "run":
+            return RunCommand.Run(RunOptions.Parse(new CommandLine(args, 1, RunOptions.ValueFlags, RunOptions.Switches)), Console.Error);
+        case "shapes":
+            return ShapesCommand.Run(Models(new CommandLine(args, 1, ["--model"], []).Get("--model", "all")), Console.Out);
         default:
             throw new ArgumentException($"unknown command '{args[0]}'");
     }
@@ -58,3 +53,15 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     Console.Error.WriteLine($"nativeconv: {e.Message}\n{Usage}");
     return 2;
 }
+catch (Exception e) when (e is NpyFormatException or IOException or NotSupportedException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"nativeconv: {e.Message}");
+    return 1;
+}
+
+static string[] Models(string model) => model switch
+{
+    "all" => ["v1", "v2"],
+    "v1" or "v2" => [model],
+    _ => throw new ArgumentException($"--model must be v1, v2 or all, not '{model}'"),
+};

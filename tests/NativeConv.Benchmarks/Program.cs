@@ -1,4 +1,10 @@
 using BenchmarkDotNet.Running;
+using NativeConv.Benchmarks;
 
-// dotnet run -c Release -- --filter '*' [--job short]   (build/benchmarks.sh runs the documented short job)
-BenchmarkSwitcher.FromAssembly(typeof(NativeConv.Benchmarks.LayerBenchmarks).Assembly).Run(args);
+// build/benchmarks.sh runs the documented short job:   dotnet run -c Release -- --short ARTIFACTS_DIR [--filter ...]
+// Anything else goes to BenchmarkDotNet as usual:      dotnet run -c Release -- --filter '*' [--job short]
+var switcher = BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmarks).Assembly);
+if (args.Length >= 2 && args[0] == "--short")
+    switcher.Run(args[2..], ShortJobConfig.Create(args[1]));
+else
+    switcher.Run(args);

@@ -1,0 +1,158 @@
+/* The machine's limits, for the benchmarks' rooflines: fp32 FMA peak (GFLOP/s) and memory bandwidth
+ * (GB/s), with 1..N threads.
+ *
+ * FMA peak: each thread runs independent chains of vector FMAs on registers (AVX-512 and AVX2
+ * variants, whichever the CPU has); 12 chains hide the FMA latency on every current x86 core.
+ * Bandwidth: the same threads stream through arrays larger than any cache, (a) reading (sum) and
+ * (b) copying (read + write, what a depthwise layer does), and the same at a working set that fits
+ * the caches, for layers whose tensors stay cache-resident.
+ *
+ * usage: nc_peak [--threads N] [--csv]   (N: the largest thread count; 1..N are measured) */
+#include <immintrin.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+enum { CHAINS = 12 };
+
+/* flops = iterations x CHAINS x lanes x 2 */
+__attribute__((target("avx512f"))) static float fma_avx512(long iterations) {
+    __m512 acc[CHAINS];
+    const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+    for (int c = 0; c < CHAINS; c++) acc[c] = _mm512_set1_ps((float)c);
+    for (long i = 0; i < iterations; i++)
+        for (int c = 0; c < CHAINS; c++) acc[c] = _mm512_fmadd_ps(acc[c], a, b);
+    __m512 sum = acc[0];
+    for (int c = 1; c < CHAINS; c++) sum = _mm512_add_ps(sum, acc[c]);
+    return _mm512_reduce_add_ps(sum);
+}
+
+__attribute__((target("avx2,fma"))) static float fma_avx2(long iterations) {
+    __m256 acc[CHAINS];
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (int c = 0; c < CHAINS; c++) acc[c] = _mm256_set1_ps((float)c);
+    for (long i = 0; i < iterations; i++)
+        for (int c = 0; c < CHAINS; c++) acc[c] = _mm256_fmadd_ps(acc[c], a, b);
+    __m256 sum = acc[0];
+    for (int c = 1; c < CHAINS; c++) sum = _mm256_add_ps(sum, acc[c]);
+    float out[8];
+    _mm256_storeu_ps(out, sum);
+    return out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7];
+}
+
+static volatile float sink; /* keeps the results alive */
+
+/* Sum with 4 independent vector accumulators, so the loads, not the add latency, set the pace. */
+__attribute__((target("avx2"))) static float read_avx2(const float *x, size_t n) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        a0 = _mm256_add_ps(a0, _mm256_load_ps(x + i));
+        a1 = _mm256_add_ps(a1, _mm256_load_ps(x + i + 8));
+        a2 = _mm256_add_ps(a2, _mm256_load_ps(x + i + 16));
+        a3 = _mm256_add_ps(a3, _mm256_load_ps(x + i + 24));
+    }
+    float out[8], sum = 0;
+    _mm256_storeu_ps(out, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    for (int k = 0; k < 8; k++) sum += out[k];
+    for (; i < n; i++) sum += x[i];
+    return sum;
+}
+
+/* Best of 5 runs of ~0.2 s each: the peak is a maximum, not a typical value. */
+static double fma_gflops(int threads, int lanes) {
+    const long iterations = 20L * 1000 * 1000;
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        const double t0 = now_s();
+#pragma omp parallel num_threads(threads)
+        {
+            const float r = lanes == 16 ? fma_avx512(iterations) : fma_avx2(iterations);
+#pragma omp atomic
+            sink += r;
+        }
+        const double gflops = (double)threads * iterations * CHAINS * lanes * 2 / (now_s() - t0) / 1e9;
+        if (gflops > best) best = gflops;
+    }
+    return best;
+}
+
+/* Bytes moved per second by `threads` threads over `bytes`-sized arrays: copy counts read + write. */
+static double bandwidth_gbs(int threads, size_t bytes, int copy) {
+    const size_t n = bytes / sizeof(float);
+    float *x = aligned_alloc(64, n * sizeof(float)), *y = aligned_alloc(64, n * sizeof(float));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++) { x[i] = (float)(i & 1023); y[i] = 0; } /* first touch by the measuring threads */
+    double best = 0;
+    const int reps = bytes >= (64u << 20) ? 5 : 200;
+    for (int r = 0; r < 5; r++) {
+        const double t0 = now_s();
+        for (int k = 0; k < reps / 5 + 1; k++) {
+            if (copy) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+                for (size_t i = 0; i < n; i++) y[i] = x[i];
+            } else {
+#pragma omp parallel num_threads(threads)
+                {
+                    /* each thread its contiguous, 64-byte aligned share */
+                    const size_t share = (n / (size_t)threads) & ~(size_t)15, from = share * (size_t)omp_get_thread_num();
+                    const size_t count = omp_get_thread_num() == threads - 1 ? n - from : share;
+                    const float sum = read_avx2(x + from, count);
+#pragma omp atomic
+                    sink += sum;
+                }
+            }
+        }
+        const double gbs = (double)(reps / 5 + 1) * bytes * (copy ? 2 : 1) / (now_s() - t0) / 1e9;
+        if (gbs > best) best = gbs;
+    }
+    sink += y[n / 2];
+    free(x);
+    free(y);
+    return best;
+}
+
+int main(int argc, char **argv) {
+    int max_threads = omp_get_num_procs(), csv = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--threads") && i + 1 < argc) max_threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--csv")) csv = 1;
+        else { fprintf(stderr, "usage: %s [--threads N] [--csv]\n", argv[0]); return 2; }
+    }
+    if (max_threads < 1) { fprintf(stderr, "--threads must be >= 1\n"); return 2; }
+    __builtin_cpu_init();
+    const int has512 = __builtin_cpu_supports("avx512f"), has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (csv) printf("metric,threads,value,unit\n");
+    for (int t = 1; t <= max_threads; t++) {
+        if (has512) {
+            const double g = fma_gflops(t, 16);
+            if (csv) printf("fma_avx512,%d,%.1f,GFLOP/s\n", t, g);
+            else printf("fp32 FMA peak, AVX-512, %d thread(s): %8.1f GFLOP/s\n", t, g);
+        }
+        if (has2) {
+            const double g = fma_gflops(t, 8);
+            if (csv) printf("fma_avx2,%d,%.1f,GFLOP/s\n", t, g);
+            else printf("fp32 FMA peak, AVX2,    %d thread(s): %8.1f GFLOP/s\n", t, g);
+        }
+        const struct { const char *metric, *label; size_t bytes; int copy; } streams[] = {
+            {"dram_read", "read, 256 MiB", 256u << 20, 0},
+            {"dram_copy", "copy, 256 MiB", 256u << 20, 1},
+            {"cache_copy", "copy, 1 MiB", 1u << 20, 1},
+        };
+        for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+            const double g = bandwidth_gbs(t, streams[i].bytes, streams[i].copy);
+            if (csv) printf("%s,%d,%.1f,GB/s\n", streams[i].metric, t, g);
+            else printf("bandwidth %-14s %d thread(s): %8.1f GB/s\n", streams[i].label, t, g);
+        }
+        fflush(stdout);
+    }
+    return 0;
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit;
+
+namespace NativeConv.Cli.Tests;
+
+/// <summary>
+/// Cases written once per test run by torch_cases.py under Debian's python3 with python3-torch:
+/// NumPy .npy inputs and PyTorch's own outputs. Missing torch is a visible skip, except under CI
+/// (CI=true), where build/test.sh installs it and its absence is a failure.
+/// </summary>
+internal static class TorchPeer
+{
+    public sealed record Case(string Name, bool Bias, string[] Flags);
+
+    private static readonly Lazy<(string? Directory, Case[] Cases, string? Why)> Generated = new(Generate);
+
+    /// <summary>Debian's interpreter, not whatever python3 is first on PATH (a pyenv one has no torch).</summary>
+    public static string Python => Environment.GetEnvironmentVariable("NATIVECONV_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+
+    public static string Directory => Require().Directory!;
+
+    public static Case Get(string name) => Require().Cases.Single(c => c.Name == name);
+
+    private static (string? Directory, Case[] Cases, string? Why) Require()
+    {
+        var generated = Generated.Value;
+        if (generated.Why is null) return generated;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"PyTorch peer unavailable under CI, where build/test.sh installs python3-torch: {generated.Why}");
+        Skip.If(true, $"PyTorch peer unavailable (apt-get install python3-torch python3-numpy): {generated.Why}");
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private static (string?, Case[], string?) Generate()
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("nativeconv-torch-").FullName;
+        string script = Path.Combine(AppContext.BaseDirectory, "torch_cases.py");
+        var start = new ProcessStartInfo(Python, [script, dir]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or FileNotFoundException)
+        {
+            return (null, [], $"{Python} cannot be started: {e.Message}");
+        }
+        string stderr = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            return (null, [], $"{Python} {script} exited with {process.ExitCode}: {stderr.Trim().Split('\n').LastOrDefault()}");
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")));
+        Case[] cases = manifest.RootElement.GetProperty("cases").EnumerateArray()
+            .Select(c => new Case(c.GetProperty("name").GetString()!, c.GetProperty("bias").GetBoolean(),
+                c.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray()))
+            .ToArray();
+        return (dir, cases, null);
+    }
+}
