@@ -3,6 +3,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh"
+# The PyTorch cross-check of `nativeconv run` (tests/NativeConv.Cli.Tests) needs Debian's python3-torch.
+nc_apt_install python3-torch python3-numpy
 nc_log "native tests (ctest)"
 ctest --test-dir "$NC_BUILD_DIR" --output-on-failure 2>&1 | tee "$NC_ROOT/artifacts/ctest.log"
 # libclang: the regeneration check runs the binding generator.

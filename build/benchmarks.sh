@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The documented short benchmark job (about 10 minutes on 2 cores), then docs/benchmarks.md and
+# docs/benchmarks.png from its results. One run measures, on the same machine and shapes:
+#   - the machine's fp32 FMA peak and memory bandwidth (native/nc_peak),
+#   - every MobileNet v1/v2 dw/pw layer straight from C into oneDNN and XNNPACK (native/nc_baseline),
+#     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost,
+#   - the same through the C# facade with BenchmarkDotNet (tests/NativeConv.Benchmarks, short job),
+#   - the same in PyTorch (Debian's python3-torch: the peer, never a dependency).
+# Usage: build/benchmarks.sh [--min-ms M]   (M: ms per layer for the C and PyTorch timings, default 200)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+min_ms=200
+[ "${1:-}" = "--min-ms" ] && min_ms=$2
+threads=(1 2) # as LayerBenchmarks' [Params(1, 2)]
+
+"$NC_ROOT/build/native.sh" >&2
+nc_apt_install python3-torch python3-numpy python3-matplotlib
+python=/usr/bin/python3 # Debian's, where python3-torch lives (not a pyenv python earlier on PATH)
+run="$NC_ROOT/artifacts/benchmarks"
+rm -rf "$run"
+mkdir -p "$run"
+start=$(date +%s)
+
+nc_log "building the nativeconv CLI and the benchmarks"
+dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli"
+nativeconv() { dotnet "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" "$@"; }
+nativeconv shapes > "$run/shapes.csv"
+nativeconv info > "$run/info.txt"
+commit=$(git -C "$NC_ROOT" rev-parse --short=12 HEAD)
+git -C "$NC_ROOT" diff --quiet HEAD -- . ':!docs' || commit="$commit + uncommitted changes"
+{
+  echo "commit:  $commit"
+  echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cpu:     $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) logical CPUs, flags incl. $(grep -o -w -E 'avx2|fma|avx512f|avx512_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+  echo "memory:  $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "os:      $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "tools:   .NET SDK $(dotnet --version), $(gcc --version | head -1), BenchmarkDotNet 0.14.0 (in-process short job)"
+  echo "peer:    PyTorch $("$python" -c 'import torch; print(torch.__version__)') (Debian python3-torch, CPU)"
+} > "$run/machine.txt"
+cat > "$run/commands.txt" <<EOC
+build/benchmarks.sh --min-ms $min_ms      # everything below, then build/benchmarks/report.py
+artifacts/build/native/nc_peak --threads 2 --csv
+artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
+dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
+/usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
+EOC
+
+nc_log "machine limits (nc_peak)"
+"$NC_BUILD_DIR/native/nc_peak" --threads 2 --csv | tee "$run/peak.csv"
+for t in "${threads[@]}"; do
+  for layout in nhwc nchw; do
+    nc_log "native C harness: $layout, $t thread(s)"
+    "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/shapes.csv" --layout "$layout" --threads "$t" --min-ms "$min_ms" --csv \
+      > "$run/native-$layout-t$t.csv"
+  done
+done
+printf '%s\n%s\n' "$(head -1 "$run/shapes.csv")" "tiny,dw8 1x1,1,1,8,8,8,1,1,0,none" > "$run/tiny.csv"
+"$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/tiny.csv" --threads 1 --min-ms "$min_ms" --csv > "$run/native-tiny-t1.csv"
+for t in "${threads[@]}"; do
+  nc_log "PyTorch peer: $t thread(s)"
+  "$python" "$NC_ROOT/build/benchmarks/pytorch_peer.py" "$run/shapes.csv" --threads "$t" --min-ms "$min_ms" > "$run/torch-t$t.csv"
+done
+nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
+dotnet run -c Release --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
+nc_log "report"
+"$python" "$NC_ROOT/build/benchmarks/report.py" "$run" "$NC_ROOT/docs"
+nc_log "benchmarks done in $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s: docs/benchmarks.md, docs/benchmarks.png"
