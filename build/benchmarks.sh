@@ -23,6 +23,7 @@ start=$(date +%s)
 
 nc_log "building the nativeconv CLI and the benchmarks"
 dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli"
+dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks" -c Release -nologo -v quiet
 nativeconv() { dotnet "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" "$@"; }
 nativeconv shapes > "$run/shapes.csv"
 nativeconv info > "$run/info.txt"
@@ -61,7 +62,7 @@ for t in "${threads[@]}"; do
   "$python" "$NC_ROOT/build/benchmarks/pytorch_peer.py" "$run/shapes.csv" --threads "$t" --min-ms "$min_ms" > "$run/torch-t$t.csv"
 done
 nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
-dotnet run -c Release --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
+dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
 nc_log "report"
 "$python" "$NC_ROOT/build/benchmarks/report.py" "$run" "$NC_ROOT/docs"
 nc_log "benchmarks done in $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s: docs/benchmarks.md, docs/benchmarks.png"

@@ -69,11 +69,11 @@ __attribute__((target("avx2"))) static float read_avx2(const float *x, size_t n)
     return sum;
 }
 
-/* Best of 5 runs of ~0.2 s each: the peak is a maximum, not a typical value. */
+/* Best of 10 runs of ~0.2 s each: the peak is a maximum, not a typical value. */
 static double fma_gflops(int threads, int lanes) {
     const long iterations = 20L * 1000 * 1000;
     double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0; rep < 10; rep++) {
         const double t0 = now_s();
 #pragma omp parallel num_threads(threads)
         {
