@@ -5,6 +5,7 @@ using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
 using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace NativeConv.Benchmarks;
@@ -31,6 +32,9 @@ internal static class ShortJobConfig
             .AddColumn(StatisticColumn.Median)
             .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
             .AddExporter(MarkdownExporter.GitHub, JsonExporter.Full)
+            // Layer names are up to ~25 characters; BenchmarkDotNet's default 20 would shorten them to
+            // "v1 pw(...)12@14 [21]" in the results, which build/benchmarks/report.py joins on.
+            .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))
             .WithArtifactsPath(artifactsPath)
             .WithOptions(ConfigOptions.DisableLogFile);
 }
