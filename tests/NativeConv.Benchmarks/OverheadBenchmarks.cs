@@ -11,8 +11,8 @@ public class OverheadBenchmarks
 {
     private ConvBackends _backends = null!;
     private Conv2dLayer _layer = null!;
-    private readonly float[] _input = new float[8];
-    private readonly float[] _output = new float[8];
+    private readonly AlignedFloatBuffer _input = new(8); // aligned, as the C harness's buffers
+    private readonly AlignedFloatBuffer _output = new(8);
 
     [Params("onednn", "xnnpack", "reference")]
     public string Backend { get; set; } = "";
@@ -22,16 +22,18 @@ public class OverheadBenchmarks
     {
         _backends = new ConvBackends(new NativeConvOptions { Threads = 1 });
         _layer = new DepthwiseConv2d(8, 1, new float[8], new float[8], _backends.Get(Backend), layout: TensorLayout.Nhwc);
-        _layer.Forward(_input, _output, 1, 1, 1);
+        _layer.Forward(_input.Span, _output.Span, 1, 1, 1);
     }
 
     [Benchmark]
-    public void TinyForward() => _layer.Forward(_input, _output, 1, 1, 1);
+    public void TinyForward() => _layer.Forward(_input.Span, _output.Span, 1, 1, 1);
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _layer.Dispose();
         _backends.Dispose();
+        _input.Dispose();
+        _output.Dispose();
     }
 }

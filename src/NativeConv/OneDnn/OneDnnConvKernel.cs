@@ -85,8 +85,10 @@ internal sealed unsafe class OneDnnConvKernel : IConvKernel
 
     public void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
     {
-        OneDnnShapeState state = _shapes.Get(g);
+        // Before the shape state: oneDNN fixes a primitive's thread count when it creates it, from the
+        // calling thread's OpenMP setting, and runs it on that many threads from then on.
         OpenMpThreads.Use(_backend.Threads);
+        OneDnnShapeState state = _shapes.Get(g);
         fixed (float* x = input)
         fixed (float* y = output)
         {
