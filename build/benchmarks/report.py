@@ -97,7 +97,7 @@ def main(run_dir, docs_dir):
     w("|---|" + "---|" * len({m for m, _ in peak}))
     for t in threads_list:
         w(f"| {t} | " + " | ".join(f"{peak[(m, t)]:.1f}" for m in sorted({m for m, _ in peak})) + " |")
-    w("\nfma_* in GFLOP/s (best of 5 runs of independent vector FMA chains); *_copy in GB/s counting bytes read plus "
+    w("\nfma_* in GFLOP/s (best of 10 runs of independent vector FMA chains); *_copy in GB/s counting bytes read plus "
       "written, *_read in GB/s. Pointwise efficiency below is % of the best FMA peak at that thread count; depthwise "
       "is % of the 8 MiB copy bandwidth (every depthwise tensor here is under 4 MiB, so it lives in the caches; "
       "the DRAM figure would flatter it).\n")
@@ -139,7 +139,11 @@ def main(run_dir, docs_dir):
                     eff = f"{100 * gbs / peak[('cache8m_copy', t)]:.0f}% BW ({gbs:.0f} GB/s)"
                 w(f"| {name} | {s['count']} | {fl / 1e6:.1f} | " + " | ".join(cells) +
                   f" | {pt:.1f} | {best / pt:.2f} | {gf:.1f} | {eff} | {alloc:.0f} | {native[(s['layer'], layout, t, 'impl')]} |")
-            w("")
+            w("\nC = native/nc_baseline (straight from C, set up as the facade is); facade = BenchmarkDotNet median of "
+              "`Conv2dLayer.Forward` on 64-byte aligned buffers; ratio = facade / C (goal ≤ 1.02); best/PyTorch = the "
+              "faster NativeConv backend's time / PyTorch's (below 1: NativeConv is faster). alloc B = BenchmarkDotNet's "
+              "in-process count, which includes other threads' background allocations; the AllocationTests prove 0 B on "
+              "the calling thread.\n")
             for model in sorted({s["model"] for _, s in layers}):
                 body_flops = sum(flops(s) * int(s["count"]) for _, s in layers if s["model"] == model)
                 parts = []
@@ -197,6 +201,13 @@ def main(run_dir, docs_dir):
     w(f"![GFLOP/s per layer]({'benchmarks.png'})\n")
     w("Depthwise layers sit one to two orders of magnitude below the FMA line: they do 9 multiply-adds per value "
       "loaded, so memory, not arithmetic, bounds them.\n")
+    w("## About the peer\n")
+    w("Debian's python3-torch 1.13 is built without MKL (`BLAS_INFO=generic`) and with MKL-DNN 2.6.3. Where PyTorch "
+      "takes its mkldnn path it is within a small factor of NativeConv; where it does not (several 7x7 and 14x14 "
+      "pointwise layers, NCHW at the input resolution) it falls back to im2col with a generic BLAS and is one to two "
+      "orders of magnitude slower, which dominates the whole-body ratios. A PyTorch built with MKL would narrow those "
+      "rows; the per-layer table shows which rows are affected. PyTorch also runs ReLU6 as a separate in-place pass, "
+      "where NativeConv fuses it.\n")
 
     with open(os.path.join(docs_dir, "benchmarks.md"), "w") as f:
         f.write("\n".join(out) + "\n")
