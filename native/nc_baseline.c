@@ -142,6 +142,35 @@ int main(int argc, char **argv) {
     if (csv) printf("model,layer,count,flops,layout,threads,onednn_us,xnnpack_us,onednn_impl\n");
     else printf("%-26s %5s %10s %10s %9s %10s %9s  %s (%s, threads=%d)\n", "layer", "count", "MFLOP", "oneDNN us", "GFLOP/s",
                 "XNNPACK us", "GFLOP/s", "oneDNN implementation", layout, threads);
+    /* One library at a time over all layers (as BenchmarkDotNet runs the facade, backend by backend):
+     * alternating them per layer left one library's idle worker threads spinning while the other ran. */
+    static double t_us[2][MAX_LAYERS];
+    static char impl[MAX_LAYERS][160];
+    for (int lib = 0; lib < 2; lib++) {
+        for (int l = 0; l < n_layers; l++) {
+            nc_shape *s = &layers[l].s;
+            s->nchw = nchw;
+            float *x = nc_alloc_floats(nc_input_len(s));
+            float *w = nc_alloc_floats(nc_weight_len(s));
+            float *b = nc_alloc_floats((size_t)s->out_c);
+            float *y = nc_alloc_floats(nc_output_len(s));
+            for (size_t i = 0; i < nc_input_len(s); i++) x[i] = (float)((i * 7919u) % 17) / 17.0f - 0.5f;
+            for (size_t i = 0; i < nc_weight_len(s); i++) w[i] = (float)((i * 104729u) % 13) / 13.0f - 0.5f;
+            for (int i = 0; i < s->out_c; i++) b[i] = 0.01f * (float)(i % 7);
+            if (lib == 0) {
+                nc_onednn_conv *d = nc_onednn_create(s, w, b);
+                t_us[0][l] = time_us(run_onednn, d, x, y, min_ms);
+                snprintf(impl[l], sizeof impl[l], "%s", nc_onednn_impl(d));
+                nc_onednn_destroy(d);
+            } else {
+                nc_xnnpack_conv *xc = nc_xnnpack_create(s, w, b, threads);
+                t_us[1][l] = time_us(run_xnnpack, xc, x, y, min_ms);
+                nc_xnnpack_destroy(xc);
+            }
+            free(x); free(w); free(b); free(y);
+        }
+    }
+
     const char *model = NULL;
     double total_d = 0, total_x = 0, total_flops = 0;
     for (int l = 0; l <= n_layers; l++) {
@@ -155,32 +184,15 @@ int main(int argc, char **argv) {
         }
         if (l == n_layers) break;
         model = layers[l].model;
-        nc_shape *s = &layers[l].s;
-        s->nchw = nchw;
-        float *x = nc_alloc_floats(nc_input_len(s));
-        float *w = nc_alloc_floats(nc_weight_len(s));
-        float *b = nc_alloc_floats((size_t)s->out_c);
-        float *y = nc_alloc_floats(nc_output_len(s));
-        for (size_t i = 0; i < nc_input_len(s); i++) x[i] = (float)((i * 7919u) % 17) / 17.0f - 0.5f;
-        for (size_t i = 0; i < nc_weight_len(s); i++) w[i] = (float)((i * 104729u) % 13) / 13.0f - 0.5f;
-        for (int i = 0; i < s->out_c; i++) b[i] = 0.01f * (float)(i % 7);
-
-        nc_onednn_conv *d = nc_onednn_create(s, w, b);
-        nc_xnnpack_conv *xc = nc_xnnpack_create(s, w, b, threads);
-        const double td = time_us(run_onednn, d, x, y, min_ms);
-        const double tx = time_us(run_xnnpack, xc, x, y, min_ms);
-        const double flops = nc_flops(s);
+        const nc_shape *s = &layers[l].s;
+        const double td = t_us[0][l], tx = t_us[1][l], flops = nc_flops(s);
         total_d += td * layers[l].count;
         total_x += tx * layers[l].count;
         total_flops += flops * layers[l].count;
         if (csv) printf("%s,%s,%d,%.0f,%s,%d,%.3f,%.3f,%s\n", layers[l].model, s->name, layers[l].count, flops, layout, threads,
-                        td, tx, nc_onednn_impl(d));
+                        td, tx, impl[l]);
         else printf("%-26s %5d %10.2f %10.1f %9.1f %10.1f %9.1f  %s\n", s->name, layers[l].count, flops / 1e6, td,
-                    flops / td / 1e3, tx, flops / tx / 1e3, nc_onednn_impl(d));
-        fflush(stdout);
-        nc_onednn_destroy(d);
-        nc_xnnpack_destroy(xc);
-        free(x); free(w); free(b); free(y);
+                    flops / td / 1e3, tx, flops / tx / 1e3, impl[l]);
     }
     return 0;
 }
