@@ -9,6 +9,7 @@ namespace NativeConv.Tests;
 /// 100,000): resident memory may not grow by 20 MB or more once warm. And layers dropped without
 /// Dispose are released by finalizers without a crash.
 /// </summary>
+[Collection(MemoryMeasurementCollection.Name)]
 public class LifetimeSoakTests(ITestOutputHelper log)
 {
     public static int Cycles => int.TryParse(Environment.GetEnvironmentVariable("NATIVECONV_SOAK_CYCLES"), out int c) ? c : 10_000;
