@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The documented short benchmark job (about 10 minutes on 2 cores), then docs/benchmarks.md and
+# The documented short benchmark job (about 12 minutes on 2 cores), then docs/benchmarks.md and
 # docs/benchmarks.png from its results. One run measures, on the same machine and shapes:
 #   - the machine's fp32 FMA peak and memory bandwidth (native/nc_peak),
 #   - every MobileNet v1/v2 dw/pw layer straight from C into oneDNN and XNNPACK (native/nc_baseline),
-#     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost,
+#     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost (and again
+#     after the facade, to show the run-to-run variation),
 #   - the same through the C# facade with BenchmarkDotNet (tests/NativeConv.Benchmarks, short job),
 #   - the same in PyTorch (Debian's python3-torch: the peer, never a dependency).
 # Usage: build/benchmarks.sh [--min-ms M]   (M: ms per layer for the C and PyTorch timings, default 200)
@@ -63,6 +64,15 @@ for t in "${threads[@]}"; do
 done
 nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
 dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
+# The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
+# variation alone moves a ratio, the yardstick for the facade / C ratios.
+for t in "${threads[@]}"; do
+  for layout in nhwc nchw; do
+    nc_log "native C harness again: $layout, $t thread(s)"
+    "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/shapes.csv" --layout "$layout" --threads "$t" --min-ms "$min_ms" --csv \
+      > "$run/native-$layout-t$t-repeat.csv"
+  done
+done
 nc_log "report"
 "$python" "$NC_ROOT/build/benchmarks/report.py" "$run" "$NC_ROOT/docs"
 nc_log "benchmarks done in $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s: docs/benchmarks.md, docs/benchmarks.png"

@@ -9,11 +9,15 @@ namespace NativeConv.Cli;
 /// </summary>
 internal static class CompareCommand
 {
-    private sealed record BackendResult(string Backend, double Microseconds, double Gflops, double MaxAbsError, string Implementation);
+    // MaxAbsError is null under --no-check (JSON: null; JSON has no NaN).
+    private sealed record BackendResult(string Backend, double Microseconds, double Gflops, double? MaxAbsError, string Implementation);
 
     private sealed record LayerResult(string Model, string Layer, int Count, double Mflop, List<BackendResult> Backends);
 
-    public static int Run(Options options)
+    public static int Run(Options options) => Run(options, Console.Out, Console.Error);
+
+    /// <summary>The table goes to <paramref name="output"/>, or with --json to <paramref name="messages"/> (the JSON takes output).</summary>
+    public static int Run(Options options, TextWriter output, TextWriter messages)
     {
         var culture = CultureInfo.InvariantCulture;
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
@@ -21,12 +25,12 @@ internal static class CompareCommand
         foreach (string name in options.Backends)
         {
             if (backends.TryGet(name, out IConvBackend? backend, out string? reason)) available.Add(backend!);
-            else Console.Error.WriteLine($"backend {name} unavailable: {reason}");
+            else messages.WriteLine($"backend {name} unavailable: {reason}");
         }
         if (available.Count == 0) return 1;
 
         var layers = options.Models.SelectMany(m => m == "v1" ? MobileNetLayers.V1 : MobileNetLayers.V2).ToList();
-        TextWriter table = options.Json ? Console.Error : Console.Out;
+        TextWriter table = options.Json ? messages : output;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, fp32, threads={threads}, " +
                         $"64-byte aligned activations, time = median per call after warm-up; error = max |backend - reference|");
@@ -57,19 +61,17 @@ internal static class CompareCommand
             using var alignedInput = new AlignedFloatBuffer(g.InputLength);
             using var alignedOutput = new AlignedFloatBuffer(g.OutputLength);
             input.CopyTo(alignedInput.Span);
-            var output = new float[g.OutputLength];
             foreach (IConvBackend backend in available)
             {
                 using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout);
                 double us = LayerTiming.MedianMicroseconds(
                     () => conv.Forward(alignedInput.Span, alignedOutput.Span, 1, layer.Size, layer.Size), options.MinMilliseconds);
-                alignedOutput.Span.CopyTo(output);
-                double error = expected is null ? double.NaN : MaxAbsDifference(output, expected);
+                double? error = expected is null ? null : MaxAbsDifference(alignedOutput.Span, expected);
                 row.Add(new BackendResult(backend.Name, us, flops / us / 1e3, error, conv.ImplementationName));
             }
             results.Add(new LayerResult(layer.Model, layer.Name, layer.Count, flops / 1e6, row));
             table.WriteLine(string.Create(culture, $"{layer.Model + " " + layer.Name,-26} {layer.Count,2} {flops / 1e6,8:0.0}") +
-                string.Concat(row.Select(r => string.Create(culture, $" | {r.Microseconds,12:0.0} {r.Gflops,7:0.0} {r.MaxAbsError,8:0.0e+0}"))) +
+                string.Concat(row.Select(r => string.Create(culture, $" | {r.Microseconds,12:0.0} {r.Gflops,7:0.0} {(r.MaxAbsError is { } e ? e.ToString("0.0e+0", culture) : "-"),8}"))) +
                 " | " + string.Join(", ", row.Select(r => r.Implementation)));
         }
 
@@ -86,7 +88,7 @@ internal static class CompareCommand
         }
 
         if (options.Json)
-            Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+            output.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
 
