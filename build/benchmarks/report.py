@@ -173,9 +173,16 @@ def main(run_dir, docs_dir):
     w("|---|---|")
     w(f"| facade / native C ({len(ratios)} cells) | {spread(ratios)} |")
     w(f"| native C run after the facade / native C run before it ({len(repeat)} cells) | {spread(repeat)} |")
-    w("\nThe second row is the same C program on the same shapes, minutes apart: the machine's run-to-run variation "
-      "alone. Where it is as wide as the first row, a per-layer ratio cannot resolve a 2% overhead; the fixed "
-      "per-call cost below measures the facade's own work directly.\n")
+    for t in threads_list:
+        for layout in ("nhwc", "nchw"):
+            for b in BACKENDS:
+                fc = [r for r, _, lay, tt, bb in all_ratios if (lay, tt, bb) == (layout, t, b)]
+                cc = [native_repeat[(s["layer"], layout, t, b)] / native[(s["layer"], layout, t, b)] for _, s in layers]
+                w(f"| {layout.upper()} {t} thread{'s' if t > 1 else ''} {LABEL[b]}: facade / C; C / C | {spread(fc)}<br>{spread(cc)} |")
+    w("\nC / C is the same C program on the same shapes, run again after the facade, minutes later: the machine's "
+      "run-to-run variation alone (on this VM whole passes drift, so medians move too). Where C / C is as wide as "
+      "facade / C, a per-layer ratio cannot resolve a 2% overhead; the fixed per-call cost below measures the "
+      "facade's own work directly.\n")
     if over:
         w("Cells above 1.02 (worst first):\n")
         w("| ratio | layer | layout | threads | backend |")
