@@ -47,15 +47,21 @@ dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
 EOC
 
+# Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv
+c_harness_pass() {
+  local suffix=$1 t layout
+  for t in "${threads[@]}"; do
+    for layout in nhwc nchw; do
+      nc_log "native C harness${suffix:+ ($suffix)}: $layout, $t thread(s)"
+      "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/shapes.csv" --layout "$layout" --threads "$t" --min-ms "$min_ms" --csv \
+        > "$run/native-$layout-t$t$suffix.csv"
+    done
+  done
+}
+
 nc_log "machine limits (nc_peak)"
 "$NC_BUILD_DIR/native/nc_peak" --threads 2 --csv | tee "$run/peak.csv"
-for t in "${threads[@]}"; do
-  for layout in nhwc nchw; do
-    nc_log "native C harness: $layout, $t thread(s)"
-    "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/shapes.csv" --layout "$layout" --threads "$t" --min-ms "$min_ms" --csv \
-      > "$run/native-$layout-t$t.csv"
-  done
-done
+c_harness_pass ""
 printf '%s\n%s\n' "$(head -1 "$run/shapes.csv")" "tiny,dw8 1x1,1,1,8,8,8,1,1,0,none" > "$run/tiny.csv"
 "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/tiny.csv" --threads 1 --min-ms "$min_ms" --csv > "$run/native-tiny-t1.csv"
 for t in "${threads[@]}"; do
@@ -66,13 +72,7 @@ nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x thre
 dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
 # variation alone moves a ratio, the yardstick for the facade / C ratios.
-for t in "${threads[@]}"; do
-  for layout in nhwc nchw; do
-    nc_log "native C harness again: $layout, $t thread(s)"
-    "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/shapes.csv" --layout "$layout" --threads "$t" --min-ms "$min_ms" --csv \
-      > "$run/native-$layout-t$t-repeat.csv"
-  done
-done
+c_harness_pass -repeat
 nc_log "report"
 "$python" "$NC_ROOT/build/benchmarks/report.py" "$run" "$NC_ROOT/docs"
 nc_log "benchmarks done in $(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s: docs/benchmarks.md, docs/benchmarks.png"
