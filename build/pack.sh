@@ -3,7 +3,8 @@
 # version per pack (a rebuilt package under an old version would go stale in the NuGet cache):
 #   NativeConv.Native.linux-x64  runtimes/linux-x64/native/*.so + license texts
 #   NativeConv.Native            meta package: every runtime package, pinned exactly
-#   NativeConv.Interop.OneDnn, NativeConv.Interop.Xnnpack, NativeConv (managed; pins NativeConv.Native exactly)
+#   NativeConv.Interop.Common (library search, shared exceptions), NativeConv.Interop.OneDnn,
+#   NativeConv.Interop.Xnnpack, NativeConv (managed; pins NativeConv.Native exactly)
 # Prints the version on its last line. NATIVECONV_VERSION overrides it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -15,6 +16,7 @@ rm -f "$feed"/*.nupkg "$feed"/*.snupkg
 pack() { nc_log "pack $1 $version" >&2; dotnet pack "$NC_ROOT/$1" -c Release -nologo -v quiet -o "$feed" -p:Version="$version" "${@:2}" >&2; }
 pack src/NativeConv.Native.Runtime/NativeConv.Native.Runtime.csproj -p:NcRid=linux-x64
 pack src/NativeConv.Native/NativeConv.Native.csproj -p:RestoreAdditionalProjectSources="$feed"
+pack bindings/NativeConv.Interop.Common/NativeConv.Interop.Common.csproj
 pack bindings/NativeConv.Interop.OneDnn/NativeConv.Interop.OneDnn.csproj
 pack bindings/NativeConv.Interop.Xnnpack/NativeConv.Interop.Xnnpack.csproj
 pack src/NativeConv/NativeConv.csproj -p:NcPackNative=true -p:RestoreAdditionalProjectSources="$feed"

@@ -56,7 +56,7 @@ float[] Run(string backend)
 }
 float[] reference = Run("reference");
 bool same = Run("onednn").SequenceEqual(reference) && Run("xnnpack").SequenceEqual(reference);
-foreach (var (library, path) in NativeLibraryLoader.LoadedFrom) Console.WriteLine($"loaded {library} from {path}");
+foreach (var (library, path) in NativeConv.Interop.NativeLibrarySearch.LoadedFrom) Console.WriteLine($"loaded {library} from {path}");
 Console.WriteLine(same ? "consumer: ok" : "consumer: MISMATCH");
 return same ? 0 : 1;
 PROGRAM

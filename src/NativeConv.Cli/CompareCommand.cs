@@ -21,10 +21,10 @@ internal static class CompareCommand
     {
         var culture = CultureInfo.InvariantCulture;
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        var available = new List<IConvBackend>();
+        var available = new List<ConvBackend>();
         foreach (string name in options.Backends)
         {
-            if (backends.TryGet(name, out IConvBackend? backend, out string? reason)) available.Add(backend!);
+            if (backends.TryGet(name, out ConvBackend? backend, out string? reason)) available.Add(backend!);
             else messages.WriteLine($"backend {name} unavailable: {reason}");
         }
         if (available.Count == 0) return 1;
@@ -61,7 +61,7 @@ internal static class CompareCommand
             using var alignedInput = new AlignedFloatBuffer(g.InputLength);
             using var alignedOutput = new AlignedFloatBuffer(g.OutputLength);
             input.CopyTo(alignedInput.Span);
-            foreach (IConvBackend backend in available)
+            foreach (ConvBackend backend in available)
             {
                 using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout);
                 double us = LayerTiming.MedianMicroseconds(

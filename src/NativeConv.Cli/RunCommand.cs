@@ -45,7 +45,7 @@ internal static class RunCommand
         ConvGeometry g = spec.Geometry(batch, height, width);
 
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        IConvBackend backend = Choose(backends, options.Backend, log);
+        ConvBackend backend = Choose(backends, options.Backend, log);
         using var layer = new Conv2dLayer(spec, weights.Data, bias is null ? [] : bias.Data, backend, options.Layout);
         var result = new float[g.OutputLength];
         var clock = Stopwatch.StartNew();
@@ -69,13 +69,13 @@ internal static class RunCommand
         return new NpyArray(batched ? outShape : outShape[1..], result);
     }
 
-    /// <summary>"auto" is the first available of oneDNN, XNNPACK, reference; a named backend must be available.</summary>
-    private static IConvBackend Choose(ConvBackends backends, string name, TextWriter log)
+    /// <summary>"auto" is the first available registered backend (oneDNN, XNNPACK, reference); a named backend must be available.</summary>
+    private static ConvBackend Choose(ConvBackends backends, string name, TextWriter log)
     {
         if (name != "auto") return backends.Get(name);
-        foreach (string candidate in ConvBackends.Names)
+        foreach (string candidate in backends.Names)
         {
-            if (backends.TryGet(candidate, out IConvBackend? backend, out string? reason)) return backend!;
+            if (backends.TryGet(candidate, out ConvBackend? backend, out string? reason)) return backend!;
             log.WriteLine($"backend {candidate} unavailable: {reason}");
         }
         throw new InvalidOperationException("no backend is available");

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using NativeConv.Cli;
 
 namespace NativeConv.Benchmarks;
 

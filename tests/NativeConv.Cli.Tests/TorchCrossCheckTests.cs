@@ -1,5 +1,4 @@
 using NativeConv.Cli.Npy;
-using NativeConv.Tests;
 using Xunit;
 
 namespace NativeConv.Cli.Tests;
@@ -23,7 +22,7 @@ public class TorchCrossCheckTests
                      "depthwise_s2_relu6_nchw", "pointwise_channels_last", "grouped_dilated_same_hardswish", "multiplier2_5x5_unbatched_relu",
                      "full_3x3_valid_clamp_nhwc", "even_kernel_same_nchw", "depthwise_mobilenet_block_nhwc",
                  })
-        foreach (string backend in ConvBackends.Names)
+        foreach (string backend in NativeConvBuilder.BuiltIn().Names) // what the CLI registers
             data.Add(name, backend);
         return data;
     }

@@ -18,7 +18,7 @@ public unsafe class DepthwiseSmokeTests
     private const int C = 2, H = 4, W = 4;
     private const float Center = 303.5f, Corner = 83.5f;
 
-    public DepthwiseSmokeTests() => NativeLibraries.EnsureRegistered();
+    public DepthwiseSmokeTests() => NativeLibraries.EnsureLoaded();
 
     private static float[] Input()
     {

@@ -9,7 +9,7 @@ namespace NativeConv.Interop.Tests;
 /// <summary>Every generated import binds to an export of the built library (TerraFX's ResolveDllImportTests).</summary>
 public class PrelinkTests
 {
-    public PrelinkTests() => NativeLibraries.EnsureRegistered();
+    public PrelinkTests() => NativeLibraries.EnsureLoaded();
 
     public static TheoryData<string, string> Imports()
     {

@@ -11,7 +11,7 @@ public class AllocationTests
     public static TheoryData<string, TensorLayout> Cases()
     {
         var data = new TheoryData<string, TensorLayout>();
-        foreach (string backend in ConvBackends.Names)
+        foreach (string backend in TestBackends.Names)
             foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
                 data.Add(backend, layout);
         return data;
@@ -21,7 +21,7 @@ public class AllocationTests
     [MemberData(nameof(Cases))]
     public void Warm_forward_allocates_nothing(string backendName, TensorLayout layout)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         using var block = new DepthwiseSeparableConv2d(16, 24, 3, new float[16 * 9], new float[16], new float[24 * 16], new float[24],
             backend, new DepthwiseSeparableOptions { Padding = 1, Stride = 2, DepthwiseActivation = Activation.HardSwish, Layout = layout });
         var input = new float[2 * 16 * 20 * 20];

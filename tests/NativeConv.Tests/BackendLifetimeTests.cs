@@ -22,7 +22,7 @@ public class BackendLifetimeTests
             reference.Forward(input, expected, 1, 10, 10);
 
         var backends = new ConvBackends(new NativeConvOptions { Threads = 2 });
-        IConvBackend backend = backends.Get(backendName);
+        ConvBackend backend = backends.Get(backendName);
         var layer = new DepthwiseConv2d(16, 3, weights, bias, backend, padding: 1, layout: TensorLayout.Nhwc);
         backends.Dispose();
         var output = new float[input.Length];

@@ -27,7 +27,7 @@ public class ConformanceTests(ITestOutputHelper output, ConformanceSummary summa
     public void Backend_matches_the_reference(string backendName, int index)
     {
         ConformanceCase c = ConformanceCases.All[index];
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         output.WriteLine(c.ToString());
         var (input, weights, bias) = c.Data();
         float[] inputBefore = input.ToArray(), weightsBefore = weights.ToArray();

@@ -25,7 +25,7 @@ public class ImplementationReportTests(ITestOutputHelper output, ConformanceSumm
     [MemberData(nameof(Shapes))]
     public void MobileNet_shape_runs_and_reports_its_implementation(string backendName, string kind, int inChannels, int outChannels, int size, int stride)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         Conv2dSpec spec = kind == "dw"
             ? Conv2dSpec.Depthwise(inChannels, 3, stride: stride, padding: 1, activation: Activation.ReLU6)
             : Conv2dSpec.Pointwise(inChannels, outChannels, activation: Activation.ReLU6);

@@ -1,20 +1,35 @@
+using NativeConv.Interop;
 using NativeConv.Interop.OneDnn;
+using NativeConv.Interop.Xnnpack;
 using Xunit;
 
 namespace NativeConv.Tests;
 
-/// <summary>The native library search: every failure names every path tried and why.</summary>
+/// <summary>The native library search each interop assembly uses: every failure names every path tried and why.</summary>
 public class LoaderTests
 {
     [Fact]
-    public void A_missing_explicit_directory_is_reported_and_nothing_else_is_searched()
+    public void A_missing_directory_is_reported_and_nothing_else_is_searched()
     {
         string missing = Path.Combine(Path.GetTempPath(), "nativeconv-no-such-dir-" + Guid.NewGuid().ToString("N"));
-        var e = Assert.Throws<NativeLibraryLoadException>(() => NativeLibraryLoader.Locate(Dnnl.LibraryName, missing));
+        var e = Assert.Throws<NativeLibraryLoadException>(() => NativeLibrarySearch.Locate(OneDnnLibrary.OneDnn, missing));
         Assert.Equal(Dnnl.LibraryName, e.Library);
         var attempt = Assert.Single(e.Attempts);
         Assert.Equal(missing, attempt.Path);
         Assert.Contains("does not exist", attempt.Reason);
+    }
+
+    [Fact]
+    public void A_system_runtime_may_still_come_from_the_system_when_a_directory_is_set()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "nativeconv-no-such-dir-" + Guid.NewGuid().ToString("N"));
+        // libgomp is allowed to fall back to the system's copy; our own libraries never are.
+        Assert.True(OneDnnLibrary.OpenMp.SystemFallback);
+        Assert.False(OneDnnLibrary.OneDnn.SystemFallback);
+        Assert.False(XnnpackLibrary.Xnnpack.SystemFallback);
+        var runtime = new NativeLibraryDescription("nativeconv_no_such_runtime", 1, [], SystemFallback: true);
+        var e = Assert.Throws<NativeLibraryLoadException>(() => NativeLibrarySearch.Locate(runtime, missing));
+        Assert.Equal([missing, .. runtime.FileNames], e.Attempts.Select(a => a.Path)); // the directory, then the system's search
     }
 
     [Fact]
@@ -23,10 +38,10 @@ public class LoaderTests
         string dir = Directory.CreateTempSubdirectory("nativeconv-corrupt-").FullName;
         try
         {
-            string[] names = NativeLibraryLoader.FileNames(Dnnl.LibraryName);
+            IReadOnlyList<string> names = OneDnnLibrary.OneDnn.FileNames;
             foreach (string name in names) File.WriteAllBytes(Path.Combine(dir, name), "not a shared library"u8.ToArray());
-            var e = Assert.Throws<NativeLibraryLoadException>(() => NativeLibraryLoader.Locate(Dnnl.LibraryName, dir));
-            Assert.Equal(names.Length, e.Attempts.Count);
+            var e = Assert.Throws<NativeLibraryLoadException>(() => NativeLibrarySearch.Locate(OneDnnLibrary.OneDnn, dir));
+            Assert.Equal(names.Count, e.Attempts.Count);
             Assert.All(e.Attempts, a => Assert.StartsWith(dir, a.Path));
             Assert.All(e.Attempts, a => Assert.False(string.IsNullOrWhiteSpace(a.Reason)));
             Assert.Contains(names[0], e.Message);
@@ -38,9 +53,46 @@ public class LoaderTests
     }
 
     [Fact]
-    public void The_soname_comes_first_so_packages_need_no_symlinks()
+    public void The_versioned_file_comes_first_so_packages_need_no_symlinks()
     {
-        string[] names = NativeLibraryLoader.FileNames(Dnnl.LibraryName);
-        if (OperatingSystem.IsLinux()) Assert.Equal($"libnativeconv_dnnl.so.{Dnnl.DNNL_VERSION_MAJOR}", names[0]);
+        string major = Dnnl.DNNL_VERSION_MAJOR.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] expected = OperatingSystem.IsWindows() ? ["nativeconv_dnnl.dll"]
+            : OperatingSystem.IsMacOS() ? [$"libnativeconv_dnnl.{major}.dylib", "libnativeconv_dnnl.dylib"]
+            : [$"libnativeconv_dnnl.so.{major}", "libnativeconv_dnnl.so"];
+        Assert.Equal(expected, OneDnnLibrary.OneDnn.FileNames);
+        Assert.Equal(OperatingSystem.IsWindows() ? "nativeconv_xnnpack.dll" : OperatingSystem.IsMacOS() ? "libnativeconv_xnnpack.0.dylib" : "libnativeconv_xnnpack.so.0",
+            XnnpackLibrary.Xnnpack.FileNames[0]);
+    }
+
+    [SkippableFact]
+    public void The_directory_is_set_once_and_never_after_a_library_was_loaded()
+    {
+        TestBackends.GetOrSkip(OneDnnBackend.BackendName); // a library is loaded from the default search now
+        string other = Directory.CreateTempSubdirectory("nativeconv-late-").FullName;
+        try
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => NativeLibrarySearch.UseDirectory(other));
+            Assert.Contains("already loaded", e.Message);
+            Assert.Null(NativeLibrarySearch.Directory); // unchanged
+            // Options without a directory leave the search alone.
+            using var backends = new ConvBackends(new NativeConvOptions { Threads = 1 });
+            Assert.Null(NativeLibrarySearch.Directory);
+            Assert.Throws<InvalidOperationException>(() => new ConvBackends(new NativeConvOptions { NativeLibraryDirectory = other }));
+        }
+        finally
+        {
+            Directory.Delete(other);
+        }
+    }
+
+    [SkippableFact]
+    public void Each_interop_assembly_loads_its_own_library()
+    {
+        TestBackends.GetOrSkip(OneDnnBackend.BackendName);
+        TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        IReadOnlyDictionary<string, string> loaded = NativeLibrarySearch.LoadedFrom;
+        Assert.EndsWith(OneDnnLibrary.OneDnn.FileNames[0], loaded[Dnnl.LibraryName]);
+        Assert.EndsWith(XnnpackLibrary.Xnnpack.FileNames[0], loaded[Xnn.LibraryName]);
+        Assert.True(loaded.ContainsKey(Omp.LibraryName), "OpenMP is loaded before oneDNN");
     }
 }

@@ -16,7 +16,7 @@ public class SeparableTests(ITestOutputHelper output)
     public static TheoryData<string, TensorLayout> Backends()
     {
         var data = new TheoryData<string, TensorLayout>();
-        foreach (string b in ConvBackends.Names)
+        foreach (string b in TestBackends.Names)
             foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
                 data.Add(b, layout);
         return data;
@@ -26,7 +26,7 @@ public class SeparableTests(ITestOutputHelper output)
     [MemberData(nameof(Backends))]
     public void Folded_block_matches_the_unfolded_sequence(string backendName, TensorLayout layout)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         const int Cin = 24, Cout = 40, H = 17, W = 13, N = 2;
         var r = new Random(7);
         float[] Rand(int n, double scale, double offset = 0) => Enumerable.Range(0, n).Select(_ => (float)(offset + (r.NextDouble() * 2 - 1) * scale)).ToArray();

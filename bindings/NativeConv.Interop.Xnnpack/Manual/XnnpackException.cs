@@ -1,23 +1,15 @@
 namespace NativeConv.Interop.Xnnpack;
 
 /// <summary>An XNNPACK call returned a status other than <c>xnn_status_success</c>.</summary>
-public class XnnpackException : Exception
+public class XnnpackException : NativeCallException
 {
     public XnnpackException(string function, xnn_status status, string? context)
-        : base($"{function} failed with {status} ({(int)status})" + (context is null ? "" : $": {context}"))
+        : base(Xnn.LibraryName, function, $"{status} ({(int)status})", context)
     {
-        Function = function;
         Status = status;
-        Context = context;
     }
 
-    /// <summary>The C function that failed.</summary>
-    public string Function { get; }
-
     public xnn_status Status { get; }
-
-    /// <summary>What the caller was doing: shapes, flags (may be null).</summary>
-    public string? Context { get; }
 }
 
 /// <summary>XNNPACK has no kernel for these parameters on this CPU (<c>xnn_status_unsupported_parameter</c> or <c>_hardware</c>).</summary>

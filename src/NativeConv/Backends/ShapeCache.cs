@@ -5,9 +5,11 @@ namespace NativeConv;
 /// compare away. Bounded, so a caller cycling through many sizes cannot grow it without limit; when
 /// full, everything is released and rebuilt on demand.
 /// </summary>
-internal sealed class ShapeCache<TState>(Func<ConvGeometry, TState> create) : IDisposable
+internal sealed class ShapeCache<TState>(ShapeCache<TState>.Factory create) : IDisposable
     where TState : class, IDisposable
 {
+    public delegate TState Factory(in ConvGeometry geometry);
+
     public const int Capacity = 32;
 
     private readonly Dictionary<(int N, int H, int W), TState> _states = new();

@@ -20,7 +20,7 @@ public sealed class DepthwiseSeparableConv2d : IDisposable
     public DepthwiseSeparableConv2d(int inChannels, int outChannels, Size2D kernel,
         ReadOnlySpan<float> depthwiseWeights, ReadOnlySpan<float> depthwiseBias,
         ReadOnlySpan<float> pointwiseWeights, ReadOnlySpan<float> pointwiseBias,
-        IConvBackend backend, DepthwiseSeparableOptions? options = null)
+        ConvBackend backend, DepthwiseSeparableOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         Options = options ?? new DepthwiseSeparableOptions();
@@ -70,7 +70,7 @@ public sealed class DepthwiseSeparableConv2d : IDisposable
     {
         ConvGeometry d = _depthwise.Geometry(batch, height, width);
         ConvGeometry p = _pointwise.Geometry(batch, d.OutHeight, d.OutWidth);
-        Conv2dLayer.CheckBuffers(input, output, d with { OutChannels = p.OutChannels }, Options.Layout);
+        ConvArguments.CheckBuffers(input, output, d with { OutChannels = p.OutChannels }, Options.Layout);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);

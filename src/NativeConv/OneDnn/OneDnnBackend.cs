@@ -5,21 +5,25 @@ namespace NativeConv;
 
 /// <summary>
 /// oneDNN: forward_inference convolutions with weights reordered once into the layout the chosen
-/// implementation wants, activations fused as post-ops, a user-managed scratchpad, and the
-/// implementation's name queryable. Threads come from OpenMP (oneDNN's CPU runtime here).
+/// implementation wants, activations fused as post-ops (<see cref="OneDnnActivations"/>), a
+/// user-managed scratchpad, and the implementation's name queryable. Threads come from OpenMP
+/// (oneDNN's CPU runtime here), set on the calling thread: concurrent calls from several threads each
+/// start their own OpenMP team of <see cref="Threads"/>, so they oversubscribe the cores unless each
+/// thread group uses a backend of its own with fewer threads.
 /// </summary>
-public sealed class OneDnnBackend : IConvBackend, IDisposable
+public sealed class OneDnnBackend : ConvBackend
 {
     public const string BackendName = "onednn";
 
     private readonly OneDnnEngineHandle _engine;
 
     /// <param name="threads">OpenMP threads per call; 0 or less: one per processor.</param>
-    public unsafe OneDnnBackend(int threads = 0)
+    /// <param name="name">The name it is registered under.</param>
+    public unsafe OneDnnBackend(int threads = 0, string name = BackendName)
     {
-        // OpenMP first: a libgomp shipped beside libnativeconv_dnnl then satisfies its dependency.
-        NativeLibraryLoader.Load(Omp.LibraryName);
-        NativeLibraryLoader.Load(Dnnl.LibraryName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        OneDnnLibrary.Load();
+        Name = name;
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         dnnl_engine_t engine;
         ThrowIfFailed(dnnl_engine_create(&engine, dnnl_engine_kind_t.dnnl_cpu, 0), nameof(dnnl_engine_create), "CPU engine 0");
@@ -28,35 +32,35 @@ public sealed class OneDnnBackend : IConvBackend, IDisposable
         Version = $"{v->major}.{v->minor}.{v->patch}";
     }
 
-    public string Name => BackendName;
+    public override string Name { get; }
 
     public int Threads { get; }
 
     /// <summary>The loaded library's version, e.g. 3.7.2.</summary>
     public string Version { get; }
 
+    public override string Summary => $"oneDNN {Version}, CPU ISA {CpuIsa}, {Threads} OpenMP threads";
+
     /// <summary>The best instruction set oneDNN will use on this CPU.</summary>
-    public string CpuIsa => Dnnl.dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
+    public static string CpuIsa => dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
 
-    internal dnnl_engine_t Engine => _engine.Value;
+    /// <summary>The engine; kernels hold a reference on it, so disposing the backend never frees it under a live layer.</summary>
+    internal OneDnnEngineHandle Engine => _engine;
 
-    /// <summary>Kernels hold a reference on the engine, so disposing the backend never frees it under a live layer.</summary>
-    internal OneDnnEngineHandle EngineHandle => _engine;
-
-    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
+    protected override BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         var bridges = new List<string>();
         if (layout == TensorLayout.Nchw)
             bridges.Add("NCHW activations run as given: oneDNN picks an implementation for plain NCHW, usually slower than NHWC");
+        // Every activation is a post-op (OneDnnActivations): nothing to add.
         return new BackendCapabilities(Name, bridges);
     }
 
-    public IConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
-    {
-        ObjectDisposedException.ThrowIf(_engine.IsClosed, this);
-        return new OneDnnConvKernel(this, spec, layout, weights, bias);
-    }
+    protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b));
 
-    public void Dispose() => _engine.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _engine.Dispose();
+    }
 }

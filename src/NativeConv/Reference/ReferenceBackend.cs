@@ -4,14 +4,16 @@ namespace NativeConv;
 /// Pure C#: straightforward loops with double accumulation, written for obviousness, not speed.
 /// Every native result is cross-checked against it.
 /// </summary>
-public sealed class ReferenceBackend : IConvBackend
+public sealed class ReferenceBackend(string name = ReferenceBackend.BackendName) : ConvBackend
 {
     public const string BackendName = "reference";
 
-    public string Name => BackendName;
+    public override string Name { get; } = name;
 
-    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout) => new(Name, []);
+    public override string Summary => "pure C#, double accumulation";
 
-    public IConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+    protected override BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout) => new(Name, []);
+
+    protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new ReferenceConvKernel(spec, layout, weights, bias);
 }

@@ -2,36 +2,36 @@ namespace NativeConv;
 
 /// <summary>The reference convolution: one output at a time, every term accumulated in double.</summary>
 internal sealed class ReferenceConvKernel(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
-    : IConvKernel
+    : ConvKernel(spec, layout)
 {
     private readonly float[] _weights = weights.ToArray();
     private readonly float[] _bias = bias.ToArray();
 
-    public string ImplementationName => ReferenceBackend.BackendName;
+    public override string ImplementationName => ReferenceBackend.BackendName;
 
-    public void Forward(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
+    protected override void ForwardCore(in ConvGeometry g, ReadOnlySpan<float> input, Span<float> output)
     {
-        int icg = spec.InChannelsPerGroup, ocg = spec.OutChannelsPerGroup;
-        int kh = spec.Kernel.Height, kw = spec.Kernel.Width;
+        int icg = Spec.InChannelsPerGroup, ocg = Spec.OutChannelsPerGroup;
+        int kh = Spec.Kernel.Height, kw = Spec.Kernel.Width;
         for (int n = 0; n < g.Batch; n++)
-        for (int oc = 0; oc < spec.OutChannels; oc++)
+        for (int oc = 0; oc < Spec.OutChannels; oc++)
         for (int oy = 0; oy < g.OutHeight; oy++)
         for (int ox = 0; ox < g.OutWidth; ox++)
         {
             int group = oc / ocg;
-            double sum = spec.HasBias ? _bias[oc] : 0.0;
+            double sum = Spec.HasBias ? _bias[oc] : 0.0;
             for (int ic = 0; ic < icg; ic++)
             for (int ky = 0; ky < kh; ky++)
             for (int kx = 0; kx < kw; kx++)
             {
-                int iy = oy * spec.Stride.Height - g.PadTop + ky * spec.Dilation.Height;
-                int ix = ox * spec.Stride.Width - g.PadLeft + kx * spec.Dilation.Width;
+                int iy = oy * Spec.Stride.Height - g.PadTop + ky * Spec.Dilation.Height;
+                int ix = ox * Spec.Stride.Width - g.PadLeft + kx * Spec.Dilation.Width;
                 if (iy < 0 || iy >= g.InHeight || ix < 0 || ix >= g.InWidth) continue;
-                float x = input[Index(layout, n, group * icg + ic, iy, ix, g.InChannels, g.InHeight, g.InWidth)];
+                float x = input[Index(Layout, n, group * icg + ic, iy, ix, g.InChannels, g.InHeight, g.InWidth)];
                 float w = _weights[((oc * icg + ic) * kh + ky) * kw + kx];
                 sum += (double)w * x;
             }
-            output[Index(layout, n, oc, oy, ox, g.OutChannels, g.OutHeight, g.OutWidth)] = (float)spec.Activation.Apply(sum);
+            output[Index(Layout, n, oc, oy, ox, g.OutChannels, g.OutHeight, g.OutWidth)] = (float)Spec.Activation.Apply(sum);
         }
     }
 
@@ -39,8 +39,4 @@ internal sealed class ReferenceConvKernel(Conv2dSpec spec, TensorLayout layout, 
         layout == TensorLayout.Nchw
             ? ((n * channels + c) * height + y) * width + x
             : ((n * height + y) * width + x) * channels + c;
-
-    public void Dispose()
-    {
-    }
 }

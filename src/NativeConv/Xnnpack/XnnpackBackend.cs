@@ -4,23 +4,27 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 namespace NativeConv;
 
 /// <summary>
-/// XNNPACK: NHWC convolution operators with weights packed once at creation. What XNNPACK lacks is
-/// bridged: NCHW through transposes into preallocated buffers, HardSwish as a second operator (its
-/// convolutions fuse only a clamp). One <c>xnn_initialize</c> per process, one pthreadpool per backend.
+/// XNNPACK: NHWC convolution operators with weights packed once. What XNNPACK lacks is bridged: NCHW
+/// through transposes into preallocated buffers, HardSwish as a managed pass (<see cref="XnnpackActivations"/>).
+/// One <c>xnn_initialize</c> per process, one pthreadpool per backend: calls from several threads on
+/// layers of one backend take turns on that pool (pthreadpool runs one parallel job at a time), so a
+/// thread group that must progress independently uses a backend of its own.
 /// </summary>
-public sealed class XnnpackBackend : IConvBackend, IDisposable
+public sealed class XnnpackBackend : ConvBackend
 {
     public const string BackendName = "xnnpack";
 
-    private static readonly object InitializeGate = new();
+    private static readonly Lock InitializeGate = new();
     private static bool _initialized;
     private readonly PthreadpoolHandle? _pool;
-    private bool _disposed;
 
-    /// <param name="threads">Threads of this backend's pool; 0 or less: one per processor. 1 runs on the caller's thread.</param>
-    public unsafe XnnpackBackend(int threads = 0)
+    /// <param name="threads">Threads of this backend's pool; 0 or less: one per processor. 1 runs on the caller's thread (no pool).</param>
+    /// <param name="name">The name it is registered under.</param>
+    public unsafe XnnpackBackend(int threads = 0, string name = BackendName)
     {
-        NativeLibraryLoader.Load(Xnn.LibraryName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        XnnpackLibrary.Load();
+        Name = name;
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         lock (InitializeGate)
         {
@@ -38,41 +42,34 @@ public sealed class XnnpackBackend : IConvBackend, IDisposable
         }
     }
 
-    public string Name => BackendName;
+    public override string Name { get; }
 
     public int Threads { get; }
+
+    public override string Summary => $"XNNPACK {Version}, " + (Threads > 1 ? $"pthreadpool of {Threads} threads" : "on the calling thread");
 
     /// <summary>The pinned XNNPACK commit the library was built from.</summary>
     public static string Version => Xnn.GeneratedFromVersion;
 
-    /// <summary>The pool calls run on (null handle: the caller's thread).</summary>
-    internal pthreadpool_t Pool => _pool?.Value ?? default;
+    /// <summary>The pool; kernels hold a reference on it, so disposing the backend never frees it under a live layer. Null: the caller's thread.</summary>
+    internal PthreadpoolHandle? Pool => _pool;
 
-    /// <summary>Kernels hold a reference on the pool, so disposing the backend never frees it under a live layer.</summary>
-    internal PthreadpoolHandle? PoolHandle => _pool;
-
-    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
+    protected override BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         var bridges = new List<string>();
         if (layout == TensorLayout.Nchw)
             bridges.Add("NCHW: input transposed to NHWC and output back, through preallocated buffers (two extra passes over the activations)");
-        if (spec.Activation.Kind == ActivationKind.HardSwish)
-            bridges.Add("HardSwish: a separate XNNPACK operator over the output (one extra pass); convolutions fuse only clamps");
+        if (XnnpackActivations.Bridge(spec.Activation) is { } activation) bridges.Add(activation);
         if (spec.IsDepthwise && spec.ChannelMultiplier > 1)
             bridges.Add($"channel multiplier {spec.ChannelMultiplier}: runs on XNNPACK's grouped GEMM path, not its depthwise kernels");
         return new BackendCapabilities(Name, bridges);
     }
 
-    public IConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return new XnnpackConvKernel(this, spec, layout, weights, bias);
-    }
+    protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _disposed = true;
-        _pool?.Dispose();
+        if (disposing) _pool?.Dispose();
     }
 }

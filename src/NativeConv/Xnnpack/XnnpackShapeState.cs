@@ -4,12 +4,14 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 namespace NativeConv;
 
 /// <summary>
-/// What one input shape needs on XNNPACK, made once: the convolution operator (weights packed),
-/// reshaped for the shape, its workspace, and for NCHW two transpose operators and NHWC buffers.
+/// What one input shape needs on XNNPACK, made once from the plan: the convolution operator (weights
+/// packed), reshaped for the shape, its workspace, and for NCHW two transpose operators and NHWC buffers.
 /// </summary>
-internal sealed unsafe class XnnpackShapeState : IDisposable
+internal sealed unsafe class XnnpackShapeState : IShapeState
 {
-    private readonly XnnpackConvKernel _kernel;
+    private readonly pthreadpool_t _pool;
+    private readonly bool _hardSwishPass;
+    private readonly int _inputLength, _outputLength;
     private readonly XnnOperatorHandle _conv;
     private readonly NativeFloatBuffer? _workspace;
     private readonly XnnOperatorHandle? _toNhwc;
@@ -18,16 +20,17 @@ internal sealed unsafe class XnnpackShapeState : IDisposable
     private readonly NativeFloatBuffer? _nhwcOutput;
     private NativeFloatBuffer? _slackInput; // made on first need: see XnnpackInputTail
 
-    public XnnpackShapeState(XnnpackConvKernel kernel, in ConvGeometry g)
+    public XnnpackShapeState(XnnpackConvPlan plan, in ConvGeometry g)
     {
-        _kernel = kernel;
-        Batch = g.Batch;
-        Height = g.InHeight;
-        Width = g.InWidth;
-        string context = $"{kernel.Spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {kernel.Layout}";
-        pthreadpool_t pool = kernel.Backend.Pool;
+        _pool = plan.Pool;
+        _hardSwishPass = plan.HardSwishPass;
+        _inputLength = g.InputLength;
+        _outputLength = g.OutputLength;
+        ImplementationName = plan.ImplementationName;
+        string context = $"{plan.Spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {plan.Layout}";
+        pthreadpool_t pool = plan.Pool;
 
-        _conv = CreateConvolution(kernel, g.PadTop, g.PadRight, g.PadBottom, g.PadLeft);
+        _conv = CreateConvolution(plan, g.PadTop, g.PadRight, g.PadBottom, g.PadLeft);
         nuint workspaceSize, alignment, outH, outW;
         ThrowIfFailed(xnn_reshape_convolution2d_nhwc_f32(_conv.Value, (nuint)g.Batch, (nuint)g.InHeight, (nuint)g.InWidth,
             &workspaceSize, &alignment, &outH, &outW, pool), nameof(xnn_reshape_convolution2d_nhwc_f32), context);
@@ -39,7 +42,7 @@ internal sealed unsafe class XnnpackShapeState : IDisposable
             _workspace = new NativeFloatBuffer((int)((workspaceSize + sizeof(float) - 1) / sizeof(float)));
         }
 
-        if (kernel.Layout == TensorLayout.Nchw)
+        if (plan.Layout == TensorLayout.Nchw)
         {
             _nhwcInput = new NativeFloatBuffer(g.InputLength);
             _nhwcOutput = new NativeFloatBuffer(g.OutputLength);
@@ -48,16 +51,12 @@ internal sealed unsafe class XnnpackShapeState : IDisposable
         }
     }
 
-    public int Batch { get; }
+    public string ImplementationName { get; }
 
-    public int Height { get; }
-
-    public int Width { get; }
-
-    public void Execute(float* input, int inputLength, float* output, int outputLength)
+    public void Execute(float* input, float* output)
     {
-        pthreadpool_t pool = _kernel.Backend.Pool;
-        float* source = Readable(input, inputLength);
+        pthreadpool_t pool = _pool;
+        float* source = Readable(input, _inputLength);
         float* convInput = source, convOutput = output;
         if (_toNhwc is not null)
         {
@@ -69,8 +68,7 @@ internal sealed unsafe class XnnpackShapeState : IDisposable
         ThrowIfFailed(xnn_setup_convolution2d_nhwc_f32(_conv.Value, _workspace is null ? null : _workspace.Pointer, convInput, convOutput),
             nameof(xnn_setup_convolution2d_nhwc_f32));
         ThrowIfFailed(xnn_run_operator(_conv.Value, pool), nameof(xnn_run_operator), "convolution");
-        if (_kernel.Spec.Activation.Kind == ActivationKind.HardSwish)
-            HardSwishPass.Apply(convOutput, outputLength);
+        if (_hardSwishPass) HardSwishPass.Apply(convOutput, _outputLength);
         if (_toNchw is not null)
         {
             ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNchw.Value, convOutput, output), nameof(xnn_setup_transpose_nd_x32));
@@ -92,16 +90,13 @@ internal sealed unsafe class XnnpackShapeState : IDisposable
     /// (so Same padding is never left to XNNPACK's TensorFlow-SAME flag, whose results differed from
     /// TensorFlow's rule for strided kernels with a side of 1). XNNPACK packs the weights here.
     /// </summary>
-    internal static XnnOperatorHandle CreateConvolution(XnnpackConvKernel kernel, int top, int right, int bottom, int left)
+    internal static XnnOperatorHandle CreateConvolution(XnnpackConvPlan plan, int top, int right, int bottom, int left)
     {
-        Conv2dSpec spec = kernel.Spec;
-        // Convolutions fuse only a clamp; HardSwish runs as a separate pass.
-        var (min, max) = spec.Activation.Kind is ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp
-            ? (spec.Activation.Min, spec.Activation.Max)
-            : (float.NegativeInfinity, float.PositiveInfinity);
+        Conv2dSpec spec = plan.Spec;
+        float min = plan.OutputMin, max = plan.OutputMax; // the clamp part of the activation's lowering
         xnn_operator_t op;
-        fixed (float* w = kernel.Weights)
-        fixed (float* b = kernel.Bias)
+        fixed (float* w = plan.Weights)
+        fixed (float* b = plan.Bias)
         {
             ThrowIfFailed(xnn_create_convolution2d_nhwc_f32((uint)top, (uint)right, (uint)bottom, (uint)left,
                 (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,

@@ -10,15 +10,20 @@ namespace NativeConv.Tests;
 /// </summary>
 public class ConcurrencyTests
 {
+    public static TheoryData<string, TensorLayout> BackendsAndLayouts()
+    {
+        var data = new TheoryData<string, TensorLayout>();
+        foreach (string name in TestBackends.Names)
+            foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
+                data.Add(name, layout);
+        return data;
+    }
+
     [SkippableTheory]
-    [InlineData("onednn", TensorLayout.Nhwc)]
-    [InlineData("onednn", TensorLayout.Nchw)]
-    [InlineData("xnnpack", TensorLayout.Nhwc)]
-    [InlineData("xnnpack", TensorLayout.Nchw)]
-    [InlineData("reference", TensorLayout.Nhwc)]
+    [MemberData(nameof(BackendsAndLayouts))]
     public void Eight_threads_on_a_shared_layer_match_a_single_thread(string backendName, TensorLayout layout)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var r = new Random(3);
         float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)r.NextDouble() - 0.5f).ToArray();
         using var layer = new DepthwiseConv2d(16, 3, Rand(16 * 9), Rand(16), backend, padding: 1, activation: Activation.HardSwish, layout: layout);
@@ -44,23 +49,30 @@ public class ConcurrencyTests
         Assert.Equal(0, mismatches);
     }
 
+    public static TheoryData<string> Backends() => new(TestBackends.Names);
+
+    /// <summary>
+    /// Four callers loop on one layer until they see <see cref="ObjectDisposedException"/>; Dispose comes
+    /// once each has completed calls (so they are certainly inside the loop, not a timing guess). Every
+    /// caller must end on ObjectDisposedException, nothing else may be thrown, and no call that began
+    /// after Dispose returned may succeed (Dispose waits for the running call; later calls throw).
+    /// </summary>
     [SkippableTheory]
-    [InlineData("onednn")]
-    [InlineData("xnnpack")]
-    [InlineData("reference")]
-    public void Dispose_during_forward_waits_and_later_calls_throw_ObjectDisposedException(string backendName)
+    [MemberData(nameof(Backends))]
+    public void Dispose_during_forward_waits_and_every_later_call_throws_ObjectDisposedException(string backendName)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var layer = new DepthwiseConv2d(16, 3, new float[16 * 9], new float[16], backend, padding: 1, layout: TensorLayout.Nhwc);
-        float[] input = new float[16 * 32 * 32], output = new float[16 * 32 * 32];
-        using var started = new ManualResetEventSlim();
+        const int Callers = 4;
+        int completed = 0, disposedSeen = 0, succeededAfterDispose = 0;
+        int disposeReturned = 0;
         Exception? unexpected = null;
-        int disposedSeen = 0;
-        var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Factory.StartNew(() =>
         {
-            started.Set();
-            for (int i = 0; i < 2000; i++)
+            float[] input = new float[16 * 32 * 32], output = new float[16 * 32 * 32];
+            while (true)
             {
+                bool afterDispose = Volatile.Read(ref disposeReturned) == 1;
                 try
                 {
                     layer.Forward(input, output, 1, 32, 32);
@@ -75,13 +87,18 @@ public class ConcurrencyTests
                     unexpected = e;
                     return;
                 }
+                if (afterDispose) Interlocked.Increment(ref succeededAfterDispose);
+                Interlocked.Increment(ref completed);
             }
-        })).ToArray();
-        started.Wait();
-        Thread.Sleep(5);
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        SpinWait.SpinUntil(() => Volatile.Read(ref completed) >= 2 * Callers || callers.Any(t => t.IsCompleted), TimeSpan.FromSeconds(30));
+        Assert.True(Volatile.Read(ref completed) >= 2 * Callers, $"callers did not get going ({completed} calls)");
         layer.Dispose();
-        Task.WaitAll(callers);
+        Volatile.Write(ref disposeReturned, 1);
+        Assert.True(Task.WaitAll(callers, TimeSpan.FromSeconds(30)), "a caller never saw the disposal");
         Assert.Null(unexpected);
-        Assert.Throws<ObjectDisposedException>(() => layer.Forward(input, output, 1, 32, 32));
+        Assert.Equal(Callers, disposedSeen);
+        Assert.Equal(0, succeededAfterDispose);
+        Assert.Throws<ObjectDisposedException>(() => layer.Forward(new float[16 * 32 * 32], new float[16 * 32 * 32], 1, 32, 32));
     }
 }

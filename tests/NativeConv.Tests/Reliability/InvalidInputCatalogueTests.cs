@@ -1,3 +1,4 @@
+using NativeConv.Interop;
 using Xunit;
 
 namespace NativeConv.Tests;
@@ -11,7 +12,7 @@ public class InvalidInputCatalogueTests
     private static readonly float[] W4x3 = new float[4 * 9], B4 = new float[4];
 
     // (name, expected exception, expected parameter name or null, message fragment or null, action on a backend)
-    public static readonly (string Name, Type Exception, string? Param, string? Fragment, Action<IConvBackend> Act)[] Catalogue =
+    public static readonly (string Name, Type Exception, string? Param, string? Fragment, Action<ConvBackend> Act)[] Catalogue =
     [
         ("inChannels 0", typeof(ArgumentOutOfRangeException), "inChannels", null, b => _ = new Conv2dSpec(0, 4, 3)),
         ("inChannels negative", typeof(ArgumentOutOfRangeException), "inChannels", null, b => _ = new Conv2dSpec(-1, 4, 3)),
@@ -57,33 +58,33 @@ public class InvalidInputCatalogueTests
         ("unknown backend name", typeof(ArgumentException), "name", "known: onednn, xnnpack, reference", b => TestBackends.All.Get("mkl")),
         ("unknown default backend", typeof(ArgumentException), "options", null, b => _ = new ConvBackends(new NativeConvOptions { DefaultBackend = "x" })),
         ("negative threads", typeof(ArgumentOutOfRangeException), "options", null, b => _ = new ConvBackends(new NativeConvOptions { Threads = -2 })),
-        ("native library directory missing", typeof(NativeLibraryLoadException), null, "configured directory does not exist", b => NativeLibraryLoader.Locate("nativeconv_dnnl", "/nonexistent/nativeconv")),
+        ("native library directory missing", typeof(NativeLibraryLoadException), null, "configured directory does not exist", b => NativeLibrarySearch.Locate(Interop.OneDnn.OneDnnLibrary.OneDnn, "/nonexistent/nativeconv")),
         ("batch norm length mismatch", typeof(ArgumentException), "beta", null, b => _ = new BatchNorm2d(new float[4], new float[3], new float[4], new float[4])),
         ("batch norm negative variance", typeof(ArgumentOutOfRangeException), "variance", null, b => _ = new BatchNorm2d(new float[1], new float[1], new float[1], [-1f])),
         ("batch norm epsilon 0", typeof(ArgumentOutOfRangeException), "epsilon", null, b => _ = new BatchNorm2d(new float[1], new float[1], new float[1], new float[1], 0)),
         ("separable weights wrong", typeof(ArgumentException), "pointwiseWeights", null, b => _ = new DepthwiseSeparableConv2d(4, 8, 3, W4x3, [], new float[31], [], b)),
     ];
 
-    private static void Forward(IConvBackend backend, int n, int h, int w, int inputLength, int outputLength)
+    private static void Forward(ConvBackend backend, int n, int h, int w, int inputLength, int outputLength)
     {
         using var layer = new DepthwiseConv2d(4, 3, W4x3, B4, backend, padding: 1, layout: TensorLayout.Nhwc);
         layer.Forward(new float[inputLength], new float[outputLength], n, h, w);
     }
 
-    private static void ForwardValid(IConvBackend backend, int n, int h, int w)
+    private static void ForwardValid(ConvBackend backend, int n, int h, int w)
     {
         using var layer = new DepthwiseConv2d(4, 3, W4x3, B4, backend, padding: Padding2D.Valid, layout: TensorLayout.Nhwc);
         layer.Forward(new float[n * h * w * 4], new float[4], n, h, w);
     }
 
-    private static void ForwardOverlapping(IConvBackend backend)
+    private static void ForwardOverlapping(ConvBackend backend)
     {
         using var layer = new DepthwiseConv2d(4, 3, W4x3, B4, backend, padding: 1, layout: TensorLayout.Nhwc);
         var data = new float[150];
         layer.Forward(data.AsSpan(0, 100), data.AsSpan(50, 100), 1, 5, 5);
     }
 
-    private static void ForwardAfterDispose(IConvBackend backend)
+    private static void ForwardAfterDispose(ConvBackend backend)
     {
         var layer = new DepthwiseConv2d(4, 3, W4x3, B4, backend, padding: 1, layout: TensorLayout.Nhwc);
         layer.Dispose();
@@ -93,7 +94,7 @@ public class InvalidInputCatalogueTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string backend in ConvBackends.Names)
+        foreach (string backend in TestBackends.Names)
             for (int i = 0; i < Catalogue.Length; i++)
                 data.Add(backend, i);
         return data;
@@ -107,7 +108,7 @@ public class InvalidInputCatalogueTests
     [MemberData(nameof(Cases))]
     public void Invalid_input_is_rejected_with_a_specific_exception(string backendName, int index)
     {
-        IConvBackend backend = TestBackends.GetOrSkip(backendName);
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var entry = Catalogue[index];
         Exception e = Assert.ThrowsAny<Exception>(() => entry.Act(backend));
         Assert.True(entry.Exception.IsInstanceOfType(e), $"{entry.Name}: expected {entry.Exception.Name}, got {e.GetType().Name}: {e.Message}");

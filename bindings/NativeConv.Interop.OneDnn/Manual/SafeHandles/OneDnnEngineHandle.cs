@@ -5,5 +5,5 @@ public sealed class OneDnnEngineHandle(dnnl_engine_t value) : OneDnnSafeHandle(v
 {
     public dnnl_engine_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_engine_destroy(new dnnl_engine_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_engine_destroy(new dnnl_engine_t(handle));
 }

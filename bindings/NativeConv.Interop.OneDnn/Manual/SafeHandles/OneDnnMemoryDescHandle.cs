@@ -5,5 +5,5 @@ public sealed class OneDnnMemoryDescHandle(dnnl_memory_desc_t value) : OneDnnSaf
 {
     public dnnl_memory_desc_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_memory_desc_destroy(new dnnl_memory_desc_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_memory_desc_destroy(new dnnl_memory_desc_t(handle));
 }

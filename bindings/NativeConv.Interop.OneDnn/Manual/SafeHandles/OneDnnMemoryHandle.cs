@@ -5,5 +5,5 @@ public sealed class OneDnnMemoryHandle(dnnl_memory_t value) : OneDnnSafeHandle(v
 {
     public dnnl_memory_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_memory_destroy(new dnnl_memory_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_memory_destroy(new dnnl_memory_t(handle));
 }

@@ -5,5 +5,5 @@ public sealed class OneDnnPostOpsHandle(dnnl_post_ops_t value) : OneDnnSafeHandl
 {
     public dnnl_post_ops_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_post_ops_destroy(new dnnl_post_ops_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_post_ops_destroy(new dnnl_post_ops_t(handle));
 }

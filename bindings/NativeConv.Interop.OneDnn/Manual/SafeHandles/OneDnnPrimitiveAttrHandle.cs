@@ -5,5 +5,5 @@ public sealed class OneDnnPrimitiveAttrHandle(dnnl_primitive_attr_t value) : One
 {
     public dnnl_primitive_attr_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_primitive_attr_destroy(new dnnl_primitive_attr_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_primitive_attr_destroy(new dnnl_primitive_attr_t(handle));
 }

@@ -5,5 +5,5 @@ public sealed class OneDnnPrimitiveDescHandle(dnnl_primitive_desc_t value) : One
 {
     public dnnl_primitive_desc_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_primitive_desc_destroy(new dnnl_primitive_desc_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_primitive_desc_destroy(new dnnl_primitive_desc_t(handle));
 }

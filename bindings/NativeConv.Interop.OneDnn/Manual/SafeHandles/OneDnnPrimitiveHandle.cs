@@ -5,5 +5,5 @@ public sealed class OneDnnPrimitiveHandle(dnnl_primitive_t value) : OneDnnSafeHa
 {
     public dnnl_primitive_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_primitive_destroy(new dnnl_primitive_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_primitive_destroy(new dnnl_primitive_t(handle));
 }

@@ -5,5 +5,5 @@ public sealed class OneDnnStreamHandle(dnnl_stream_t value) : OneDnnSafeHandle(v
 {
     public dnnl_stream_t Value => new(handle);
 
-    protected override bool ReleaseHandle() => Dnnl.dnnl_stream_destroy(new dnnl_stream_t(handle)) == dnnl_status_t.dnnl_success;
+    protected override dnnl_status_t Destroy(nint handle) => Dnnl.dnnl_stream_destroy(new dnnl_stream_t(handle));
 }

@@ -11,8 +11,12 @@ public sealed class PthreadpoolHandle : SafeHandle
 
     public pthreadpool_t Value => new(handle);
 
+    /// <summary>Whether the pool was destroyed (after the last reference was released).</summary>
+    public bool IsReleased { get; private set; }
+
     protected override bool ReleaseHandle()
     {
+        IsReleased = true;
         Xnn.pthreadpool_destroy(new pthreadpool_t(handle));
         return true;
     }

@@ -1,13 +1,13 @@
-namespace NativeConv.Cli;
+namespace NativeConv;
 
 /// <summary>One depthwise or pointwise layer of a MobileNet body at 224x224, batch 1.</summary>
-internal sealed record MobileNetLayer(string Model, string Name, Conv2dSpec Spec, int Size, int Count);
+public sealed record MobileNetLayer(string Model, string Name, Conv2dSpec Spec, int Size, int Count);
 
 /// <summary>
 /// The distinct depthwise (3x3) and pointwise (1x1) layers of MobileNet v1 (its 13 separable blocks)
 /// and of MobileNet v2 (its inverted residual blocks), with how often each occurs.
 /// </summary>
-internal static class MobileNetLayers
+public static class MobileNetLayers
 {
     public static IReadOnlyList<MobileNetLayer> V1 { get; } = BuildV1();
 

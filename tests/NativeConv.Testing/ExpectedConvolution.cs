@@ -1,10 +1,10 @@
-namespace NativeConv.Tests;
+namespace NativeConv.Testing;
 
 /// <summary>
 /// An independent double-precision evaluation of a convolution that also returns, per output, the
 /// terms the error bounds need: the pre-activation value and Σ|w·x| + |b|.
 /// </summary>
-internal static class ExpectedConvolution
+public static class ExpectedConvolution
 {
     public static (double[] PreActivation, double[] AbsSum) Compute(Conv2dSpec spec, TensorLayout layout, ConvGeometry g,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)

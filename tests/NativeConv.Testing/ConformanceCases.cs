@@ -1,4 +1,4 @@
-namespace NativeConv.Tests;
+namespace NativeConv.Testing;
 
 /// <summary>
 /// The seeded conformance set: kernels 1/3/5/7, stride 1/2, dilation 1/2, symmetric, asymmetric,

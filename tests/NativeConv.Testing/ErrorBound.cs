@@ -1,4 +1,4 @@
-namespace NativeConv.Tests;
+namespace NativeConv.Testing;
 
 /// <summary>
 /// How far a float32 convolution may be from the exact result, derived rather than tuned.
@@ -14,7 +14,7 @@ namespace NativeConv.Tests;
 /// On integer-valued data every partial sum is an integer below 2²⁴: exact, so the accumulation term
 /// vanishes and only activation rounding remains (none for ReLU/ReLU6/integer clamps).
 /// </summary>
-internal static class ErrorBound
+public static class ErrorBound
 {
     public const double U = 1.0 / (1 << 24);
 

@@ -1,4 +1,4 @@
-namespace NativeConv.Tests;
+namespace NativeConv.Testing;
 
 /// <summary>One seeded conformance case: a spec, an input shape, a layout and its data.</summary>
 public sealed record ConformanceCase(int Index, Conv2dSpec Spec, TensorLayout Layout, int Batch, int Height, int Width, bool IntegerData)

@@ -1,4 +1,4 @@
-namespace NativeConv;
+namespace NativeConv.Interop;
 
 /// <summary>A native library could not be loaded; the message lists every path tried and why each failed.</summary>
 public sealed class NativeLibraryLoadException : DllNotFoundException

@@ -1,0 +1,71 @@
+namespace NativeConv;
+
+/// <summary>
+/// A convolution engine, and the seam to plug one in. Every backend accepts every
+/// <see cref="Conv2dSpec"/> in both layouts; what it bridges (a transpose, a separate activation pass)
+/// <see cref="Describe"/> says. The public methods check every argument before the backend's own code
+/// runs, and check what that code returns: a backend implements only the protected cores, which are
+/// called with consistent arguments.
+/// </summary>
+public abstract class ConvBackend : IDisposable
+{
+    private volatile bool _disposed;
+
+    /// <summary>The name it is registered under, e.g. "onednn".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line for <c>nativeconv info</c>: version, instruction set, threads.</summary>
+    public virtual string Summary => Name;
+
+    /// <summary>Whether <see cref="Dispose()"/> was called; kernels made before keep working.</summary>
+    protected bool IsDisposed => _disposed;
+
+    /// <summary>What running <paramref name="spec"/> in <paramref name="layout"/> involves on this backend.</summary>
+    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ConvArguments.CheckLayout(layout);
+        return DescribeCore(spec, layout);
+    }
+
+    /// <summary>
+    /// Prepares a convolution once: <paramref name="weights"/> (PyTorch order <c>(out, in/groups, kh, kw)</c>)
+    /// and <paramref name="bias"/> (<c>out</c> values, or none when the spec has no bias) are checked,
+    /// copied, and packed or reordered by the backend. The kernel runs many times.
+    /// </summary>
+    public ConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ConvArguments.CheckLayout(layout);
+        ConvArguments.CheckParameters(spec, weights, bias);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ConvKernel kernel = CreateCore(spec, layout, weights, bias)
+            ?? throw new InvalidOperationException($"backend '{Name}' returned no kernel for {spec} {layout}");
+        kernel.ClaimFor(this, spec, layout);
+        return kernel;
+    }
+
+    /// <summary>Describes a checked spec and layout.</summary>
+    protected abstract BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout);
+
+    /// <summary>
+    /// Makes a new kernel for <paramref name="spec"/> and <paramref name="layout"/> (the spans have exactly
+    /// the spec's weight and bias counts; copy them, they are the caller's). The kernel must be new:
+    /// a kernel handed out before, or one made for another spec or layout, is refused.
+    /// </summary>
+    protected abstract ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias);
+
+    public void Dispose()
+    {
+        _disposed = true;
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the backend's own resources; kernels hold references on what they still need.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,91 @@
+namespace NativeConv;
+
+/// <summary>
+/// A prepared convolution, made by <see cref="ConvBackend.Create"/>. <see cref="Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>
+/// checks the geometry against the spec and the spans against the geometry (a few integer compares, no
+/// allocation), then runs the backend's <see cref="ForwardCore"/> under the kernel's lock: calls on one
+/// kernel take turns (native operators are not re-entrant, and kernels keep per-shape buffers).
+/// Dispose waits for a running call; later calls throw <see cref="ObjectDisposedException"/>.
+/// </summary>
+public abstract class ConvKernel : IDisposable
+{
+    private readonly Lock _gate = new();
+    private ConvBackend? _owner;
+    private bool _disposed;
+
+    protected ConvKernel(Conv2dSpec spec, TensorLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ConvArguments.CheckLayout(layout);
+        Spec = spec;
+        Layout = layout;
+    }
+
+    public Conv2dSpec Spec { get; }
+
+    public TensorLayout Layout { get; }
+
+    /// <summary>What ran for the most recent shape: the native implementation's name, or the backend's.</summary>
+    public abstract string ImplementationName { get; }
+
+    /// <summary>Output size and resolved padding for an input size.</summary>
+    public ConvGeometry Geometry(int batch, int height, int width) => Spec.Geometry(batch, height, width);
+
+    /// <summary>Runs the convolution on an input of (batch, <see cref="Conv2dSpec.InChannels"/>, height, width) in <see cref="Layout"/>.</summary>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width) =>
+        Forward(Spec.Geometry(batch, height, width), input, output);
+
+    /// <summary>
+    /// Runs the convolution for <paramref name="geometry"/>, which must be what <see cref="Geometry"/>
+    /// gives for its input size; the spans must have exactly its lengths and must not overlap.
+    /// </summary>
+    public void Forward(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ConvArguments.CheckGeometry(Spec, geometry);
+        ConvArguments.CheckBuffers(input, output, geometry, Layout);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ForwardCore(geometry, input, output);
+        }
+    }
+
+    /// <summary>
+    /// The backend's computation, called under the kernel's lock with a geometry that is the spec's for
+    /// its input size and spans of exactly its lengths that do not overlap.
+    /// </summary>
+    protected abstract void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>Hands a new kernel to the caller of <paramref name="backend"/>'s Create, once.</summary>
+    internal void ClaimFor(ConvBackend backend, Conv2dSpec spec, TensorLayout layout)
+    {
+        lock (_gate)
+        {
+            if (_owner is not null || _disposed)
+                throw new InvalidOperationException($"backend '{backend.Name}' returned a kernel it had handed out before (or disposed): each Create must make a new kernel");
+            if (Spec == spec && Layout == layout)
+            {
+                _owner = backend;
+                return;
+            }
+        }
+        Dispose(); // nobody else holds it: the caller gets an exception, not the kernel
+        throw new InvalidOperationException($"backend '{backend.Name}' was asked for {spec} {layout} and returned a kernel for {Spec} {Layout}");
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Dispose(disposing: true);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the kernel's resources; called once, under the lock, never during a call.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}

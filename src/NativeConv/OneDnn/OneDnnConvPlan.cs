@@ -1,0 +1,102 @@
+using NativeConv.Interop.OneDnn;
+using static NativeConv.Interop.OneDnn.Dnnl;
+
+namespace NativeConv;
+
+/// <summary>
+/// What one convolution needs on oneDNN whatever the input shape, made once: a stream, the attributes
+/// (activation post-op from <see cref="OneDnnActivations"/>, user scratchpad), the caller's weights
+/// (PyTorch order, which is oneDNN's oihw/goihw) and bias copied into native memory. Each input shape
+/// gets a <see cref="OneDnnShapeState"/> made from it.
+/// </summary>
+internal sealed unsafe class OneDnnConvPlan : ConvPlan
+{
+    private readonly OneDnnStreamHandle _stream;
+    private readonly OneDnnPrimitiveAttrHandle _attributes;
+    private readonly OneDnnMemoryDescHandle _userWeightsDesc;
+    private readonly OneDnnMemoryHandle _userWeights;
+    private readonly OneDnnMemoryHandle? _bias;
+
+    public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
+    {
+        Engine = engine;
+        Threads = threads;
+        try
+        {
+            dnnl_stream_t stream;
+            ThrowIfFailed(dnnl_stream_create(&stream, engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
+            _stream = new OneDnnStreamHandle(stream);
+            _attributes = CreateAttributes(spec.Activation);
+            _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw);
+            _userWeights = OneDnnMemory.Copy(engine, _userWeightsDesc, weights, "weights");
+            if (spec.HasBias)
+            {
+                using var md = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
+                _bias = OneDnnMemory.Copy(engine, md, bias, "bias");
+            }
+        }
+        catch
+        {
+            Dispose(); // null-tolerant: releases what was made
+            throw;
+        }
+    }
+
+    public dnnl_engine_t Engine { get; }
+
+    /// <summary>OpenMP threads per call.</summary>
+    public int Threads { get; }
+
+    public dnnl_stream_t Stream => _stream.Value;
+
+    public dnnl_primitive_attr_t Attributes => _attributes.Value;
+
+    public const_dnnl_memory_desc_t UserWeightsDesc => _userWeightsDesc.Value;
+
+    public dnnl_memory_t UserWeights => _userWeights.Value;
+
+    /// <summary>The bias memory, or a null handle when the spec has none.</summary>
+    public dnnl_memory_t Bias => _bias?.Value ?? default;
+
+    /// <summary>
+    /// oneDNN fixes a primitive's thread count when it creates it, from the calling thread's OpenMP
+    /// setting, and runs it on that many threads from then on: set it before a state is made or run.
+    /// </summary>
+    public override void PrepareCallingThread() => OpenMpThreads.Use(Threads);
+
+    public override IShapeState CreateState(in ConvGeometry geometry)
+    {
+        dnnl_format_tag_t tag = Layout == TensorLayout.Nhwc ? dnnl_format_tag_t.dnnl_nhwc : dnnl_format_tag_t.dnnl_nchw;
+        // oneDNN dims are logical NCHW whatever the layout; the tag says how memory is ordered.
+        using var src = OneDnnMemory.Desc([geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth], tag);
+        using var dst = OneDnnMemory.Desc([geometry.Batch, geometry.OutChannels, geometry.OutHeight, geometry.OutWidth], tag);
+        return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
+    }
+
+    private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation)
+    {
+        dnnl_primitive_attr_t attr;
+        ThrowIfFailed(dnnl_primitive_attr_create(&attr), nameof(dnnl_primitive_attr_create));
+        var handle = new OneDnnPrimitiveAttrHandle(attr);
+        // The scratchpad is ours: allocated once per shape, never inside a call.
+        ThrowIfFailed(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user),
+            nameof(dnnl_primitive_attr_set_scratchpad_mode));
+        if (OneDnnActivations.PostOp(activation) is not var (algorithm, alpha, beta)) return handle;
+        dnnl_post_ops_t ops;
+        ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
+        using var opsHandle = new OneDnnPostOpsHandle(ops);
+        ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), activation.ToString());
+        ThrowIfFailed(dnnl_primitive_attr_set_post_ops(attr, ops), nameof(dnnl_primitive_attr_set_post_ops));
+        return handle;
+    }
+
+    public override void Dispose()
+    {
+        _bias?.Dispose();
+        _userWeights?.Dispose();
+        _userWeightsDesc?.Dispose();
+        _attributes?.Dispose();
+        _stream?.Dispose();
+    }
+}

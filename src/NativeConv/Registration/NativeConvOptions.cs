@@ -1,0 +1,17 @@
+namespace NativeConv;
+
+/// <summary>Settings of NativeConv's backends and native library loading.</summary>
+public sealed class NativeConvOptions
+{
+    /// <summary>Threads per call for the native backends (unless a registration gives its own); 0: one per processor.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>
+    /// When set, the only directory native libraries are loaded from (see <c>NativeLibrarySearch</c>):
+    /// process-wide, so set once, before the first native backend is made.
+    /// </summary>
+    public string? NativeLibraryDirectory { get; set; }
+
+    /// <summary>The backend <see cref="ConvBackends.Default"/> returns; null: the first registered.</summary>
+    public string? DefaultBackend { get; set; }
+}
