@@ -1,4 +1,4 @@
-namespace NativeConv.Cli.Npy;
+namespace NativeConv.Npy;
 
 /// <summary>A float32 array as NumPy stores it: a shape and its values in C (row-major) order.</summary>
 public sealed class NpyArray

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace NativeConv.Cli.Npy;
+namespace NativeConv.Npy;
 
 /// <summary>
 /// Reads and writes NumPy <c>.npy</c> files (format versions 1.0, 2.0 and 3.0) holding float32,

@@ -1,4 +1,4 @@
-namespace NativeConv.Cli.Npy;
+namespace NativeConv.Npy;
 
 /// <summary>A file that is not a float32, little-endian, C-ordered NumPy <c>.npy</c> array; the message says what to change.</summary>
 public sealed class NpyFormatException(string path, string problem)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NativeConv.Cli.Npy;
+namespace NativeConv.Npy;
 
 /// <summary>
 /// The header of a <c>.npy</c> file: a Python dict literal such as
