@@ -1,7 +1,7 @@
 using System.Globalization;
 using NativeConv;
 using NativeConv.Cli;
-using NativeConv.Cli.Npy;
+using NativeConv.Npy;
 
 const string Usage = """
     usage: nativeconv info    [--threads N]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NativeConv.Cli.Npy;
+using NativeConv.Npy;
 
 namespace NativeConv.Cli;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using NativeConv.Cli.Npy;
+using NativeConv.Npy;
 using Xunit;
 
 namespace NativeConv.Cli.Tests;

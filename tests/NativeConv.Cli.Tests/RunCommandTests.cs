@@ -1,4 +1,4 @@
-using NativeConv.Cli.Npy;
+using NativeConv.Npy;
 using Xunit;
 
 namespace NativeConv.Cli.Tests;

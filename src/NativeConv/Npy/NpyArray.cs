@@ -1,8 +1,10 @@
-namespace NativeConv.Cli.Npy;
+namespace NativeConv.Npy;
 
 /// <summary>A float32 array as NumPy stores it: a shape and its values in C (row-major) order.</summary>
 public sealed class NpyArray
 {
+    /// <summary>Wraps <paramref name="data"/> (not copied) as an array of <paramref name="shape"/>; their sizes must agree.</summary>
+    /// <exception cref="ArgumentException">The shape has a negative dimension or does not hold <c>data.Length</c> values.</exception>
     public NpyArray(int[] shape, float[] data)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -14,10 +16,13 @@ public sealed class NpyArray
         Data = data;
     }
 
+    /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
     public int[] Shape { get; }
 
+    /// <summary>The values in C order: the last dimension varies fastest.</summary>
     public float[] Data { get; }
 
+    /// <summary>The number of dimensions (0 for a scalar).</summary>
     public int Rank => Shape.Length;
 
     /// <summary>Product of the dimensions (1 for a scalar); a negative dimension is an error.</summary>
