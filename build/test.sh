@@ -1,30 +1,47 @@
 #!/usr/bin/env bash
-# The test command: builds what is missing, then runs every test (native CTest, then .NET).
+# The test command: builds what is missing, then every test: native (CTest), .NET (dotnet test), the
+# packages as a user takes them. The closing line is counted from the result files each run writes
+# (CTest's JUnit XML, one TRX per test assembly, the package test's own count), never from console text,
+# and it is printed whatever failed.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh"
-# The PyTorch cross-check of `nativeconv run` (tests/NativeConv.Cli.Tests) needs Debian's python3-torch.
-nc_apt_install python3-torch python3-numpy
+# The PyTorch cross-checks (tests/NativeConv.Cli.Tests, the network tests) need Debian's python3-torch and
+# python3-torchvision; libclang runs the binding generator's regeneration check.
+nc_apt_install python3-torch python3-torchvision python3-numpy libclang1-14 libclang-common-14-dev
+results="$NC_ROOT/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+status=0
+set +e # every part runs, and the summary is printed, whatever fails
+
 nc_log "native tests (ctest)"
-ctest --test-dir "$NC_BUILD_DIR" --output-on-failure 2>&1 | tee "$NC_ROOT/artifacts/ctest.log"
-# libclang: the regeneration check runs the binding generator.
-nc_apt_install libclang1-14 libclang-common-14-dev
+ctest --test-dir "$NC_BUILD_DIR" --output-on-failure --output-junit "$results/ctest.xml" || status=1
+
 nc_log ".NET tests"
-log="$NC_ROOT/artifacts/dotnet-test.log"
-set +e
-dotnet test "$NC_ROOT/NativeConv.sln" -c Release 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+dotnet test "$NC_ROOT/NativeConv.sln" -c Release --results-directory "$results" --logger trx || status=1
+
 nc_log "package tests (local feed, as a user would)"
-"$NC_ROOT/build/package-test.sh" 2>&1 | tee "$NC_ROOT/artifacts/package-test.log"
+"$NC_ROOT/build/package-test.sh" 2>&1 | tee "$results/package-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
-# One closing line over every test run: CTest's, each test assembly's and the package test's counts.
-read -r ctest_total ctest_failed < <(sed -n 's/.* tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' "$NC_ROOT/artifacts/ctest.log" | tail -1) || true
-read -r package_passed package_failed < <(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$NC_ROOT/artifacts/package-test.log" | tail -1) || true
+
+# attr NAME FILE...: the sum of attribute NAME="n" over the files' first counting element.
+attr() { local name=$1; shift; [ $# -gt 0 ] || { echo 0; return; }; grep -ho " $name=\"[0-9]*\"" "$@" | tr -dc '0-9\n' | awk '{s += $1} END {print s + 0}'; }
+shopt -s nullglob
+trx=("$results"/*.trx)
+junit=("$results"/ctest.xml)
+ctest_total=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' tests="[0-9]*"' | tr -dc '0-9'); ctest_total=${ctest_total:-0}
+ctest_failed=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' failures="[0-9]*"' | tr -dc '0-9'); ctest_failed=${ctest_failed:-0}
+ctest_skipped=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' skipped="[0-9]*"' | tr -dc '0-9'); ctest_skipped=${ctest_skipped:-0}
+read -r package_passed package_failed < <(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/package-test.log" | tail -1) || true
 package_passed=${package_passed:-0}
 package_failed=${package_failed:-1}
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
-echo "summary: $(( passed + ctest_total - ctest_failed + package_passed )) passed, $(( failed + ctest_failed + package_failed )) failed, $skipped skipped"
+passed=$(( $(attr passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed ))
+failed=$(( $(attr failed "${trx[@]}") + $(attr error "${trx[@]}") + $(attr timeout "${trx[@]}") + ctest_failed + package_failed ))
+skipped=$(( $(attr notExecuted "${trx[@]}") + ctest_skipped ))
+[ "${#trx[@]}" -gt 0 ] || { echo "no TRX result files were written"; status=1; }
+echo "results: ${#trx[@]} TRX files and $([ -f "$results/ctest.xml" ] && echo 1 || echo 0) JUnit file in artifacts/test-results"
+echo "summary: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || status=1
 exit "$status"

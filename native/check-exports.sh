@@ -31,7 +31,6 @@ require "$dnnl" dnnl_version dnnl_engine_create dnnl_engine_destroy dnnl_stream_
   dnnl_set_verbose dnnl_get_effective_cpu_isa
 require "$xnn" xnn_initialize xnn_deinitialize xnn_create_convolution2d_nhwc_f32 \
   xnn_reshape_convolution2d_nhwc_f32 xnn_setup_convolution2d_nhwc_f32 xnn_run_operator xnn_delete_operator \
-  xnn_create_unary_elementwise_nc xnn_reshape_unary_elementwise_nc xnn_setup_unary_elementwise_nc \
   xnn_create_transpose_nd_x32 xnn_reshape_transpose_nd_x32 xnn_setup_transpose_nd_x32 \
   pthreadpool_create pthreadpool_destroy pthreadpool_get_threads_count
 

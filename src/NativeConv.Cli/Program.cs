@@ -9,7 +9,7 @@ const string Usage = """
                               [--threads N] [--min-ms M] [--no-check] [--json]
            nativeconv run     --input x.npy --weights w.npy [--bias b.npy] --output y.npy
                               [--stride S|SH,SW] [--padding P|PH,PW|same|valid] [--dilation D|DH,DW]
-                              [--groups G] [--activation none|relu|relu6|hardswish|clamp:MIN,MAX]
+                              [--groups G] [--activation none|relu|relu6|hardswish|hardsigmoid|clamp:MIN,MAX]
                               [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference]
                               [--threads N] [--check]
            nativeconv shapes  [--model v1|v2|all]      (the MobileNet layers as CSV, for the native and PyTorch benchmarks)

@@ -50,7 +50,7 @@ internal sealed record RunOptions(
         return Padding2D.Symmetric(values[0], values[^1]);
     }
 
-    /// <summary>none, relu, relu6, hardswish, or clamp:MIN,MAX.</summary>
+    /// <summary>none, relu, relu6, hardswish, hardsigmoid, or clamp:MIN,MAX.</summary>
     public static Activation ParseActivation(string text)
     {
         if (text.StartsWith("clamp:", StringComparison.Ordinal))
@@ -68,7 +68,8 @@ internal sealed record RunOptions(
             "relu" => Activation.ReLU,
             "relu6" => Activation.ReLU6,
             "hardswish" => Activation.HardSwish,
-            _ => throw new ArgumentException($"--activation must be none, relu, relu6, hardswish or clamp:MIN,MAX, not '{text}'"),
+            "hardsigmoid" => Activation.HardSigmoid,
+            _ => throw new ArgumentException($"--activation must be none, relu, relu6, hardswish, hardsigmoid or clamp:MIN,MAX, not '{text}'"),
         };
     }
 

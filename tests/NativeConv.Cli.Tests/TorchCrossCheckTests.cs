@@ -20,7 +20,7 @@ public class TorchCrossCheckTests
         foreach (string name in new[]
                  {
                      "depthwise_s2_relu6_nchw", "pointwise_channels_last", "grouped_dilated_same_hardswish", "multiplier2_5x5_unbatched_relu",
-                     "full_3x3_valid_clamp_nhwc", "even_kernel_same_nchw", "depthwise_mobilenet_block_nhwc",
+                     "full_3x3_valid_clamp_nhwc", "even_kernel_same_nchw", "depthwise_mobilenet_block_nhwc", "squeeze_excite_gate_hardsigmoid",
                  })
         foreach (string backend in NativeConvBuilder.BuiltIn().Names) // what the CLI registers
             data.Add(name, backend);

@@ -19,6 +19,7 @@ ACTIVATIONS = {
     "relu": F.relu,
     "relu6": F.relu6,
     "hardswish": F.hardswish,
+    "hardsigmoid": F.hardsigmoid,
 }
 
 # name, input shape (N,C,H,W or C,H,W), out channels, kernel (h,w), stride, padding, dilation, groups,
@@ -31,6 +32,7 @@ CASES = [
     ("full_3x3_valid_clamp_nhwc", (2, 8, 10, 9), 12, (3, 3), 1, "valid", 1, 1, True, "clamp:-0.5,0.5", "nhwc"),
     ("even_kernel_same_nchw", (1, 6, 11, 8), 5, (4, 2), 1, "same", 1, 1, True, "none", "nchw"),
     ("depthwise_mobilenet_block_nhwc", (1, 64, 28, 28), 64, (3, 3), 1, 1, 1, 64, True, "relu6", "nhwc"),
+    ("squeeze_excite_gate_hardsigmoid", (2, 24, 1, 1), 96, (1, 1), 1, 0, 1, 1, True, "hardsigmoid", "nchw"),
 ]
 
 

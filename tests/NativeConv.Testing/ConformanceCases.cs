@@ -51,12 +51,13 @@ public static class ConformanceCases
         };
         bool bias = r.Next(3) != 0;
         bool integer = r.Next(2) == 0;
-        Activation activation = r.Next(5) switch
+        Activation activation = r.Next(6) switch
         {
             0 => Activation.None,
             1 => Activation.ReLU,
             2 => Activation.ReLU6,
             3 => Activation.HardSwish,
+            4 => Activation.HardSigmoid,
             // Integer clamp bounds keep integer cases exact.
             _ => Activation.Clamp(-r.Next(1, 5), r.Next(0, 9)),
         };

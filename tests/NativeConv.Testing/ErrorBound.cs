@@ -10,7 +10,9 @@ namespace NativeConv.Testing;
 /// The reference rounds the exact value to float once: + u·|y|.
 /// Activations: ReLU, ReLU6 and clamps are 1-Lipschitz and exact, so they keep the bound. HardSwish
 /// has slope ≤ 1.5 on [−3, 3] (and 0 or 1 outside), so it scales the bound by 1.5, and evaluating it
-/// adds at most 4 roundings of terms no larger than |x|·(|x|/6 + 1).
+/// adds at most 4 roundings of terms no larger than |x|·(|x|/6 + 1). HardSigmoid, ReLU6(x + 3)/6, has slope
+/// ≤ 1/6, so it scales the bound by 1/6, and evaluating it (x/6 or x·(1/6), + 1/2, clamp) adds at most 4
+/// roundings of terms no larger than |x|/6 + 1.
 /// On integer-valued data every partial sum is an integer below 2²⁴: exact, so the accumulation term
 /// vanishes and only activation rounding remains (none for ReLU/ReLU6/integer clamps).
 /// </summary>
@@ -26,6 +28,7 @@ public static class ErrorBound
         return spec.Activation.Kind switch
         {
             ActivationKind.HardSwish => 1.5 * accumulation + 4 * U * Math.Abs(preActivation) * (Math.Abs(preActivation) / 6 + 1) + U * Math.Abs(y),
+            ActivationKind.HardSigmoid => accumulation / 6 + 4 * U * (Math.Abs(preActivation) / 6 + 1) + U * Math.Abs(y),
             _ => accumulation + (integerData ? 0 : U * Math.Abs(y)),
         };
     }

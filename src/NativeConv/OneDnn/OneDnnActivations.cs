@@ -17,6 +17,8 @@ internal static class OneDnnActivations
         // oneDNN: x * max(0, min(1, alpha * x + beta)) = x * ReLU6(x + 3) / 6 with alpha = 1/6, beta = 1/2.
         ActivationKind.HardSwish => (dnnl_alg_kind_t.dnnl_eltwise_hardswish, 1f / 6f, 0.5f),
         ActivationKind.Clamp => (dnnl_alg_kind_t.dnnl_eltwise_clip_v2, activation.Min, activation.Max),
+        // oneDNN: max(0, min(1, alpha * x + beta)) = ReLU6(x + 3) / 6 with alpha = 1/6, beta = 1/2.
+        ActivationKind.HardSigmoid => (dnnl_alg_kind_t.dnnl_eltwise_hardsigmoid, 1f / 6f, 0.5f),
         _ => throw new InvalidOperationException($"no oneDNN lowering for activation {activation}"),
     };
 }

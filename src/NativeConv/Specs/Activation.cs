@@ -7,6 +7,7 @@ public enum ActivationKind
     ReLU6,
     HardSwish,
     Clamp,
+    HardSigmoid,
 }
 
 /// <summary>An activation fused after a convolution (and its bias).</summary>
@@ -36,6 +37,9 @@ public readonly record struct Activation
     /// <summary>x * ReLU6(x + 3) / 6 (MobileNet v3).</summary>
     public static Activation HardSwish { get; } = new(ActivationKind.HardSwish, float.NegativeInfinity, float.PositiveInfinity);
 
+    /// <summary>ReLU6(x + 3) / 6 (MobileNet v3's squeeze-and-excitation gate).</summary>
+    public static Activation HardSigmoid { get; } = new(ActivationKind.HardSigmoid, 0, 1);
+
     /// <summary>min(max(x, <paramref name="min"/>), <paramref name="max"/>).</summary>
     public static Activation Clamp(float min, float max)
     {
@@ -55,6 +59,7 @@ public readonly record struct Activation
         ActivationKind.ReLU6 => Math.Min(Math.Max(x, 0), 6),
         ActivationKind.HardSwish => x * Math.Min(Math.Max(x + 3, 0), 6) / 6,
         ActivationKind.Clamp => Math.Min(Math.Max(x, Min), Max),
+        ActivationKind.HardSigmoid => Math.Min(Math.Max(x + 3, 0), 6) / 6,
         _ => throw new InvalidOperationException($"unknown activation {Kind}"),
     };
 

@@ -20,7 +20,7 @@ internal sealed class XnnpackConvPlan : ConvPlan
                 for (int y = 0; y < kh; y++)
                     for (int x = 0; x < kw; x++)
                         Weights[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
-        (OutputMin, OutputMax, HardSwishPass) = XnnpackActivations.Lower(spec.Activation);
+        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
         // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
         // spec XNNPACK rejects fail at construction rather than at the first call.
         using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
@@ -39,8 +39,8 @@ internal sealed class XnnpackConvPlan : ConvPlan
 
     public float OutputMax { get; }
 
-    /// <summary>Whether HardSwish runs as a managed pass after the convolution.</summary>
-    public bool HardSwishPass { get; }
+    /// <summary>The activation run as a managed pass after the convolution (None: fused or none).</summary>
+    public ActivationKind ActivationPass { get; }
 
     /// <summary>
     /// XNNPACK has no query for the microkernel it chose, so this names the operator path the spec

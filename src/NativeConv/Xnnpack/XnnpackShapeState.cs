@@ -10,7 +10,7 @@ namespace NativeConv;
 internal sealed unsafe class XnnpackShapeState : IShapeState
 {
     private readonly pthreadpool_t _pool;
-    private readonly bool _hardSwishPass;
+    private readonly ActivationKind _activationPass;
     private readonly int _inputLength, _outputLength;
     private readonly XnnOperatorHandle _conv;
     private readonly NativeFloatBuffer? _workspace;
@@ -23,7 +23,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     public XnnpackShapeState(XnnpackConvPlan plan, in ConvGeometry g)
     {
         _pool = plan.Pool;
-        _hardSwishPass = plan.HardSwishPass;
+        _activationPass = plan.ActivationPass;
         _inputLength = g.InputLength;
         _outputLength = g.OutputLength;
         ImplementationName = plan.ImplementationName;
@@ -68,7 +68,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
         ThrowIfFailed(xnn_setup_convolution2d_nhwc_f32(_conv.Value, _workspace is null ? null : _workspace.Pointer, convInput, convOutput),
             nameof(xnn_setup_convolution2d_nhwc_f32));
         ThrowIfFailed(xnn_run_operator(_conv.Value, pool), nameof(xnn_run_operator), "convolution");
-        if (_hardSwishPass) HardSwishPass.Apply(convOutput, _outputLength);
+        ActivationPass.Apply(_activationPass, convOutput, _outputLength);
         if (_toNchw is not null)
         {
             ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNchw.Value, convOutput, output), nameof(xnn_setup_transpose_nd_x32));
