@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The peers of NativeConv's whole-network benchmarks, each model timed in its own process:
+#   - ONNX Runtime from C# (tests/NativeConv.Benchmarks.Ort: CPU execution provider, ORT_ENABLE_ALL,
+#     IO binding) on the models export_onnx.py writes (opset 13, fixed batch; nhwc = NHWC graph input),
+#   - PyTorch eager (pytorch_networks.py, Debian's python3-torch; nhwc = channels_last).
+# For every model (v1, v1-body, v2, v3-small, v3-large), layout (nchw, nhwc) and batch size it appends
+# one JSON line to DIR/onnxruntime.jsonl and one to DIR/pytorch.jsonl (both emptied first).
+# TorchSharp is not a peer: NuGet serves 0.107, but its native library needs GLIBC 2.38 and Debian 12
+# has 2.36.
+# Usage: build/benchmarks/network-peers.sh [--threads N] [--batch-sizes "1 8"] [--min-ms M] [--out DIR] [--onnx-dir DIR]
+#   defaults: --threads $(nproc), --batch-sizes "1 8", --min-ms 2000 (per repeat; 7 repeats per model),
+#   --out artifacts/benchmarks/networks; the .onnx files go to a temporary directory removed at exit,
+#   or to --onnx-dir, where they are kept (for a look at them, never for a commit).
+set -euo pipefail
+source "$(dirname "$0")/../common.sh"
+
+threads=$(nproc)
+batch_sizes="1 8"
+min_ms=2000
+out="$NC_ROOT/artifacts/benchmarks/networks"
+onnx_dir=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --threads) threads=$2 ;;
+    --batch-sizes) batch_sizes=$2 ;;
+    --min-ms) min_ms=$2 ;;
+    --out) out=$2 ;;
+    --onnx-dir) onnx_dir=$2 ;;
+    *) echo "unknown argument '$1' (see the usage at the top of $0)" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+models=(v1 v1-body v2 v3-small v3-large)
+layouts=(nchw nhwc)
+
+nc_apt_install python3-torch python3-torchvision python3-onnx python3-numpy
+python=/usr/bin/python3 # Debian's, where python3-torch lives (not a pyenv python earlier on PATH)
+here="$NC_ROOT/build/benchmarks"
+if [ -z "$onnx_dir" ]; then
+  onnx_dir=$(mktemp -d)
+  trap 'rm -rf "$onnx_dir"' EXIT
+fi
+mkdir -p "$out" "$onnx_dir"
+start=$(date +%s)
+
+nc_log "exporting ${#models[@]} models x ${#layouts[@]} layouts x batch sizes ($batch_sizes) to ONNX in $onnx_dir"
+for batch in $batch_sizes; do
+  for model in "${models[@]}"; do
+    for layout in "${layouts[@]}"; do
+      "$python" "$here/export_onnx.py" --model "$model" --layout "$layout" --batch "$batch" \
+        --out "$onnx_dir/$model-$layout-b$batch.onnx"
+    done
+  done
+done
+
+nc_log "building the ONNX Runtime runner"
+runner_dir="$NC_ROOT/artifacts/ort-runner"
+dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$runner_dir"
+
+: > "$out/onnxruntime.jsonl"
+: > "$out/pytorch.jsonl"
+for batch in $batch_sizes; do
+  for model in "${models[@]}"; do
+    for layout in "${layouts[@]}"; do
+      nc_log "$model $layout batch $batch, $threads thread(s): ONNX Runtime, then PyTorch"
+      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b$batch.onnx" \
+        --threads "$threads" --min-ms "$min_ms" --json | tee -a "$out/onnxruntime.jsonl"
+      torch_layout=$([ "$layout" = nhwc ] && echo channels_last || echo nchw)
+      "$python" "$here/pytorch_networks.py" --model "$model" --layout "$torch_layout" --threads "$threads" \
+        --batch "$batch" --min-ms "$min_ms" --json | tee -a "$out/pytorch.jsonl"
+    done
+  done
+done
+nc_log "network peers done in $(( $(date +%s) - start )) s: $out/onnxruntime.jsonl, $out/pytorch.jsonl"
