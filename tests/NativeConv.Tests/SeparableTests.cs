@@ -80,7 +80,7 @@ public class SeparableTests(ITestOutputHelper output)
             Assert.True(error <= bound, $"output (n={n}, pixel={p}, c={o}): {y[At(layout, n, o, p, Cout, pixels)]} vs {expected}, |error| {error:e3} > bound {bound:e3}");
             worst = Math.Max(worst, error / bound);
         }
-        output.WriteLine($"{backendName} {layout}: largest |error|/bound {worst:e3}; dw {block.Depthwise.ImplementationName}, pw {block.Pointwise.ImplementationName}");
+        output.WriteLine($"{backendName} {layout}: largest |error|/bound {worst:e3}; {string.Join("; ", block.Describe())}");
     }
 
     private static int Channel(TensorLayout layout, int index, int channels, int pixels) =>

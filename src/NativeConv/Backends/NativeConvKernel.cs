@@ -32,7 +32,7 @@ internal sealed class NativeConvKernel : ConvKernel
             _lease?.Dispose();
             throw;
         }
-        _shapes = new ShapeCache<IShapeState>(_plan.CreateState);
+        _shapes = new ShapeCache<IShapeState>((n, h, w) => _plan.CreateState(spec.Geometry(n, h, w)));
     }
 
     public override string ImplementationName => _shapes.Last?.ImplementationName ?? "(not run yet)";
@@ -40,7 +40,7 @@ internal sealed class NativeConvKernel : ConvKernel
     protected override unsafe void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
     {
         _plan.PrepareCallingThread();
-        IShapeState state = _shapes.Get(geometry);
+        IShapeState state = _shapes.Get(geometry.Batch, geometry.InHeight, geometry.InWidth);
         fixed (float* x = input)
         fixed (float* y = output)
         {

@@ -1,16 +1,14 @@
 namespace NativeConv;
 
 /// <summary>
-/// Native state per input shape (N, H, W), made on first use and reused: the latest shape is a field
-/// compare away. Bounded, so a caller cycling through many sizes cannot grow it without limit; when
-/// full, everything is released and rebuilt on demand.
+/// State per input shape (N, H, W), made on first use and reused: the latest shape is a field compare
+/// away. Bounded, so a caller cycling through many sizes cannot grow it without limit; when full,
+/// everything is released and rebuilt on demand.
 /// </summary>
-internal sealed class ShapeCache<TState>(ShapeCache<TState>.Factory create) : IDisposable
+internal sealed class ShapeCache<TState>(Func<int, int, int, TState> create, int capacity = ShapeCache<TState>.DefaultCapacity) : IDisposable
     where TState : class, IDisposable
 {
-    public delegate TState Factory(in ConvGeometry geometry);
-
-    public const int Capacity = 32;
+    public const int DefaultCapacity = 32;
 
     private readonly Dictionary<(int N, int H, int W), TState> _states = new();
     private (int N, int H, int W) _lastKey;
@@ -18,14 +16,14 @@ internal sealed class ShapeCache<TState>(ShapeCache<TState>.Factory create) : ID
 
     public TState? Last => _last;
 
-    public TState Get(in ConvGeometry g)
+    public TState Get(int batch, int height, int width)
     {
-        var key = (g.Batch, g.InHeight, g.InWidth);
+        var key = (batch, height, width);
         if (_last is not null && _lastKey == key) return _last;
         if (!_states.TryGetValue(key, out TState? state))
         {
-            if (_states.Count >= Capacity) Dispose();
-            state = create(g);
+            if (_states.Count >= capacity) Dispose();
+            state = create(batch, height, width);
             _states.Add(key, state);
         }
         _last = state;

@@ -7,7 +7,7 @@ namespace NativeConv;
 /// Every argument is checked before native code runs. Calls on one layer take turns (native
 /// operators are not re-entrant); different layers run concurrently (see the README on threads).
 /// </summary>
-public class Conv2dLayer : IDisposable
+public class Conv2dLayer : ILayer
 {
     private readonly ConvKernel _kernel;
 
@@ -32,6 +32,18 @@ public class Conv2dLayer : IDisposable
 
     /// <summary>The implementation that ran for the latest input shape (e.g. oneDNN's <c>brdgmm_dw:avx2</c>).</summary>
     public string ImplementationName => _kernel.ImplementationName;
+
+    public int InChannels => Spec.InChannels;
+
+    public int OutChannels => Spec.OutChannels;
+
+    public TensorShape OutputShape(TensorShape input)
+    {
+        if (input.Channels != Spec.InChannels)
+            throw new ArgumentException($"{Spec} takes {Spec.InChannels} channels, not the {input.Channels} of {input.ToString(Layout)}", nameof(input));
+        ConvGeometry g = Spec.Geometry(input.Batch, input.Height, input.Width);
+        return new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+    }
 
     /// <summary>Output size and resolved padding for an input size.</summary>
     public ConvGeometry Geometry(int batch, int height, int width) => Spec.Geometry(batch, height, width);

@@ -100,6 +100,14 @@ public sealed record Conv2dSpec
 
     public int ParameterCount => WeightCount + BiasCount;
 
+    /// <summary>The same convolution with another fused activation.</summary>
+    public Conv2dSpec WithActivation(Activation activation) =>
+        new(InChannels, OutChannels, Kernel, Stride, Padding, Dilation, Groups, HasBias, activation);
+
+    /// <summary>The same convolution with or without a bias.</summary>
+    public Conv2dSpec WithBias(bool bias) =>
+        new(InChannels, OutChannels, Kernel, Stride, Padding, Dilation, Groups, bias, Activation);
+
     /// <summary>Resolves padding and output size for an input; throws when the output would be empty.</summary>
     public ConvGeometry Geometry(int batch, int height, int width) => ConvGeometry.Resolve(this, batch, height, width);
 

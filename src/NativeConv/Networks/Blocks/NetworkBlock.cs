@@ -1,0 +1,32 @@
+namespace NativeConv;
+
+/// <summary>
+/// A part of a network, defined once and backend-free: its weights are validated and BatchNorms folded
+/// when it is constructed. <see cref="ConvNetwork"/> runs a list of blocks on a backend; <see cref="Build"/>
+/// runs one block on its own.
+/// </summary>
+public abstract class NetworkBlock
+{
+    protected private NetworkBlock(string name, int inChannels, int outChannels)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        InChannels = inChannels;
+        OutChannels = outChannels;
+    }
+
+    /// <summary>Where it comes from, e.g. torchvision's <c>features.3</c>: named in errors and plans.</summary>
+    public string Name { get; }
+
+    public int InChannels { get; }
+
+    public int OutChannels { get; }
+
+    /// <summary>Adds the block's operations after <paramref name="input"/>; returns the value it makes.</summary>
+    internal abstract int AddTo(NetworkGraph graph, int input);
+
+    /// <summary>This block alone as a runnable layer on <paramref name="backend"/>.</summary>
+    public ConvNetwork Build(ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) => new([this], backend, layout);
+
+    public override string ToString() => $"{Name}: {GetType().Name} {InChannels}->{OutChannels}";
+}

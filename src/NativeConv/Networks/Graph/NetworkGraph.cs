@@ -1,0 +1,67 @@
+namespace NativeConv;
+
+/// <summary>
+/// A network as an ordered list of operations over numbered values (value 0 is the input), with each
+/// value's channel count, checked as operations are added: what blocks lower into, and what every
+/// backend's runner executes.
+/// </summary>
+internal sealed class NetworkGraph
+{
+    private readonly List<GraphOp> _ops = [];
+    private readonly List<int> _channels = [];
+    private readonly List<string> _producers = [];
+
+    public NetworkGraph(int inputChannels)
+    {
+        if (inputChannels < 1) throw new ArgumentOutOfRangeException(nameof(inputChannels), inputChannels, "must be at least 1");
+        _channels.Add(inputChannels);
+        _producers.Add("the network input");
+    }
+
+    public const int Input = 0;
+
+    public IReadOnlyList<GraphOp> Ops => _ops;
+
+    /// <summary>Channels of each value.</summary>
+    public IReadOnlyList<int> Channels => _channels;
+
+    public int ValueCount => _channels.Count;
+
+    /// <summary>The value the last operation made: the network's output.</summary>
+    public int Output => _channels.Count - 1;
+
+    public int Conv(string name, int input, Conv2dSpec spec, float[] weights, float[] bias)
+    {
+        Expect(name, input, spec.InChannels, $"{spec}");
+        return Add(new ConvOp(name, input, _channels.Count, spec, weights, bias), spec.OutChannels);
+    }
+
+    public int Add(string name, int left, int right)
+    {
+        Expect(name, right, _channels[left], "a residual add");
+        return Add(new AddOp(name, left, right, _channels.Count), _channels[left]);
+    }
+
+    public int GlobalAveragePool(string name, int input) => Add(new GlobalAveragePoolOp(name, input, _channels.Count), _channels[input]);
+
+    public int ChannelScale(string name, int input, int scale)
+    {
+        Expect(name, scale, _channels[input], "a per-channel scale");
+        return Add(new ChannelScaleOp(name, input, scale, _channels.Count), _channels[input]);
+    }
+
+    private int Add(GraphOp op, int channels)
+    {
+        _ops.Add(op);
+        _channels.Add(channels);
+        _producers.Add(op.Name);
+        return op.Output;
+    }
+
+    private void Expect(string name, int value, int channels, string what)
+    {
+        if ((uint)value >= (uint)_channels.Count) throw new ArgumentOutOfRangeException(nameof(value), value, $"no value {value} in the network");
+        if (_channels[value] != channels)
+            throw new ArgumentException($"'{name}' ({what}) takes (N, {channels}, H, W), but '{_producers[value]}' gives (N, {_channels[value]}, H, W)", nameof(name));
+    }
+}

@@ -1,0 +1,94 @@
+namespace NativeConv;
+
+/// <summary>
+/// A network applied to one input shape, planned once: every value's shape (checked op by op, so a
+/// shape that does not fit names the operation), every convolution's geometry, and every value's
+/// buffer (64-byte aligned, with XNNPACK's read slack). A warm call only reads this.
+/// </summary>
+internal sealed class ShapePlan : IDisposable
+{
+    public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout)
+    {
+        Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
+        Geometries = geometries;
+        // Inside, every value is NHWC: an NHWC caller's buffers are used as they are; an NCHW caller's are
+        // transposed once on the way in and once on the way out.
+        bool nhwc = layout == TensorLayout.Nhwc;
+        (Storage, int[] lengths) = BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
+        Buffers = new NativeFloatBuffer[lengths.Length];
+        try
+        {
+            for (int b = 0; b < lengths.Length; b++) Buffers[b] = new NativeFloatBuffer(lengths[b]);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Each value's logical shape.</summary>
+    public TensorShape[] Shapes { get; }
+
+    /// <summary>Each operation's convolution geometry (default for other operations).</summary>
+    public ConvGeometry[] Geometries { get; }
+
+    /// <summary>Each value's buffer index, or a <see cref="ValueStorage"/> constant.</summary>
+    public int[] Storage { get; }
+
+    public NativeFloatBuffer[] Buffers { get; }
+
+    public TensorShape Input => Shapes[NetworkGraph.Input];
+
+    public TensorShape Output => Shapes[^1];
+
+    /// <summary>Shapes of every value for <paramref name="input"/>, or an exception naming the operation that cannot take its input.</summary>
+    public static TensorShape[] ShapesFor(NetworkGraph graph, TensorShape input, TensorLayout layout, out ConvGeometry[] geometries)
+    {
+        if (input.Channels != graph.Channels[NetworkGraph.Input])
+            throw new ArgumentException($"the network takes {graph.Channels[NetworkGraph.Input]} channels, not the {input.Channels} of {input.ToString(layout)}", nameof(input));
+        var shapes = new TensorShape[graph.ValueCount];
+        geometries = new ConvGeometry[graph.Ops.Count];
+        shapes[NetworkGraph.Input] = input;
+        _ = input.Length; // throws when the input alone is too large
+        for (int i = 0; i < graph.Ops.Count; i++)
+        {
+            GraphOp op = graph.Ops[i];
+            TensorShape x = shapes[op.Inputs[0]];
+            try
+            {
+                shapes[op.Output] = op switch
+                {
+                    ConvOp conv => Conv(conv, x, out geometries[i]),
+                    AddOp add => Same(x, shapes[add.Right], "add"),
+                    GlobalAveragePoolOp => x with { Height = 1, Width = 1 },
+                    ChannelScaleOp scale => Scaled(x, shapes[scale.Scale]),
+                    _ => throw new InvalidOperationException($"unknown operation {op}"),
+                };
+                _ = shapes[op.Output].Length;
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"input {input.ToString(layout)}: '{op.Name}' cannot take {x}: {e.Message}", nameof(input), e);
+            }
+        }
+        return shapes;
+    }
+
+    private static TensorShape Conv(ConvOp op, TensorShape x, out ConvGeometry g)
+    {
+        g = op.Spec.Geometry(x.Batch, x.Height, x.Width);
+        return new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+    }
+
+    private static TensorShape Same(TensorShape a, TensorShape b, string what) =>
+        a == b ? a : throw new ArgumentException($"{what} of {a} and {b}: the shapes differ");
+
+    private static TensorShape Scaled(TensorShape x, TensorShape scale) =>
+        scale == x with { Height = 1, Width = 1 } ? x : throw new ArgumentException($"scale {scale} does not match {x} per channel");
+
+    public void Dispose()
+    {
+        foreach (NativeFloatBuffer? buffer in Buffers) buffer?.Dispose();
+    }
+}
