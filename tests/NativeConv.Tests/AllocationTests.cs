@@ -33,4 +33,21 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
     }
+
+    /// <summary>A whole network (squeeze-and-excitation, residuals, pool, classifier) once warm: nothing either.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_network_forward_allocates_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var (blocks, channels, size) = NetworkCases.Get("v3-small");
+        using var network = new ConvNetwork(blocks, backend, layout);
+        var input = new float[2 * channels * size * size];
+        var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
+        network.Forward(input, output, 2, size, size); // first call for the shape: buffers and native state made here
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class BottleneckBlock : NetworkBlock
         if (!project.Spec.IsPointwise) throw new ArgumentException($"'{project.Name}' is not pointwise: {project.Spec}", nameof(project));
         if (squeezeExcitation is not null && squeezeExcitation.Channels != depthwise.OutChannels)
             throw new ArgumentException($"squeeze-and-excitation over {squeezeExcitation.Channels} channels after a depthwise convolution of {depthwise.OutChannels}", nameof(squeezeExcitation));
+        CheckChain(expand, depthwise, nameof(depthwise));
+        CheckChain(depthwise, project, nameof(project));
         Expand = expand;
         Depthwise = depthwise;
         SqueezeExcitation = squeezeExcitation;

@@ -15,6 +15,8 @@ public sealed class InvertedResidualBlock : NetworkBlock
         if (expand is not null && !expand.Spec.IsPointwise) throw new ArgumentException($"'{expand.Name}' is not pointwise: {expand.Spec}", nameof(expand));
         if (!depthwise.Spec.IsDepthwise) throw new ArgumentException($"'{depthwise.Name}' is not depthwise: {depthwise.Spec}", nameof(depthwise));
         if (!project.Spec.IsPointwise) throw new ArgumentException($"'{project.Name}' is not pointwise: {project.Spec}", nameof(project));
+        CheckChain(expand, depthwise, nameof(depthwise));
+        CheckChain(depthwise, project, nameof(project));
         Expand = expand;
         Depthwise = depthwise;
         Project = project;

@@ -22,6 +22,13 @@ public abstract class NetworkBlock
 
     public int OutChannels { get; }
 
+    /// <summary>Throws naming both parts and both shapes unless <paramref name="next"/> takes what <paramref name="previous"/> gives.</summary>
+    protected private static void CheckChain(ConvBlock? previous, ConvBlock next, string argument)
+    {
+        if (previous is not null && previous.OutChannels != next.InChannels)
+            throw new ArgumentException($"'{next.Name}' ({next.Spec}) takes (N, {next.InChannels}, H, W), but '{previous.Name}' gives (N, {previous.OutChannels}, H, W)", argument);
+    }
+
     /// <summary>Adds the block's operations after <paramref name="input"/>; returns the value it makes.</summary>
     internal abstract int AddTo(NetworkGraph graph, int input);
 

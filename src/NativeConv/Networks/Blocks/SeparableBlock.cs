@@ -10,6 +10,7 @@ public sealed class SeparableBlock : NetworkBlock
         ArgumentNullException.ThrowIfNull(pointwise);
         if (!depthwise.Spec.IsDepthwise) throw new ArgumentException($"'{depthwise.Name}' is not depthwise: {depthwise.Spec}", nameof(depthwise));
         if (!pointwise.Spec.IsPointwise) throw new ArgumentException($"'{pointwise.Name}' is not pointwise: {pointwise.Spec}", nameof(pointwise));
+        CheckChain(depthwise, pointwise, nameof(pointwise));
         Depthwise = depthwise;
         Pointwise = pointwise;
     }

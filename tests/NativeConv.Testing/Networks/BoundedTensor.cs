@@ -1,0 +1,38 @@
+namespace NativeConv.Testing;
+
+/// <summary>
+/// A tensor evaluated in double precision, NHWC, with a bound per element on how far a float32
+/// evaluation of the same network may be from it (see <see cref="NetworkEvaluation"/>).
+/// </summary>
+public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bound)
+{
+    public TensorShape Shape { get; } = shape;
+
+    public double[] Value { get; } = value;
+
+    public double[] Bound { get; } = bound;
+
+    /// <summary>An exact float input (no error yet), given in <paramref name="layout"/>.</summary>
+    public static BoundedTensor Exact(ReadOnlySpan<float> data, TensorShape shape, TensorLayout layout)
+    {
+        var value = new double[shape.Length];
+        int c = shape.Channels, hw = shape.Height * shape.Width;
+        for (int n = 0; n < shape.Batch; n++)
+            for (int ch = 0; ch < c; ch++)
+                for (int p = 0; p < hw; p++)
+                {
+                    int source = layout == TensorLayout.Nchw ? (n * c + ch) * hw + p : (n * hw + p) * c + ch;
+                    value[(n * hw + p) * c + ch] = data[source];
+                }
+        return new BoundedTensor(shape, value, new double[value.Length]);
+    }
+
+    /// <summary>Element i of the NHWC arrays, for a float tensor given in <paramref name="layout"/>: its index there.</summary>
+    public int IndexIn(TensorLayout layout, int i)
+    {
+        if (layout == TensorLayout.Nhwc) return i;
+        int c = Shape.Channels, hw = Shape.Height * Shape.Width;
+        int ch = i % c, p = i / c % hw, n = i / c / hw;
+        return (n * c + ch) * hw + p;
+    }
+}

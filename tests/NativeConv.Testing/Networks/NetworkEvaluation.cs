@@ -1,0 +1,176 @@
+using System.Numerics.Tensors;
+
+namespace NativeConv.Testing;
+
+/// <summary>
+/// An independent evaluation of a list of blocks in double precision, straight from the public block
+/// definitions (not the library's graph or runner), carrying for every element a derived bound on the
+/// error of any float32 evaluation that sums in any order. With u = 2⁻²⁴ and E the bound on an input:
+/// <list type="bullet">
+/// <item>convolution, n = (in/groups)·kh·kw + 1 terms, A = Σ|w|·(|x| + E) + |b|:
+/// E' = Σ|w|·E + 2·n·u·A (γₙ₊₁ ≤ 2(n+1)u covers every product and sum, in any order; the computed
+/// inputs differ from the exact ones by at most E, hence |x| + E); when the weights came from a folded
+/// BatchNorm and the reference is the unfolded model, + u·A (each folded weight and bias was rounded
+/// once from its exact value);</item>
+/// <item>activation: Lipschitz constant L times E' (1 for ReLU, ReLU6 and clamps, 1.5 for HardSwish,
+/// 1/6 for HardSigmoid), plus its evaluation's roundings (HardSwish 4u·|x|(|x|/6 + 1), HardSigmoid
+/// 4u(|x|/6 + 1), with |x| widened by E'), plus u·|y| for storing the result;</item>
+/// <item>residual add: E_a + E_b + u·(|a + b| + E_a + E_b);</item>
+/// <item>global average pool over m pixels: mean(E) + 2(m + 1)·u·mean(|x| + E) (the sum, the rounded 1/m,
+/// the product);</item>
+/// <item>per-channel scale x·s: E_x·|s| + (|x| + E_x)·E_s + u·(|x| + E_x)(|s| + E_s).</item>
+/// </list>
+/// The double evaluation's own error is of the same form with 2⁻⁵³ and is added the same way.
+/// Everything is first-order exact-arithmetic reasoning with the γ bounds, no tuned constant.
+/// </summary>
+public static class NetworkEvaluation
+{
+    public const double U = 1.0 / (1 << 24);
+    private const double UDouble = 1.0 / (1L << 53);
+
+    /// <param name="foldedFromBatchNorm">Add the folding term: the reference is the unfolded model (e.g. PyTorch's), not the folded weights.</param>
+    public static BoundedTensor Run(IEnumerable<NetworkBlock> blocks, BoundedTensor input, bool foldedFromBatchNorm)
+    {
+        BoundedTensor x = input;
+        foreach (NetworkBlock block in blocks) x = Block(block, x, foldedFromBatchNorm);
+        return x;
+    }
+
+    private static BoundedTensor Block(NetworkBlock block, BoundedTensor x, bool folded) => block switch
+    {
+        ConvBlock conv => Conv(conv, x, folded),
+        SeparableBlock s => Conv(s.Pointwise, Conv(s.Depthwise, x, folded), folded),
+        InvertedResidualBlock r => Residual(r.HasResidual, x, Conv(r.Project, Conv(r.Depthwise, r.Expand is null ? x : Conv(r.Expand, x, folded), folded), folded)),
+        BottleneckBlock b => Residual(b.HasResidual, x, Conv(b.Project, Excite(b.SqueezeExcitation, Conv(b.Depthwise, b.Expand is null ? x : Conv(b.Expand, x, folded), folded), folded), folded)),
+        GlobalAveragePoolBlock => Pool(x),
+        _ => throw new InvalidOperationException($"no evaluation for {block}"),
+    };
+
+    private static BoundedTensor Residual(bool add, BoundedTensor input, BoundedTensor y) => add ? Add(y, input) : y;
+
+    private static BoundedTensor Excite(SqueezeExcitation? se, BoundedTensor x, bool folded) =>
+        se is null ? x : Scale(x, Conv(se.Expand, Conv(se.Reduce, Pool(x), folded), folded));
+
+    public static BoundedTensor Conv(ConvBlock block, BoundedTensor x, bool folded)
+    {
+        Conv2dSpec spec = block.Spec;
+        ConvGeometry g = spec.Geometry(x.Shape.Batch, x.Shape.Height, x.Shape.Width);
+        var shape = new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+        var value = new double[shape.Length];
+        var bound = new double[shape.Length];
+        double[] w = block.Weights.ToArray().Select(v => (double)v).ToArray();
+        double[] wAbs = w.Select(Math.Abs).ToArray();
+        double[] b = block.Bias.ToArray().Select(v => (double)v).ToArray();
+        // |x| + E: the largest magnitude the computed input can have.
+        var xMax = new double[x.Value.Length];
+        for (int i = 0; i < xMax.Length; i++) xMax[i] = Math.Abs(x.Value[i]) + x.Bound[i];
+        int icg = spec.InChannelsPerGroup, ocg = spec.OutChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
+        int cin = x.Shape.Channels, cout = spec.OutChannels, terms = icg * kh * kw + 1;
+        double foldTerm = folded ? U : 0, accumulation = 2.0 * terms * (U + UDouble) + foldTerm;
+        for (int n = 0; n < g.Batch; n++)
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        for (int ox = 0; ox < g.OutWidth; ox++)
+        {
+            int o0 = ((n * g.OutHeight + oy) * g.OutWidth + ox) * cout;
+            if (spec.IsPointwise)
+            {
+                int i0 = ((n * x.Shape.Height + oy) * x.Shape.Width + ox) * cin;
+                ReadOnlySpan<double> xv = x.Value.AsSpan(i0, cin), xe = x.Bound.AsSpan(i0, cin), xm = xMax.AsSpan(i0, cin);
+                for (int oc = 0; oc < cout; oc++)
+                {
+                    ReadOnlySpan<double> wr = w.AsSpan(oc * cin, cin), wa = wAbs.AsSpan(oc * cin, cin);
+                    double bias = spec.HasBias ? b[oc] : 0;
+                    double pre = TensorPrimitives.Dot(wr, xv) + bias;
+                    double a = TensorPrimitives.Dot(wa, xm) + Math.Abs(bias);
+                    Activate(spec.Activation, pre, TensorPrimitives.Dot(wa, xe) + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
+                }
+                continue;
+            }
+            for (int oc = 0; oc < cout; oc++)
+            {
+                double bias = spec.HasBias ? b[oc] : 0, pre = bias, propagated = 0, a = Math.Abs(bias);
+                int group = oc / ocg;
+                for (int ic = 0; ic < icg; ic++)
+                for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int iy = oy * spec.Stride.Height - g.PadTop + ky * spec.Dilation.Height;
+                    int ix = ox * spec.Stride.Width - g.PadLeft + kx * spec.Dilation.Width;
+                    if (iy < 0 || iy >= x.Shape.Height || ix < 0 || ix >= x.Shape.Width) continue;
+                    int xi = ((n * x.Shape.Height + iy) * x.Shape.Width + ix) * cin + group * icg + ic;
+                    int wi = ((oc * icg + ic) * kh + ky) * kw + kx;
+                    pre += w[wi] * x.Value[xi];
+                    propagated += wAbs[wi] * x.Bound[xi];
+                    a += wAbs[wi] * xMax[xi];
+                }
+                Activate(spec.Activation, pre, propagated + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
+            }
+        }
+        return new BoundedTensor(shape, value, bound);
+    }
+
+    private static void Activate(Activation activation, double pre, double error, out double value, out double bound)
+    {
+        value = activation.Apply(pre);
+        double widened = Math.Abs(pre) + error;
+        bound = activation.Kind switch
+        {
+            ActivationKind.HardSwish => 1.5 * error + 4 * U * widened * (widened / 6 + 1),
+            ActivationKind.HardSigmoid => error / 6 + 4 * U * (widened / 6 + 1),
+            _ => error, // ReLU, ReLU6, clamps: 1-Lipschitz and exact
+        } + U * (Math.Abs(value) + error);
+    }
+
+    public static BoundedTensor Add(BoundedTensor a, BoundedTensor b)
+    {
+        var value = new double[a.Value.Length];
+        var bound = new double[value.Length];
+        for (int i = 0; i < value.Length; i++)
+        {
+            value[i] = a.Value[i] + b.Value[i];
+            double e = a.Bound[i] + b.Bound[i];
+            bound[i] = e + U * (Math.Abs(value[i]) + e);
+        }
+        return new BoundedTensor(a.Shape, value, bound);
+    }
+
+    public static BoundedTensor Pool(BoundedTensor x)
+    {
+        TensorShape s = x.Shape;
+        int c = s.Channels, m = s.Height * s.Width;
+        var shape = s with { Height = 1, Width = 1 };
+        var value = new double[shape.Length];
+        var bound = new double[shape.Length];
+        for (int n = 0; n < s.Batch; n++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                double sum = 0, e = 0, magnitude = 0;
+                for (int p = 0; p < m; p++)
+                {
+                    int i = (n * m + p) * c + ch;
+                    sum += x.Value[i];
+                    e += x.Bound[i];
+                    magnitude += Math.Abs(x.Value[i]) + x.Bound[i];
+                }
+                value[n * c + ch] = sum / m;
+                bound[n * c + ch] = e / m + 2.0 * (m + 1) * U * magnitude / m;
+            }
+        return new BoundedTensor(shape, value, bound);
+    }
+
+    public static BoundedTensor Scale(BoundedTensor x, BoundedTensor scale)
+    {
+        TensorShape s = x.Shape;
+        int c = s.Channels, m = s.Height * s.Width;
+        var value = new double[x.Value.Length];
+        var bound = new double[value.Length];
+        for (int i = 0; i < value.Length; i++)
+        {
+            int k = i / (m * c) * c + i % c;
+            double xv = x.Value[i], sv = scale.Value[k], ex = x.Bound[i], es = scale.Bound[k];
+            value[i] = xv * sv;
+            bound[i] = ex * Math.Abs(sv) + (Math.Abs(xv) + ex) * es + U * (Math.Abs(xv) + ex) * (Math.Abs(sv) + es);
+        }
+        return new BoundedTensor(s, value, bound);
+    }
+}

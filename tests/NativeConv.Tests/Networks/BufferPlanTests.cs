@@ -1,0 +1,31 @@
+using Xunit;
+
+namespace NativeConv.Tests;
+
+/// <summary>Intermediate buffers are planned once per shape: a chain ping-pongs, residuals keep one more, nothing per layer.</summary>
+public class BufferPlanTests
+{
+    [Theory]
+    [InlineData("v1-body", TensorLayout.Nhwc, 2)] // a plain chain: two buffers, the caller's input and output used as they are
+    [InlineData("v2", TensorLayout.Nhwc, 3)]      // a residual keeps the block input alive beside the ping-pong pair
+    [InlineData("v3-large", TensorLayout.Nhwc, 4)] // squeeze-and-excitation keeps the pooled and gate vectors too
+    [InlineData("v2", TensorLayout.Nchw, 3)]
+    public unsafe void Buffers_are_few_and_planned_once(string model, TensorLayout layout, int expectedBuffers)
+    {
+        var (blocks, channels, _) = NetworkCases.Get(model);
+        var graph = new NetworkGraph(channels);
+        int value = NetworkGraph.Input;
+        foreach (NetworkBlock block in blocks) value = block.AddTo(graph, value);
+        using var plan = new ShapePlan(graph, new TensorShape(1, channels, 224, 224), layout);
+        Assert.True(plan.Buffers.Length <= expectedBuffers, $"{plan.Buffers.Length} buffers for {graph.Ops.Count} operations");
+        // No operation reads and writes one buffer, except elementwise ones in place.
+        for (int i = 0; i < graph.Ops.Count; i++)
+        {
+            GraphOp op = graph.Ops[i];
+            foreach (int input in op.Inputs)
+                if (input != op.InPlaceInput && plan.Storage[input] >= 0)
+                    Assert.NotEqual(plan.Storage[input], plan.Storage[op.Output]);
+        }
+        Assert.All(plan.Buffers, b => Assert.Equal(0, (long)b.Pointer % 64));
+    }
+}
