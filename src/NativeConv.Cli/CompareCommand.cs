@@ -64,7 +64,7 @@ internal static class CompareCommand
             foreach (ConvBackend backend in available)
             {
                 using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout);
-                double us = LayerTiming.MedianMicroseconds(
+                double us = CallTiming.MedianMicroseconds(
                     () => conv.Forward(alignedInput.Span, alignedOutput.Span, 1, layer.Size, layer.Size), options.MinMilliseconds);
                 double? error = expected is null ? null : MaxAbsDifference(alignedOutput.Span, expected);
                 row.Add(new BackendResult(backend.Name, us, flops / us / 1e3, error, conv.ImplementationName));

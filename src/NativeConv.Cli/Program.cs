@@ -3,33 +3,75 @@ using NativeConv;
 using NativeConv.Cli;
 using NativeConv.Npy;
 
-const string Usage = """
-    usage: nativeconv info    [--threads N]
-           nativeconv compare [--model v1|v2|all] [--backends onednn,xnnpack] [--layout nhwc|nchw]
-                              [--threads N] [--min-ms M] [--no-check] [--json]
-           nativeconv run     --input x.npy --weights w.npy [--bias b.npy] --output y.npy
-                              [--stride S|SH,SW] [--padding P|PH,PW|same|valid] [--dilation D|DH,DW]
-                              [--groups G] [--activation none|relu|relu6|hardswish|hardsigmoid|clamp:MIN,MAX]
-                              [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference]
-                              [--threads N] [--check]
-           nativeconv shapes  [--model v1|v2|all]      (the MobileNet layers as CSV, for the native and PyTorch benchmarks)
-    run: .npy files are float32 little-endian C order; weights in PyTorch order (out, in/groups, kh, kw);
-         input (N,C,H,W) for nchw or (N,H,W,C) for nhwc, with or without N; output in the input's layout.
-    """;
+// Each command's usage; `nativeconv COMMAND --help` prints its own, `nativeconv --help` all of them.
+var usages = new Dictionary<string, string>
+{
+    ["info"] = """
+        nativeconv info [--threads N]
+            versions, CPU instruction set, threads, the registered backends, where each native library was loaded from
+        """,
+    ["compare"] = """
+        nativeconv compare [--model v1|v2|all] [--backends onednn,xnnpack] [--layout nhwc|nchw]
+                           [--threads N] [--min-ms M] [--no-check] [--json]
+            every MobileNet v1/v2 dw/pw layer on each backend: µs, GFLOP/s, error vs the reference, implementation
+        """,
+    ["run"] = """
+        nativeconv run --input x.npy --weights w.npy [--bias b.npy] --output y.npy
+                       [--stride S|SH,SW] [--padding P|PH,PW|same|valid] [--dilation D|DH,DW]
+                       [--groups G] [--activation none|relu|relu6|hardswish|hardsigmoid|clamp:MIN,MAX]
+                       [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--check]
+            one convolution: .npy files are float32 little-endian C order; weights in PyTorch order
+            (out, in/groups, kh, kw); input (N,C,H,W) for nchw or (N,H,W,C) for nhwc, with or without N;
+            output in the input's layout
+        """,
+    ["shapes"] = """
+        nativeconv shapes [--model v1|v2|all]
+            the MobileNet layers as CSV, for the native and PyTorch benchmarks
+        """,
+    ["net run"] = """
+        nativeconv net run --model v1|v1-body|v2|v3-small|v3-large --input x.npy --output y.npy [--weights W.npz]
+                           [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--seed S]
+            a whole MobileNet: W.npz is a PyTorch state_dict under torchvision's names
+            (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})); without --weights,
+            seeded random weights (said so). Input (N,3,H,W) for nchw or (N,H,W,3) for nhwc, with or
+            without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout)
+        """,
+    ["net bench"] = """
+        nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
+                             [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
+                             [--min-ms M] [--json] [--explain]
+            a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
+            median µs per call and images/s; --explain prints what runs each operation
+        """,
+};
+string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
+
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine(Usage);
+    Console.WriteLine(AllUsages());
     return args.Length == 0 ? 2 : 0;
+}
+string command = args[0] == "net" && args.Length > 1 && !args[1].StartsWith('-') ? $"net {args[1]}" : args[0];
+int first = command.Contains(' ') ? 2 : 1;
+if (args.Skip(first).Any(a => a is "-h" or "--help"))
+{
+    if (!usages.TryGetValue(command, out string? usage))
+    {
+        Console.Error.WriteLine($"nativeconv: unknown command '{command}'\n{AllUsages()}");
+        return 2;
+    }
+    Console.WriteLine("usage: " + usage.TrimEnd());
+    return 0;
 }
 try
 {
-    switch (args[0])
+    switch (command)
     {
         case "info":
-            return InfoCommand.Run(new CommandLine(args, 1, ["--threads"], []).GetInt("--threads", 0));
+            return InfoCommand.Run(new CommandLine(args, first, ["--threads"], []).GetInt("--threads", 0));
         case "compare":
         {
-            var line = new CommandLine(args, 1, ["--model", "--backends", "--layout", "--threads", "--min-ms"], ["--json", "--no-check"]);
+            var line = new CommandLine(args, first, ["--model", "--backends", "--layout", "--threads", "--min-ms"], ["--json", "--no-check"]);
             string layout = line.Get("--layout", "nhwc");
             var options = new CompareCommand.Options(Models(line.Get("--model", "all")),
                 line.Get("--backends", "onednn,xnnpack").Split(',', StringSplitOptions.RemoveEmptyEntries),
@@ -41,19 +83,24 @@ try
             return CompareCommand.Run(options);
         }
         case "run":
-            return RunCommand.Run(RunOptions.Parse(new CommandLine(args, 1, RunOptions.ValueFlags, RunOptions.Switches)), Console.Error);
+            return RunCommand.Run(RunOptions.Parse(new CommandLine(args, first, RunOptions.ValueFlags, RunOptions.Switches)), Console.Error);
         case "shapes":
-            return ShapesCommand.Run(Models(new CommandLine(args, 1, ["--model"], []).Get("--model", "all")), Console.Out);
+            return ShapesCommand.Run(Models(new CommandLine(args, first, ["--model"], []).Get("--model", "all")), Console.Out);
+        case "net run":
+            return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, []), run: true), Console.Error);
+        case "net bench":
+            return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
         default:
-            throw new ArgumentException($"unknown command '{args[0]}'");
+            throw new ArgumentException($"unknown command '{command}'");
     }
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
-    Console.Error.WriteLine($"nativeconv: {e.Message}\n{Usage}");
+    string usage = usages.TryGetValue(command, out string? u) ? "usage: " + u.TrimEnd() : AllUsages();
+    Console.Error.WriteLine($"nativeconv: {e.Message}\n{usage}");
     return 2;
 }
-catch (Exception e) when (e is NpyFormatException or IOException or NotSupportedException or UnauthorizedAccessException)
+catch (Exception e) when (e is NpyFormatException or StateDictException or KeyNotFoundException or IOException or NotSupportedException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"nativeconv: {e.Message}");
     return 1;

@@ -45,7 +45,7 @@ internal static class RunCommand
         ConvGeometry g = spec.Geometry(batch, height, width);
 
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        ConvBackend backend = Choose(backends, options.Backend, log);
+        ConvBackend backend = BackendChoice.Choose(backends, options.Backend, log);
         using var layer = new Conv2dLayer(spec, weights.Data, bias is null ? [] : bias.Data, backend, options.Layout);
         var result = new float[g.OutputLength];
         var clock = Stopwatch.StartNew();
@@ -67,18 +67,6 @@ internal static class RunCommand
             ? [g.Batch, g.OutChannels, g.OutHeight, g.OutWidth]
             : [g.Batch, g.OutHeight, g.OutWidth, g.OutChannels];
         return new NpyArray(batched ? outShape : outShape[1..], result);
-    }
-
-    /// <summary>"auto" is the first available registered backend (oneDNN, XNNPACK, reference); a named backend must be available.</summary>
-    private static ConvBackend Choose(ConvBackends backends, string name, TextWriter log)
-    {
-        if (name != "auto") return backends.Get(name);
-        foreach (string candidate in backends.Names)
-        {
-            if (backends.TryGet(candidate, out ConvBackend? backend, out string? reason)) return backend!;
-            log.WriteLine($"backend {candidate} unavailable: {reason}");
-        }
-        throw new InvalidOperationException("no backend is available");
     }
 
     private static string Axes(TensorLayout layout, bool batched) =>

@@ -14,6 +14,9 @@ public abstract class ConvBackend : IDisposable
     /// <summary>The name it is registered under, e.g. "onednn".</summary>
     public abstract string Name { get; }
 
+    /// <summary>Threads a call runs on (1 for backends that do not parallelize).</summary>
+    public virtual int Threads => 1;
+
     /// <summary>One line for <c>nativeconv info</c>: version, instruction set, threads.</summary>
     public virtual string Summary => Name;
 

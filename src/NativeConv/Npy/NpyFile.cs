@@ -29,11 +29,21 @@ public static class NpyFile
     }
 
     /// <summary>Writes <paramref name="array"/> to a new (or overwritten) <c>.npy</c> file that <c>np.load</c> reads.</summary>
+    /// <summary>Writes the file whole or not at all: into a temporary file beside it, then renamed over it.</summary>
     public static void Write(string path, NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
-        using FileStream stream = File.Create(path);
-        Write(stream, array);
+        string full = System.IO.Path.GetFullPath(path);
+        string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (FileStream stream = File.Create(temporary)) Write(stream, array);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary); // gone already after a successful move
+        }
     }
 
     /// <summary>Format 1.0, header padded with spaces so the data starts on a 64-byte boundary (as NumPy does).</summary>

@@ -34,7 +34,7 @@ public sealed class OneDnnBackend : ConvBackend
 
     public override string Name { get; }
 
-    public int Threads { get; }
+    public override int Threads { get; }
 
     /// <summary>The loaded library's version, e.g. 3.7.2.</summary>
     public string Version { get; }

@@ -44,7 +44,7 @@ public sealed class XnnpackBackend : ConvBackend
 
     public override string Name { get; }
 
-    public int Threads { get; }
+    public override int Threads { get; }
 
     public override string Summary => $"XNNPACK {Version}, " + (Threads > 1 ? $"pthreadpool of {Threads} threads" : "on the calling thread");
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace NativeConv.Cli;
 
-/// <summary>Median time of one Forward call, from batches of calls after a warm-up (first-shape setup excluded).</summary>
-internal static class LayerTiming
+/// <summary>Median time of one call, from batches of calls after a warm-up (first-shape setup excluded).</summary>
+internal static class CallTiming
 {
     /// <summary>
     /// Long enough for the previous backend's idle workers to stop spinning (pthreadpool spins a million

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NativeConv.Cli;
+
+/// <summary>
+/// `nativeconv net bench`: a whole MobileNet (seeded random weights unless --weights) on seeded random
+/// input of batch N at its defined size, in 64-byte aligned buffers; the median µs per call after a
+/// warm-up (first-shape setup excluded), and images per second.
+/// </summary>
+internal static class NetBenchCommand
+{
+    public static int Run(NetOptions options, TextWriter output, TextWriter log)
+    {
+        IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
+        var (channels, height, width) = MobileNets.InputSize(options.Model);
+        var shape = new TensorShape(options.Batch, channels, height, width);
+        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        ConvBackend backend = BackendChoice.Choose(backends, options.Backend, log);
+        using var network = new ConvNetwork(blocks, backend, options.Layout);
+        TensorShape outShape = network.OutputShape(shape);
+        using var input = new AlignedFloatBuffer(shape.Length);
+        using var result = new AlignedFloatBuffer(outShape.Length);
+        var random = new Random(options.Seed);
+        Span<float> x = input.Span;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+
+        double micros = CallTiming.MedianMicroseconds(
+            () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
+        double imagesPerSecond = shape.Batch * 1e6 / micros;
+        string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
+        int threads = backend.Threads;
+        if (options.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                model, layout, backend = backend.Name, threads, batch = shape.Batch,
+                median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1),
+                operations = network.OperationCount,
+            }));
+        }
+        else
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{model} {layout} on {backend.Name}, {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s"));
+        }
+        if (options.Explain)
+            foreach (string line in network.Describe()) output.WriteLine("  " + line);
+        return 0;
+    }
+}

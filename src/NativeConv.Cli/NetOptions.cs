@@ -1,0 +1,41 @@
+namespace NativeConv.Cli;
+
+/// <summary>`nativeconv net run` and `net bench` arguments.</summary>
+internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
+    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain)
+{
+    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed"];
+
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms"];
+
+    public static readonly string[] BenchSwitches = ["--json", "--explain"];
+
+    public static NetOptions Parse(CommandLine line, bool run) => new(
+        MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
+        line.Get("--weights"),
+        run ? line.Require("--input") : null,
+        run ? line.Require("--output") : null,
+        RunOptions.ParseLayout(line.Get("--layout", "nchw")),
+        line.Get("--backend", "auto"),
+        Positive(line.GetInt("--threads", 0), "--threads", allowZero: true),
+        Positive(line.GetInt("--batch", 1), "--batch", allowZero: false),
+        line.GetInt("--seed", 0),
+        double.Parse(line.Get("--min-ms", "1000"), System.Globalization.CultureInfo.InvariantCulture),
+        line.Has("--json"),
+        line.Has("--explain"));
+
+    private static int Positive(int value, string flag, bool allowZero) =>
+        value > 0 || (allowZero && value == 0) ? value : throw new ArgumentException($"{flag} must be {(allowZero ? "0 or more" : "at least 1")}, not {value}");
+
+    /// <summary>The weights: the .npz file, or seeded random ones (said so on the log).</summary>
+    public IReadOnlyList<NetworkBlock> LoadBlocks(TextWriter log)
+    {
+        if (Weights is null)
+        {
+            log.WriteLine($"no --weights: {MobileNets.NameOf(Model)} with seeded random weights (seed {Seed})");
+            return MobileNets.Blocks(Model, new RandomStateDict(Seed));
+        }
+        using var file = new NpzStateDict(Weights);
+        return MobileNets.Blocks(Model, file);
+    }
+}
