@@ -23,6 +23,11 @@ Writes into DIR:
   input.npy        float32 (N, 3, size, size), ~ U(-1, 1), seeded;  input_nhwc.npy: the same values NHWC
   logits.npy       float32 (N, 1000): the float32 model's eval output on input.npy
   logits_f64.npy   float64 (N, 1000): the same model .double() on the same input: the near-exact reference
+  reference.npz    float64 outputs of the double model after each part NativeConv's builder makes a block
+                   of (features.0 .. features.N, avgpool, each classifier Linear with its activation), in
+                   order, as float32 pairs "k.hi" + "k.lo" (hi = float32(x), lo = float32(x - hi): x to
+                   about 2^-48 relative, and readable by NativeConv's float32-only .npz reader); keys.txt
+                   lists them; "logits" is the last
   model.json       model, versions, seed, batch, size, every BatchNorm's name/channels/eps, activation
                    statistics per feature stage, logits std and the float32-vs-float64 logits difference
   keys.txt         the state_dict keys with dtype and shape, one a line (documentation)
@@ -96,6 +101,38 @@ def stage_statistics(model: nn.Module, x: torch.Tensor):
     return logits, stats
 
 
+def block_outputs(model: nn.Module, x: torch.Tensor):
+    """The outputs, in order, of the parts NativeConv's builder makes a block of: every features[i],
+    the average pool, and each classifier Linear together with the activation that follows it."""
+    outputs = []
+    with torch.no_grad():
+        for stage in model.features:
+            x = stage(x)
+            outputs.append(x)
+        x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1)
+        outputs.append(x[:, :, None, None])
+        pending = None
+        for layer in model.classifier:
+            if isinstance(layer, nn.Linear):
+                if pending is not None:
+                    outputs.append(pending[:, :, None, None])
+                x = layer(x)
+                pending = x
+            elif not isinstance(layer, nn.Dropout):
+                x = layer(x)  # the activation after a Linear belongs to its block
+                pending = x
+        outputs.append(pending)
+    return outputs
+
+
+def split(x: torch.Tensor):
+    """float64 as a float32 pair: hi + lo equals x to about 2^-48 relative."""
+    x = x.double()
+    hi = x.float()
+    lo = (x - hi.double()).float()
+    return hi.numpy(), lo.numpy()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, choices=MODELS)
@@ -118,6 +155,17 @@ def main() -> int:
     logits, stats = stage_statistics(model, x)
     with torch.no_grad():
         logits_f64 = copy.deepcopy(model).double()(x.double())
+
+    double_model = copy.deepcopy(model).double()
+    parts = block_outputs(double_model, x.double())
+    reference = {}
+    for k, part in enumerate(parts):
+        hi, lo = split(part)
+        reference[f"{k}.hi"], reference[f"{k}.lo"] = hi, lo
+    np.savez(os.path.join(args.out, "reference.npz"), **reference)
+    if (parts[-1] - logits_f64).abs().max().item() != 0:
+        print("the block-by-block outputs do not end in the model's logits", file=sys.stderr)
+        return 1
 
     state = model.state_dict()
     np.savez(os.path.join(args.out, "weights.npz"), **{k: v.numpy() for k, v in state.items()})
@@ -147,6 +195,7 @@ def main() -> int:
         "stages": stats,
         "logits_std": logits.std().item(),
         "logits_f32_vs_f64_max_abs": difference,
+        "reference_parts": len(parts),
     }
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(manifest, f, indent=1)
