@@ -2,15 +2,26 @@ namespace NativeConv.Testing;
 
 /// <summary>
 /// A tensor evaluated in double precision, NHWC, with a bound per element on how far a float32
-/// evaluation of the same network may be from it (see <see cref="NetworkEvaluation"/>).
+/// evaluation of the same network may be from it (see <see cref="NetworkEvaluation"/>), and the
+/// first-order view of the same: the magnitude of each element's terms and a relative budget.
 /// </summary>
-public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bound)
+public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bound, double[]? magnitude = null, double relativeBudget = 0)
 {
     public TensorShape Shape { get; } = shape;
 
     public double[] Value { get; } = value;
 
+    /// <summary>The worst-case bound: rigorous, tight over a block, too loose over a whole deep network.</summary>
     public double[] Bound { get; } = bound;
+
+    /// <summary>Σ|w·x| + |b| of the convolution that made each element; for other operations the terms of their own sums.</summary>
+    public double[] Magnitude { get; } = magnitude ?? value.Select(Math.Abs).ToArray();
+
+    /// <summary>
+    /// The accumulated rounding budget along the longest path, relative to <see cref="Magnitude"/>: the
+    /// first-order bound Magnitude · RelativeBudget (see <see cref="NetworkEvaluation"/>).
+    /// </summary>
+    public double RelativeBudget { get; } = relativeBudget;
 
     /// <summary>An exact float input (no error yet), given in <paramref name="layout"/>.</summary>
     public static BoundedTensor Exact(ReadOnlySpan<float> data, TensorShape shape, TensorLayout layout)

@@ -20,13 +20,25 @@ namespace NativeConv.Testing;
 /// the product);</item>
 /// <item>per-channel scale x·s: E_x·|s| + (|x| + E_x)·E_s + u·(|x| + E_x)(|s| + E_s).</item>
 /// </list>
-/// The double evaluation's own error is of the same form with 2⁻⁵³ and is added the same way.
-/// Everything is first-order exact-arithmetic reasoning with the γ bounds, no tuned constant.
+/// The double evaluations' own errors (this one's, and a peer's such as PyTorch in float64) are of the
+/// same form with 2⁻⁵³ and are added the same way, twice.
+/// Everything is exact-arithmetic reasoning with the γ bounds, no tuned constant.
+/// <para>
+/// The worst-case bound multiplies by Σ|w| at every layer, so over a deep network it says nothing. For a
+/// whole network the first-order budget is kept too: each operation adds its own γ-term relative to the
+/// magnitude of its terms (a convolution 2(n + 1)u, + u when folded; an add u; a pool 2(m + 1)u; a scale
+/// 2u), and an error already carried as a fraction r of each input's value passes through the next
+/// convolution as at most r·Σ|w·x| (Σ|w|·r|x|), the same fraction of that convolution's terms. Taking
+/// that fraction again of the convolution's value, rather than of its terms, ignores amplification by
+/// cancellation (|y| ≪ Σ|w·x|) and by activation slopes above 1 in relative terms: that is what makes it
+/// first-order. The bound on the final outputs is RelativeBudget · Σ|w·x| of the last convolution
+/// (<see cref="BoundedTensor.Magnitude"/>): the sum of the accumulation lengths along the network.
+/// </para>
 /// </summary>
 public static class NetworkEvaluation
 {
     public const double U = 1.0 / (1 << 24);
-    private const double UDouble = 1.0 / (1L << 53);
+    private const double UDouble = 2.0 / (1L << 53); // this evaluation's and a double-precision peer's
 
     /// <param name="foldedFromBatchNorm">Add the folding term: the reference is the unfolded model (e.g. PyTorch's), not the folded weights.</param>
     public static BoundedTensor Run(IEnumerable<NetworkBlock> blocks, BoundedTensor input, bool foldedFromBatchNorm)
@@ -58,12 +70,14 @@ public static class NetworkEvaluation
         var shape = new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         var value = new double[shape.Length];
         var bound = new double[shape.Length];
+        var magnitude = new double[shape.Length];
         double[] w = block.Weights.ToArray().Select(v => (double)v).ToArray();
         double[] wAbs = w.Select(Math.Abs).ToArray();
         double[] b = block.Bias.ToArray().Select(v => (double)v).ToArray();
         // |x| + E: the largest magnitude the computed input can have.
         var xMax = new double[x.Value.Length];
         for (int i = 0; i < xMax.Length; i++) xMax[i] = Math.Abs(x.Value[i]) + x.Bound[i];
+        double[] xAbs = x.Value.Select(Math.Abs).ToArray();
         int icg = spec.InChannelsPerGroup, ocg = spec.OutChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
         int cin = x.Shape.Channels, cout = spec.OutChannels, terms = icg * kh * kw + 1;
         double foldTerm = folded ? U : 0, accumulation = 2.0 * terms * (U + UDouble) + foldTerm;
@@ -83,12 +97,13 @@ public static class NetworkEvaluation
                     double pre = TensorPrimitives.Dot(wr, xv) + bias;
                     double a = TensorPrimitives.Dot(wa, xm) + Math.Abs(bias);
                     Activate(spec.Activation, pre, TensorPrimitives.Dot(wa, xe) + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
+                    magnitude[o0 + oc] = TensorPrimitives.Dot(wa, xAbs.AsSpan(i0, cin)) + Math.Abs(bias);
                 }
                 continue;
             }
             for (int oc = 0; oc < cout; oc++)
             {
-                double bias = spec.HasBias ? b[oc] : 0, pre = bias, propagated = 0, a = Math.Abs(bias);
+                double bias = spec.HasBias ? b[oc] : 0, pre = bias, propagated = 0, a = Math.Abs(bias), m = Math.Abs(bias);
                 int group = oc / ocg;
                 for (int ic = 0; ic < icg; ic++)
                 for (int ky = 0; ky < kh; ky++)
@@ -100,13 +115,15 @@ public static class NetworkEvaluation
                     int xi = ((n * x.Shape.Height + iy) * x.Shape.Width + ix) * cin + group * icg + ic;
                     int wi = ((oc * icg + ic) * kh + ky) * kw + kx;
                     pre += w[wi] * x.Value[xi];
+                    m += wAbs[wi] * xAbs[xi];
                     propagated += wAbs[wi] * x.Bound[xi];
                     a += wAbs[wi] * xMax[xi];
                 }
                 Activate(spec.Activation, pre, propagated + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
+                magnitude[o0 + oc] = m;
             }
         }
-        return new BoundedTensor(shape, value, bound);
+        return new BoundedTensor(shape, value, bound, magnitude, x.RelativeBudget + accumulation);
     }
 
     private static void Activate(Activation activation, double pre, double error, out double value, out double bound)
@@ -131,7 +148,9 @@ public static class NetworkEvaluation
             double e = a.Bound[i] + b.Bound[i];
             bound[i] = e + U * (Math.Abs(value[i]) + e);
         }
-        return new BoundedTensor(a.Shape, value, bound);
+        var magnitude = new double[value.Length];
+        for (int i = 0; i < value.Length; i++) magnitude[i] = a.Magnitude[i] + b.Magnitude[i];
+        return new BoundedTensor(a.Shape, value, bound, magnitude, Math.Max(a.RelativeBudget, b.RelativeBudget) + U);
     }
 
     public static BoundedTensor Pool(BoundedTensor x)
@@ -144,18 +163,26 @@ public static class NetworkEvaluation
         for (int n = 0; n < s.Batch; n++)
             for (int ch = 0; ch < c; ch++)
             {
-                double sum = 0, e = 0, magnitude = 0;
+                double sum = 0, e = 0, widened = 0;
                 for (int p = 0; p < m; p++)
                 {
                     int i = (n * m + p) * c + ch;
                     sum += x.Value[i];
                     e += x.Bound[i];
-                    magnitude += Math.Abs(x.Value[i]) + x.Bound[i];
+                    widened += Math.Abs(x.Value[i]) + x.Bound[i];
                 }
                 value[n * c + ch] = sum / m;
-                bound[n * c + ch] = e / m + 2.0 * (m + 1) * U * magnitude / m;
+                bound[n * c + ch] = e / m + 2.0 * (m + 1) * U * widened / m;
             }
-        return new BoundedTensor(shape, value, bound);
+        var magnitude = new double[shape.Length];
+        for (int n = 0; n < s.Batch; n++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                double sum = 0;
+                for (int p = 0; p < m; p++) sum += x.Magnitude[(n * m + p) * c + ch];
+                magnitude[n * c + ch] = sum / m;
+            }
+        return new BoundedTensor(shape, value, bound, magnitude, x.RelativeBudget + 2.0 * (m + 1) * U);
     }
 
     public static BoundedTensor Scale(BoundedTensor x, BoundedTensor scale)
@@ -171,6 +198,8 @@ public static class NetworkEvaluation
             value[i] = xv * sv;
             bound[i] = ex * Math.Abs(sv) + (Math.Abs(xv) + ex) * es + U * (Math.Abs(xv) + ex) * (Math.Abs(sv) + es);
         }
-        return new BoundedTensor(s, value, bound);
+        var magnitude = new double[value.Length];
+        for (int i = 0; i < value.Length; i++) magnitude[i] = x.Magnitude[i] * scale.Magnitude[i / (m * c) * c + i % c];
+        return new BoundedTensor(s, value, bound, magnitude, x.RelativeBudget + scale.RelativeBudget + 2 * U);
     }
 }
