@@ -37,4 +37,42 @@ public class ReadmeExampleTests
         Assert.Equal(expected, output);
         Assert.True(expected.Count(v => v > 0) > output.Length / 10, "the data exercises the ReLUs on both sides");
     }
+
+    private static readonly Lazy<(string Path, float[] Image, BoundedTensor Expected)> V2 = new(() =>
+    {
+        string path = StateDictFile.Write(MobileNetModel.V2, 11, Path.Combine(Directory.CreateTempSubdirectory("nativeconv-readme-").FullName, "mobilenet_v2.npz"));
+        float[] image = NetworkCases.Rand(new Random(3), 3 * 224 * 224, 1);
+        using var file = new NpzStateDict(path);
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V2, file);
+        return (path, image, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(image, new TensorShape(1, 3, 224, 224), TensorLayout.Nchw), foldedFromBatchNorm: false));
+    });
+
+    /// <summary>
+    /// The README's network example, the same lines, on every built-in backend: its logits within the
+    /// first-order bound of the independent double evaluation of the same folded network (see NetworkEvaluation).
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Backends))]
+    public void Readme_network_example_runs_and_matches_the_double_evaluation(string backendName)
+    {
+        TestBackends.GetOrSkip(backendName);
+        var (path, image, expected) = V2.Value;
+        string backend = backendName;
+
+        // --- README network example (keep in sync with README.md) ---
+        using var backends = new ConvBackends(new NativeConvOptions { Threads = 2 });   // or services.AddNativeConv(...)
+        using var weights = new NpzStateDict(path);     // torchvision's state_dict: np.savez(path, **{k: v.numpy() for k, v in m.state_dict().items()})
+        using ConvNetwork net = MobileNets.Create(MobileNetModel.V2, weights, backends.Get(backend), TensorLayout.Nchw);
+        var logits = new float[net.OutputShape(new TensorShape(1, 3, 224, 224)).Length];   // 1 x 1000
+        net.Forward(image, logits, batch: 1, height: 224, width: 224);
+        // --- end of README network example ---
+
+        Assert.Equal(1000, logits.Length);
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double bound = expected.RelativeBudget * expected.Magnitude[i];
+            Assert.True(Math.Abs(logits[i] - expected.Value[i]) <= bound, $"logit {i}: {logits[i]} vs {expected.Value[i]} (bound {bound:e3})");
+        }
+        Assert.Contains(logits, v => v != 0);
+    }
 }

@@ -10,12 +10,11 @@ public class StateDictTests
     private static (string Path, List<(string Key, int[] Shape)> Tensors) WriteV3Small(Func<string, int[], int[]>? reshape = null,
         string? drop = null, string? extra = null)
     {
-        var recorder = new RecordingStateDict(new RandomStateDict(5));
-        MobileNets.Blocks(MobileNetModel.V3Small, recorder);
+        var tensors = StateDictFile.Tensors(MobileNetModel.V3Small, 5);
         string path = Path.Combine(Directory.CreateTempSubdirectory("nativeconv-npz-").FullName, "weights.npz");
         using (var writer = NpzWriter.Create(path, compressed: false))
         {
-            foreach (var (key, shape, data) in recorder.Tensors)
+            foreach (var (key, shape, data) in tensors)
             {
                 if (key == drop) continue;
                 int[] written = reshape?.Invoke(key, shape) ?? shape;
@@ -24,7 +23,7 @@ public class StateDictTests
             }
             if (extra is not null) writer.Write(extra, new NpyArray([3], [1, 2, 3]));
         }
-        return (path, recorder.Tensors.Select(t => (t.Key, t.Shape)).ToList());
+        return (path, tensors.Select(t => (t.Key, t.Shape)).ToList());
     }
 
     [Fact]
@@ -87,20 +86,5 @@ public class StateDictTests
         // _make_divisible(expanded // 4, 8) for the widths in torchvision's v3 tables.
         foreach (var (expanded, squeeze) in new[] { (16, 8), (72, 24), (96, 24), (120, 32), (144, 40), (240, 64), (288, 72), (480, 120), (576, 144), (672, 168), (960, 240) })
             Assert.Equal(squeeze, MobileNetV3.MakeDivisible(expanded / 4, 8));
-    }
-
-    /// <summary>Passes reads through and remembers each tensor.</summary>
-    private sealed class RecordingStateDict(IStateDict inner) : IStateDict
-    {
-        public List<(string Key, int[] Shape, float[] Data)> Tensors { get; } = [];
-
-        public IReadOnlyCollection<string> Keys => inner.Keys;
-
-        public float[] Read(string key, ReadOnlySpan<int> shape)
-        {
-            float[] data = inner.Read(key, shape);
-            Tensors.Add((key, shape.ToArray(), data));
-            return data;
-        }
     }
 }
