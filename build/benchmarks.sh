@@ -6,16 +6,20 @@
 #     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost (and again
 #     after the facade, to show the run-to-run variation),
 #   - the same through the C# facade with BenchmarkDotNet (tests/NativeConv.Benchmarks, short job),
-#   - the same in PyTorch (Debian's python3-torch: the peer, never a dependency).
+#   - the same in PyTorch (Debian's python3-torch: the peer, never a dependency),
+#   - whole networks (MobileNet v1 body, v1, v2, v3-small, v3-large), batch 1 and 8, NCHW and NHWC:
+#     NativeConv on each backend (`nativeconv net bench`), ONNX Runtime 1.31.1 from C# (IO binding, all
+#     graph optimizations, its own process) and PyTorch eager (build/benchmarks/network-peers.sh).
 # Usage: build/benchmarks.sh [--min-ms M]   (M: ms per layer for the C and PyTorch timings, default 200)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 min_ms=200
 [ "${1:-}" = "--min-ms" ] && min_ms=$2
+net_ms=300   # per whole-network measurement (NativeConv: batches for 300 ms; ORT: 7 repeats of 300 ms)
 threads=(1 2) # as LayerBenchmarks' [Params(1, 2)]
 
 "$NC_ROOT/build/native.sh" >&2
-nc_apt_install python3-torch python3-numpy python3-matplotlib
+nc_apt_install python3-torch python3-torchvision python3-onnx python3-numpy python3-matplotlib
 python=/usr/bin/python3 # Debian's, where python3-torch lives (not a pyenv python earlier on PATH)
 run="$NC_ROOT/artifacts/benchmarks"
 rm -rf "$run"
@@ -45,6 +49,8 @@ artifacts/build/native/nc_peak --threads 2 --csv
 artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
+build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 8" --min-ms $net_ms --rounds 3 --nativeconv artifacts/cli/NativeConv.Cli.dll
+  # per model, layout and batch: 3 rounds of (nativeconv net bench --backend onednn, --backend xnnpack, the ORT runner), then PyTorch
 EOC
 
 # Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv
@@ -70,6 +76,9 @@ for t in "${threads[@]}"; do
 done
 nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
 dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
+nc_log "whole networks: NativeConv (net bench, both backends) interleaved with ONNX Runtime, then PyTorch; batch 1 and 8"
+"$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 8" --min-ms "$net_ms" --rounds 3 \
+  --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
 # variation alone moves a ratio, the yardstick for the facade / C ratios.
 c_harness_pass -repeat

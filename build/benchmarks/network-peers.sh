@@ -7,7 +7,11 @@
 # one JSON line to DIR/onnxruntime.jsonl and one to DIR/pytorch.jsonl (both emptied first).
 # TorchSharp is not a peer: NuGet serves 0.107, but its native library needs GLIBC 2.38 and Debian 12
 # has 2.36.
+# With --nativeconv CLI.dll, NativeConv itself (`net bench`, oneDNN and XNNPACK) is timed in the same
+# loop, interleaved with ONNX Runtime model by model, --rounds times (the report takes each median):
+# on a VM whose speed drifts for seconds at a time, only neighbouring measurements compare fairly.
 # Usage: build/benchmarks/network-peers.sh [--threads N] [--batch-sizes "1 8"] [--min-ms M] [--out DIR] [--onnx-dir DIR]
+#                                          [--nativeconv CLI.dll] [--rounds R]
 #   defaults: --threads $(nproc), --batch-sizes "1 8", --min-ms 2000 (per repeat; 7 repeats per model),
 #   --out artifacts/benchmarks/networks; the .onnx files go to a temporary directory removed at exit,
 #   or to --onnx-dir, where they are kept (for a look at them, never for a commit).
@@ -19,6 +23,8 @@ batch_sizes="1 8"
 min_ms=2000
 out="$NC_ROOT/artifacts/benchmarks/networks"
 onnx_dir=""
+nativeconv_dll=""
+rounds=1
 while [ $# -gt 0 ]; do
   case $1 in
     --threads) threads=$2 ;;
@@ -26,6 +32,8 @@ while [ $# -gt 0 ]; do
     --min-ms) min_ms=$2 ;;
     --out) out=$2 ;;
     --onnx-dir) onnx_dir=$2 ;;
+    --nativeconv) nativeconv_dll=$2 ;;
+    --rounds) rounds=$2 ;;
     *) echo "unknown argument '$1' (see the usage at the top of $0)" >&2; exit 2 ;;
   esac
   shift 2
@@ -59,12 +67,21 @@ dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v qu
 
 : > "$out/onnxruntime.jsonl"
 : > "$out/pytorch.jsonl"
+[ -z "$nativeconv_dll" ] || : > "$out/nativeconv.jsonl"
 for batch in $batch_sizes; do
   for model in "${models[@]}"; do
     for layout in "${layouts[@]}"; do
-      nc_log "$model $layout batch $batch, $threads thread(s): ONNX Runtime, then PyTorch"
-      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b$batch.onnx" \
-        --threads "$threads" --min-ms "$min_ms" --json | tee -a "$out/onnxruntime.jsonl"
+      nc_log "$model $layout batch $batch, $threads thread(s): ${nativeconv_dll:+NativeConv and }ONNX Runtime ($rounds round(s)), then PyTorch"
+      for _ in $(seq "$rounds"); do
+        if [ -n "$nativeconv_dll" ]; then
+          for backend in onednn xnnpack; do
+            dotnet "$nativeconv_dll" net bench --model "$model" --backend "$backend" --layout "$layout" --threads "$threads" \
+              --batch "$batch" --min-ms "$min_ms" --json 2>/dev/null | tee -a "$out/nativeconv.jsonl"
+          done
+        fi
+        dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b$batch.onnx" \
+          --threads "$threads" --min-ms "$min_ms" --json | tee -a "$out/onnxruntime.jsonl"
+      done
       torch_layout=$([ "$layout" = nhwc ] && echo channels_last || echo nchw)
       "$python" "$here/pytorch_networks.py" --model "$model" --layout "$torch_layout" --threads "$threads" \
         --batch "$batch" --min-ms "$min_ms" --json | tee -a "$out/pytorch.jsonl"

@@ -2,7 +2,8 @@
 
 usage: python3 report.py RUN_DIR DOCS_DIR
 RUN_DIR holds: machine.txt, info.txt, peak.csv, shapes.csv, native-{nhwc,nchw}-t{1,2}[-repeat].csv,
-native-tiny-t1.csv, torch-t{1,2}.csv, commands.txt, and BenchmarkDotNet's results/*-report-full.json.
+native-tiny-t1.csv, torch-t{1,2}.csv, commands.txt, BenchmarkDotNet's results/*-report-full.json, and
+networks/{nativeconv,onnxruntime,pytorch}.jsonl (whole networks).
 Every number in the output comes from those files; nothing is typed in.
 """
 import csv
@@ -39,6 +40,60 @@ def bdn_results(run_dir):
                 key = (b["Type"], tuple(sorted(params.items())))
                 results[key] = (b["Statistics"]["Median"] / 1e3, b["Memory"]["BytesAllocatedPerOperation"])
     return results
+
+
+def read_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+NETWORKS = ("v1-body", "v1", "v2", "v3-small", "v3-large")
+
+
+def medians(rows, key):
+    """One row per key: the one with the median time over the rounds (measured interleaved with the peers)."""
+    groups = {}
+    for r in rows:
+        groups.setdefault(key(r), []).append(r)
+    return {k: sorted(g, key=lambda r: r["median_us"])[len(g) // 2] for k, g in groups.items()}
+
+
+def network_section(run_dir, fma2, w):
+    """The whole-network table: NativeConv per backend against ONNX Runtime and PyTorch, one run."""
+    nets = os.path.join(run_dir, "networks")
+    ours = medians(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), lambda r: (r["model"], r["layout"], r["backend"], r["batch"]))
+    ort = medians(read_jsonl(os.path.join(nets, "onnxruntime.jsonl")), lambda r: (r["model"], r["layout"], r["batch"]))
+    torch = medians(read_jsonl(os.path.join(nets, "pytorch.jsonl")),
+                    lambda r: (r["model"], "nhwc" if r["layout"] == "channels_last" else r["layout"], r["batch"]))
+    ort_version = next(iter(ort.values()))["ort_version"]
+    w("## Whole networks\n")
+    rounds = max(len([r for r in read_jsonl(os.path.join(nets, "onnxruntime.jsonl")) if (r["model"], r["layout"], r["batch"]) == k]) for k in ort)
+    w(f"MobileNets at 224x224 (the v1 body: its 13 separable blocks on 32x112x112), fp32, 2 threads, seeded random "
+      f"weights, the input and output in the named layout. NativeConv: `nativeconv net bench` (the network keeps NHWC "
+      f"inside; an NCHW caller's data is transposed once in and once out). ONNX Runtime {ort_version} (NuGet "
+      f"Microsoft.ML.OnnxRuntime, C#, CPU provider, ORT_ENABLE_ALL, intra-op threads 2, IO binding; models exported "
+      f"by python3-torch at benchmark time, nhwc = an NHWC graph input) and PyTorch eager (nhwc = channels_last), "
+      f"each model in its own process. NativeConv's two backends and ONNX Runtime are measured next to each other, "
+      f"model by model, {rounds} rounds; each cell is the median round (µs per call); below 1 in 'best / ORT' means NativeConv is faster. "
+      f"% of peak = the convolutions' FLOPs / time / the 2-thread FMA peak measured above ({fma2:.0f} GFLOP/s). "
+      f"TorchSharp 0.107 is served by NuGet but not a peer: its native library needs GLIBC 2.38, Debian 12 has 2.36.\n")
+    for batch in sorted({k[3] for k in ours}):
+        w(f"### Batch {batch}\n")
+        w("| network | layout | NativeConv oneDNN µs | NativeConv XNNPACK µs | ONNX Runtime µs | PyTorch µs | best / ORT | best / PyTorch | best GFLOP/s | % of FMA peak | images/s (best) |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        for model in NETWORKS:
+            for layout in ("nchw", "nhwc"):
+                row = [ours.get((model, layout, b, batch)) for b in BACKENDS]
+                if any(r is None for r in row):
+                    continue
+                best = min(row, key=lambda r: r["median_us"])
+                o, p = ort.get((model, layout, batch)), torch.get((model, layout, batch))
+                gflops = best["flops"] / best["median_us"] / 1e3
+                w(f"| {model} | {layout.upper()} | {row[0]['median_us']:.0f} | {row[1]['median_us']:.0f} | "
+                  f"{o['median_us']:.0f} | {p['median_us']:.0f} | **{best['median_us'] / o['median_us']:.2f}** | "
+                  f"{best['median_us'] / p['median_us']:.2f} | {gflops:.0f} | {100 * gflops / fma2:.0f}% | {best['images_per_s']:.0f} |"
+                  if o and p else f"| {model} | {layout.upper()} | {row[0]['median_us']:.0f} | {row[1]['median_us']:.0f} | - | - | - | - | {gflops:.0f} | {100 * gflops / fma2:.0f}% | {best['images_per_s']:.0f} |")
+        w("")
 
 
 def main(run_dir, docs_dir):
@@ -104,6 +159,8 @@ def main(run_dir, docs_dir):
       "written, *_read in GB/s. Pointwise efficiency below is % of the best FMA peak at that thread count; depthwise "
       "is % of the 8 MiB copy bandwidth (every depthwise tensor here is under 4 MiB, so it lives in the caches; "
       "the DRAM figure would flatter it).\n")
+
+    network_section(run_dir, fma[max(threads_list)], w)
 
     all_ratios = []
     for t in reversed(threads_list):

@@ -36,7 +36,7 @@ internal static class NetBenchCommand
             {
                 model, layout, backend = backend.Name, threads, batch = shape.Batch,
                 median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1),
-                operations = network.OperationCount,
+                operations = network.OperationCount, flops = 2 * network.MultiplyAccumulates(shape),
             }));
         }
         else

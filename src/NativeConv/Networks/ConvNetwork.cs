@@ -56,6 +56,17 @@ public sealed class ConvNetwork : ILayer
 
     public TensorShape OutputShape(TensorShape input) => ShapePlan.ShapesFor(_graph, input, Layout, out _)[^1];
 
+    /// <summary>Multiply-accumulates of the convolutions for <paramref name="input"/> (the small operations are not counted).</summary>
+    public long MultiplyAccumulates(TensorShape input)
+    {
+        ShapePlan.ShapesFor(_graph, input, Layout, out ConvGeometry[] geometries);
+        long total = 0;
+        for (int i = 0; i < _graph.Ops.Count; i++)
+            if (_graph.Ops[i] is ConvOp conv)
+                total += (long)geometries[i].Batch * geometries[i].OutHeight * geometries[i].OutWidth * conv.Spec.OutChannels * conv.Spec.WeightsPerOutputChannel;
+        return total;
+    }
+
     /// <summary>One line per operation: what runs it (the implementation that ran, once a call was made).</summary>
     public IReadOnlyList<string> Describe()
     {
