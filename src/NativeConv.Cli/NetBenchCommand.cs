@@ -46,6 +46,14 @@ internal static class NetBenchCommand
         }
         if (options.Explain)
             foreach (string line in network.Describe()) output.WriteLine("  " + line);
+        if (options.Profile)
+        {
+            var rows = network.Profile(input.Span, result.Span, shape.Batch, shape.Height, shape.Width, calls: 200);
+            double total = rows.Sum(r => r.Microseconds);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  profile, mean of 200 calls ({total:0.0} µs in operations):"));
+            foreach (var (operation, runsOn, us) in rows)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {us,9:0.0} µs {100 * us / total,5:0.0}%  {operation}  [{runsOn}]"));
+        }
         return 0;
     }
 }

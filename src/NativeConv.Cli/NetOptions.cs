@@ -2,13 +2,13 @@ namespace NativeConv.Cli;
 
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
-    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain)
+    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile)
 {
     public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed"];
 
     public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms"];
 
-    public static readonly string[] BenchSwitches = ["--json", "--explain"];
+    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile"];
 
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
@@ -22,7 +22,8 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.GetInt("--seed", 0),
         double.Parse(line.Get("--min-ms", "1000"), System.Globalization.CultureInfo.InvariantCulture),
         line.Has("--json"),
-        line.Has("--explain"));
+        line.Has("--explain"),
+        line.Has("--profile"));
 
     private static int Positive(int value, string flag, bool allowZero) =>
         value > 0 || (allowZero && value == 0) ? value : throw new ArgumentException($"{flag} must be {(allowZero ? "0 or more" : "at least 1")}, not {value}");

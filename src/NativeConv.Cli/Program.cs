@@ -39,9 +39,9 @@ var usages = new Dictionary<string, string>
     ["net bench"] = """
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
-                             [--min-ms M] [--json] [--explain]
+                             [--min-ms M] [--json] [--explain] [--profile]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
-            median µs per call and images/s; --explain prints what runs each operation
+            median µs per call and images/s; --explain prints what runs each operation, --profile the µs each took
         """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace NativeConv;
 
 /// <summary>
@@ -44,9 +46,14 @@ internal sealed unsafe class OperatorRunner : IDisposable
         }
     }
 
-    /// <summary>Runs the plan on the caller's buffers, pinned by the caller for the call.</summary>
-    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output)
+    /// <summary>
+    /// Runs the plan on the caller's buffers, pinned by the caller for the call. With
+    /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds
+    /// each step's elapsed Stopwatch ticks there: a profile, never on the normal path.
+    /// </summary>
+    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output, long[]? ticks = null)
     {
+        long mark = ticks is null ? 0 : Stopwatch.GetTimestamp();
         int count = _graph.ValueCount;
         float** values = stackalloc float*[count];
         for (int v = 0; v < count; v++)
@@ -59,6 +66,7 @@ internal sealed unsafe class OperatorRunner : IDisposable
             TensorShape x = plan.Input;
             NhwcOps.Transpose(input, values[NetworkGraph.Input], x.Batch, x.Channels, x.Height * x.Width);
         }
+        if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
         GraphOp[] ops = _ops;
         for (int i = 0; i < ops.Length; i++)
         {
@@ -80,12 +88,21 @@ internal sealed unsafe class OperatorRunner : IDisposable
                     NhwcOps.ChannelScale(values[scale.Input], values[scale.Scale], values[scale.Output], plan.Shapes[scale.Input]);
                     break;
             }
+            if (ticks is not null) Tick(ticks, i, ref mark);
         }
         if (layout == TensorLayout.Nchw)
         {
             TensorShape y = plan.Output;
             NhwcOps.Transpose(values[_graph.Output], output, y.Batch, y.Height * y.Width, y.Channels);
         }
+        if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
+    }
+
+    private static void Tick(long[] ticks, int slot, ref long mark)
+    {
+        long now = Stopwatch.GetTimestamp();
+        ticks[slot] += now - mark;
+        mark = now;
     }
 
     public void Dispose()
