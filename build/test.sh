@@ -24,24 +24,25 @@ dotnet test "$NC_ROOT/NativeConv.sln" -c Release --results-directory "$results" 
 nc_log "package tests (local feed, as a user would)"
 "$NC_ROOT/build/package-test.sh" 2>&1 | tee "$results/package-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-set -e
 
-# attr NAME FILE...: the sum of attribute NAME="n" over the files' first counting element.
-attr() { local name=$1; shift; [ $# -gt 0 ] || { echo 0; return; }; grep -ho " $name=\"[0-9]*\"" "$@" | tr -dc '0-9\n' | awk '{s += $1} END {print s + 0}'; }
+# count NAME FILE...: the sum of NAME="n" over the files' counting elements (TRX <Counters>, JUnit <testsuite>),
+# whose attributes may span lines.
+count() { local name=$1; shift; [ $# -gt 0 ] || { echo 0; return; }
+  cat "$@" | tr '\n' ' ' | grep -oE "<(Counters|testsuite) [^>]*" | grep -oE "[[:space:]]$name=\"[0-9]+\"" | tr -dc '0-9\n' | awk '{s += $1} END {print s + 0}'; }
 shopt -s nullglob
 trx=("$results"/*.trx)
 junit=("$results"/ctest.xml)
-ctest_total=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' tests="[0-9]*"' | tr -dc '0-9'); ctest_total=${ctest_total:-0}
-ctest_failed=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' failures="[0-9]*"' | tr -dc '0-9'); ctest_failed=${ctest_failed:-0}
-ctest_skipped=$(grep -o '<testsuite [^>]*' "${junit[@]}" 2>/dev/null | grep -o ' skipped="[0-9]*"' | tr -dc '0-9'); ctest_skipped=${ctest_skipped:-0}
-read -r package_passed package_failed < <(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/package-test.log" | tail -1) || true
+ctest_total=$(count tests "${junit[@]}")
+ctest_failed=$(( $(count failures "${junit[@]}") + $(count errors "${junit[@]}") ))
+ctest_skipped=$(( $(count skipped "${junit[@]}") + $(count disabled "${junit[@]}") ))
+read -r package_passed package_failed < <(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/package-test.log" | tail -1)
 package_passed=${package_passed:-0}
 package_failed=${package_failed:-1}
-passed=$(( $(attr passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed ))
-failed=$(( $(attr failed "${trx[@]}") + $(attr error "${trx[@]}") + $(attr timeout "${trx[@]}") + ctest_failed + package_failed ))
-skipped=$(( $(attr notExecuted "${trx[@]}") + ctest_skipped ))
+passed=$(( $(count passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed ))
+failed=$(( $(count failed "${trx[@]}") + $(count error "${trx[@]}") + $(count timeout "${trx[@]}") + ctest_failed + package_failed ))
+skipped=$(( $(count notExecuted "${trx[@]}") + ctest_skipped ))
 [ "${#trx[@]}" -gt 0 ] || { echo "no TRX result files were written"; status=1; }
-echo "results: ${#trx[@]} TRX files and $([ -f "$results/ctest.xml" ] && echo 1 || echo 0) JUnit file in artifacts/test-results"
+echo "results: ${#trx[@]} TRX files and ${#junit[@]} JUnit file in artifacts/test-results"
 echo "summary: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit "$status"
