@@ -16,8 +16,7 @@ internal static class NetBenchCommand
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        ConvBackend backend = BackendChoice.Choose(backends, options.Backend, log);
-        using var network = new ConvNetwork(blocks, backend, options.Layout);
+        using ConvNetwork network = options.CreateNetwork(blocks, backends, log);
         TensorShape outShape = network.OutputShape(shape);
         using var input = new AlignedFloatBuffer(shape.Length);
         using var result = new AlignedFloatBuffer(outShape.Length);
@@ -25,16 +24,19 @@ internal static class NetBenchCommand
         Span<float> x = input.Span;
         for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
 
+        network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width); // plans (auto measures here)
+        NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;
+        options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
         double imagesPerSecond = shape.Batch * 1e6 / micros;
         string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
-        int threads = backend.Threads;
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         if (options.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(new
             {
-                model, layout, backend = backend.Name, threads, batch = shape.Batch,
+                model, layout, backend = network.BackendName, plan = plan.Chosen, threads, batch = shape.Batch,
                 median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1),
                 operations = network.OperationCount, flops = 2 * network.MultiplyAccumulates(shape),
             }));
@@ -42,10 +44,13 @@ internal static class NetBenchCommand
         else
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{model} {layout} on {backend.Name}, {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s"));
+                $"{model} {layout} on {network.BackendName} ({plan.Chosen}), {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s"));
         }
         if (options.Explain)
+        {
+            output.WriteLine($"  plan: {plan}");
             foreach (string line in network.Describe()) output.WriteLine("  " + line);
+        }
         if (options.Profile)
         {
             var rows = network.Profile(input.Span, result.Span, shape.Batch, shape.Height, shape.Width, calls: 200);

@@ -2,11 +2,11 @@ namespace NativeConv.Cli;
 
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
-    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile)
+    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan)
 {
-    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed"];
+    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
 
-    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms"];
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan"];
 
     public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile"];
 
@@ -23,7 +23,35 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         double.Parse(line.Get("--min-ms", "1000"), System.Globalization.CultureInfo.InvariantCulture),
         line.Has("--json"),
         line.Has("--explain"),
-        line.Has("--profile"));
+        line.Has("--profile"),
+        line.Get("--plan"),
+        line.Get("--save-plan"));
+
+    /// <summary>
+    /// The network on --backend: "auto" plans over the native backends (measured on the first call, or
+    /// following --plan when it fits, else saying why); a name runs on that backend alone.
+    /// </summary>
+    public ConvNetwork CreateNetwork(IReadOnlyList<NetworkBlock> blocks, ConvBackends backends, TextWriter log)
+    {
+        if (Backend != "auto")
+        {
+            if (Plan is not null) throw new ArgumentException("--plan needs --backend auto: a plan chooses the backends", "--plan");
+            return new ConvNetwork(blocks, backends.Get(Backend), Layout);
+        }
+        NetworkPlan? plan = Plan is null ? null : NetworkPlan.Load(Plan);
+        var network = new ConvNetwork(blocks, backends, Layout, plan);
+        if (network.PlanRejection is { } why) log.WriteLine($"--plan {Plan} not used ({why}); measuring instead");
+        return network;
+    }
+
+    /// <summary>After the first call: --save-plan writes the plan used for the shape.</summary>
+    public void SavePlanIfAsked(ConvNetwork network, TensorShape shape, TextWriter log)
+    {
+        if (SavePlan is null) return;
+        NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width) ?? throw new InvalidOperationException("no plan yet for the shape");
+        plan.Save(SavePlan);
+        log.WriteLine($"saved the plan ({plan}) to {SavePlan}");
+    }
 
     private static int Positive(int value, string flag, bool allowZero) =>
         value > 0 || (allowZero && value == 0) ? value : throw new ArgumentException($"{flag} must be {(allowZero ? "0 or more" : "at least 1")}, not {value}");

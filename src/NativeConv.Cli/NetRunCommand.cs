@@ -20,14 +20,14 @@ internal static class NetRunCommand
         var shape = options.Layout == TensorLayout.Nchw ? new TensorShape(s[0], s[1], s[2], s[3]) : new TensorShape(s[0], s[3], s[1], s[2]);
 
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        ConvBackend backend = BackendChoice.Choose(backends, options.Backend, log);
-        using var network = new ConvNetwork(blocks, backend, options.Layout);
+        using ConvNetwork network = options.CreateNetwork(blocks, backends, log);
         TensorShape outShape = network.OutputShape(shape); // names the block when the input does not fit
         var output = new float[outShape.Length];
         var clock = Stopwatch.StartNew();
         network.Forward(input.Data, output, shape.Batch, shape.Height, shape.Width);
-        log.WriteLine($"{MobileNets.NameOf(options.Model)} on {backend.Name} ({options.Layout}): {shape.ToString(options.Layout)} -> " +
-                      $"{outShape.ToString(options.Layout)} in {clock.Elapsed.TotalMilliseconds:0.###} ms including first-shape setup");
+        log.WriteLine($"{MobileNets.NameOf(options.Model)} on {network.BackendName} ({options.Layout}): {shape.ToString(options.Layout)} -> " +
+                      $"{outShape.ToString(options.Layout)} in {clock.Elapsed.TotalMilliseconds:0.###} ms including first-shape setup; plan {network.PlanFor(shape.Batch, shape.Height, shape.Width)}");
+        options.SavePlanIfAsked(network, shape, log);
 
         int[] written = outShape.Height == 1 && outShape.Width == 1
             ? [outShape.Batch, outShape.Channels] // logits

@@ -31,17 +31,22 @@ var usages = new Dictionary<string, string>
     ["net run"] = """
         nativeconv net run --model v1|v1-body|v2|v3-small|v3-large --input x.npy --output y.npy [--weights W.npz]
                            [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--seed S]
+                           [--plan P.json] [--save-plan P.json]
             a whole MobileNet: W.npz is a PyTorch state_dict under torchvision's names
             (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})); without --weights,
             seeded random weights (said so). Input (N,3,H,W) for nchw or (N,H,W,3) for nhwc, with or
-            without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout)
+            without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout).
+            --backend auto (the default) measures the candidate plans on the first call (each backend alone,
+            residual adds fused or not, the per-operation mix) and keeps the fastest; --plan follows a saved
+            plan if it fits this network, machine and version (else says why and measures); --save-plan saves it
         """,
     ["net bench"] = """
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
-                             [--min-ms M] [--json] [--explain] [--profile]
+                             [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
-            median µs per call and images/s; --explain prints what runs each operation, --profile the µs each took
+            median µs per call and images/s; --explain prints the plan and what runs each operation,
+            --profile the µs each took; --plan/--save-plan as for net run
         """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));

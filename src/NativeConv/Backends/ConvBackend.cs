@@ -48,6 +48,22 @@ public abstract class ConvBackend : IDisposable
         return kernel;
     }
 
+    /// <summary>
+    /// A fused form for networks, where the backend has one: an NHWC kernel that adds what its output
+    /// buffer holds before the call to the (activated) convolution, i.e. a residual connection in the same
+    /// pass (oneDNN's sum post-op). Null when the backend has none. Arguments are checked by the caller.
+    /// </summary>
+    /// <summary>
+    /// An NHWC kernel for a network; <paramref name="anotherLibraryNext"/> says the operation after it runs on
+    /// another native library, so this backend's threads should sleep rather than spin once it is done.
+    /// </summary>
+    internal virtual ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext) =>
+        Create(spec, TensorLayout.Nhwc, weights, bias);
+
+    internal virtual bool HasResidualSum => false;
+
+    internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
+
     /// <summary>Describes a checked spec and layout.</summary>
     protected abstract BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout);
 

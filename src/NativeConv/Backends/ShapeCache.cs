@@ -5,9 +5,14 @@ namespace NativeConv;
 /// away. Bounded, so a caller cycling through many sizes cannot grow it without limit; when full,
 /// everything is released and rebuilt on demand.
 /// </summary>
-internal sealed class ShapeCache<TState>(Func<int, int, int, TState> create, int capacity = ShapeCache<TState>.DefaultCapacity) : IDisposable
+internal sealed class ShapeCache<TState>(Func<int, int, int, TState>? create, int capacity = ShapeCache<TState>.DefaultCapacity) : IDisposable
     where TState : class, IDisposable
 {
+    /// <summary>A cache whose states are added by the caller (<see cref="Add"/>), not made by it.</summary>
+    public ShapeCache(int capacity) : this(null, capacity)
+    {
+    }
+
     public const int DefaultCapacity = 32;
 
     private readonly Dictionary<(int N, int H, int W), TState> _states = new();
@@ -22,13 +27,34 @@ internal sealed class ShapeCache<TState>(Func<int, int, int, TState> create, int
         if (_last is not null && _lastKey == key) return _last;
         if (!_states.TryGetValue(key, out TState? state))
         {
-            if (_states.Count >= capacity) Dispose();
-            state = create(batch, height, width);
-            _states.Add(key, state);
+            state = (create ?? throw new InvalidOperationException("this cache's states are added, not made"))(batch, height, width);
+            Add(batch, height, width, state);
         }
         _last = state;
         _lastKey = key;
         return state;
+    }
+
+    public bool TryGet(int batch, int height, int width, out TState? state)
+    {
+        var key = (batch, height, width);
+        if (_last is not null && _lastKey == key)
+        {
+            state = _last;
+            return true;
+        }
+        if (!_states.TryGetValue(key, out state)) return false;
+        _last = state;
+        _lastKey = key;
+        return true;
+    }
+
+    public void Add(int batch, int height, int width, TState state)
+    {
+        if (_states.Count >= capacity) Dispose();
+        _states.Add((batch, height, width), state);
+        _last = state;
+        _lastKey = (batch, height, width);
     }
 
     public void Dispose()

@@ -4,25 +4,48 @@ using System.Runtime.InteropServices;
 namespace NativeConv;
 
 /// <summary>
-/// A network from an ordered list of blocks, run on one backend. Defined once: the chain of channels is
-/// checked at construction (a mismatch names both blocks and both shapes), every convolution's weights
-/// are packed or reordered once, and per input shape the intermediate buffers are planned once
-/// (ping-pong plus what residuals need, 64-byte aligned), so a warm call allocates nothing.
-/// Tensors stay in the backend's native layout (NHWC) between layers: NCHW or NHWC in and out, the
-/// caller's choice, converted only at the network's edges. Calls on one network take turns.
+/// A network from an ordered list of blocks. Defined once: the chain of channels is checked at
+/// construction (a mismatch names both blocks and both shapes), every convolution's weights are packed
+/// or reordered once, and per input shape the intermediate buffers are planned once (ping-pong plus what
+/// residuals need, 64-byte aligned), so a warm call allocates nothing. Tensors stay NHWC between layers,
+/// the layout both libraries run natively: NCHW or NHWC in and out, the caller's choice, converted only
+/// at the network's edges. Calls on one network take turns.
+/// <para>
+/// On one backend it runs as given (residual adds fused into the convolution before them where the
+/// backend can: oneDNN's sum post-op). Over several backends (<see cref="ConvBackends"/>) it plans per
+/// input shape (<see cref="NetworkPlanner"/>): the first call for a shape measures the candidates side by
+/// side — each backend alone, with and without fused residual sums, and the per-operation fastest mix —
+/// and keeps the fastest; or it runs a plan given to it, if that plan fits this network, machine and
+/// version (else it says why in <see cref="PlanRejection"/> and measures).
+/// </para>
 /// </summary>
 public sealed class ConvNetwork : ILayer
 {
     private readonly Lock _gate = new();
-    private readonly NetworkGraph _graph;
-    private readonly OperatorRunner _runner;
-    private readonly ShapeCache<ShapePlan> _plans;
+    private readonly NetworkPlanner _planner;
+    private readonly ShapeCache<ShapeRun> _runs;
     private bool _disposed;
 
+    /// <summary>The network on one backend.</summary>
     public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
+        : this(blocks, layout, graph => NetworkPlanner.Single(graph, backend ?? throw new ArgumentNullException(nameof(backend))))
+    {
+    }
+
+    /// <summary>
+    /// The network planned over <paramref name="candidates"/> of <paramref name="backends"/> (default: the
+    /// registered ones except the reference that are available here), measured per input shape on its first
+    /// call, or following <paramref name="plan"/> when it fits.
+    /// </summary>
+    public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw,
+        NetworkPlan? plan = null, IEnumerable<string>? candidates = null)
+        : this(blocks, layout, graph => NetworkPlanner.Measured(graph, backends ?? throw new ArgumentNullException(nameof(backends)), plan, candidates))
+    {
+    }
+
+    private ConvNetwork(IEnumerable<NetworkBlock> blocks, TensorLayout layout, Func<NetworkGraph, NetworkPlanner> planner)
     {
         ArgumentNullException.ThrowIfNull(blocks);
-        ArgumentNullException.ThrowIfNull(backend);
         ConvArguments.CheckLayout(layout);
         Blocks = blocks.ToList();
         if (Blocks.Count == 0) throw new ArgumentException("a network needs at least one block", nameof(blocks));
@@ -32,48 +55,64 @@ public sealed class ConvNetwork : ILayer
             if (i > 0 && Blocks[i].InChannels != Blocks[i - 1].OutChannels)
                 throw new ArgumentException($"'{Blocks[i].Name}' takes (N, {Blocks[i].InChannels}, H, W), but '{Blocks[i - 1].Name}' gives (N, {Blocks[i - 1].OutChannels}, H, W)", nameof(blocks));
         }
-        _graph = new NetworkGraph(Blocks[0].InChannels);
+        var graph = new NetworkGraph(Blocks[0].InChannels);
         int value = NetworkGraph.Input;
-        foreach (NetworkBlock block in Blocks) value = block.AddTo(_graph, value);
+        foreach (NetworkBlock block in Blocks) value = block.AddTo(graph, value);
         Layout = layout;
-        BackendName = backend.Name;
-        _runner = new OperatorRunner(_graph, backend);
-        _plans = new ShapeCache<ShapePlan>((n, h, w) => new ShapePlan(_graph, new TensorShape(n, InChannels, h, w), Layout), capacity: 8);
+        Graph = graph;
+        _planner = planner(graph);
+        _runs = new ShapeCache<ShapeRun>(capacity: 8); // runs are planned with the caller's data: added, not made by the cache
     }
 
     public IReadOnlyList<NetworkBlock> Blocks { get; }
 
     public TensorLayout Layout { get; }
 
-    public string BackendName { get; }
+    internal NetworkGraph Graph { get; }
+
+    /// <summary>The backend's name, or "auto" when planned over several.</summary>
+    public string BackendName => _planner.Name;
+
+    /// <summary>Why the plan given to the constructor was not used (null: none given, or it was used).</summary>
+    public string? PlanRejection => _planner.Rejection;
 
     public int InChannels => Blocks[0].InChannels;
 
     public int OutChannels => Blocks[^1].OutChannels;
 
-    /// <summary>Operations the blocks lowered into (convolutions, residual adds, pools, scales).</summary>
-    public int OperationCount => _graph.Ops.Count;
+    /// <summary>Operations the blocks lowered into (convolutions, residual adds, pools, scales), before fusion.</summary>
+    public int OperationCount => Graph.Ops.Count;
 
-    public TensorShape OutputShape(TensorShape input) => ShapePlan.ShapesFor(_graph, input, Layout, out _)[^1];
+    public TensorShape OutputShape(TensorShape input) => ShapePlan.ShapesFor(Graph, input, Layout, out _)[^1];
 
     /// <summary>Multiply-accumulates of the convolutions for <paramref name="input"/> (the small operations are not counted).</summary>
     public long MultiplyAccumulates(TensorShape input)
     {
-        ShapePlan.ShapesFor(_graph, input, Layout, out ConvGeometry[] geometries);
+        ShapePlan.ShapesFor(Graph, input, Layout, out ConvGeometry[] geometries);
         long total = 0;
-        for (int i = 0; i < _graph.Ops.Count; i++)
-            if (_graph.Ops[i] is ConvOp conv)
+        for (int i = 0; i < Graph.Ops.Count; i++)
+            if (Graph.Ops[i] is ConvOp conv)
                 total += (long)geometries[i].Batch * geometries[i].OutHeight * geometries[i].OutWidth * conv.Spec.OutChannels * conv.Spec.WeightsPerOutputChannel;
         return total;
     }
 
-    /// <summary>One line per operation: what runs it (the implementation that ran, once a call was made).</summary>
+    /// <summary>The plan in use for an input shape, once a call with that shape was made (null before).</summary>
+    public NetworkPlan? PlanFor(int batch, int height, int width)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _runs.TryGet(batch, height, width, out ShapeRun? run) ? run!.Plan : null;
+        }
+    }
+
+    /// <summary>One line per operation, as last run: what runs it (the implementation that ran, once a call was made).</summary>
     public IReadOnlyList<string> Describe()
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _runner.Describe().ToList();
+            return (_runs.Last?.Program ?? _planner.Default).Describe().ToList();
         }
     }
 
@@ -83,24 +122,48 @@ public sealed class ConvNetwork : ILayer
     /// </summary>
     public unsafe void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
     {
-        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
-        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "must be at least 1");
-        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ShapePlan plan = _plans.Get(batch, height, width); // checks the shape chain before anything native
-            if (input.Length != plan.Input.Length)
-                throw new ArgumentException($"input must hold {plan.Input.ToString(Layout)} = {plan.Input.Length} values, got {input.Length}", nameof(input));
-            if (output.Length != plan.Output.Length)
-                throw new ArgumentException($"output must hold {plan.Output.ToString(Layout)} = {plan.Output.Length} values, got {output.Length}", nameof(output));
-            if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+            ShapeRun run = Prepare(input, output, batch, height, width);
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                _runner.Run(plan, Layout, x, y);
+                run.Program.Run(run.Buffers, Layout, x, y);
             }
         }
+    }
+
+    /// <summary>Checks the call, and finds or makes (planning with the caller's data) the run for its shape. Under the lock.</summary>
+    private unsafe ShapeRun Prepare(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
+        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "must be at least 1");
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_runs.TryGet(batch, height, width, out ShapeRun? run))
+        {
+            Check(run!.Buffers.Input, run.Buffers.Output, input, output);
+            return run;
+        }
+        var shape = new TensorShape(batch, InChannels, height, width);
+        TensorShape[] shapes = ShapePlan.ShapesFor(Graph, shape, Layout, out _); // the shape chain, before anything native
+        Check(shapes[0], shapes[^1], input, output);
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            run = _planner.Plan(shape, Layout, x, y);
+        }
+        _runs.Add(batch, height, width, run);
+        return run;
+    }
+
+    private void Check(TensorShape inShape, TensorShape outShape, ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != inShape.Length)
+            throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
+        if (output.Length != outShape.Length)
+            throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
+        if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
     }
 
     /// <summary>
@@ -112,21 +175,20 @@ public sealed class ConvNetwork : ILayer
         int batch, int height, int width, int calls)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
-        Forward(input, output, batch, height, width); // checks everything, makes the plan and native state
-        var ticks = new long[_graph.Ops.Count + 2];
+        Forward(input, output, batch, height, width); // checks everything, plans, makes native state
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ShapePlan plan = _plans.Get(batch, height, width);
+            ShapeRun run = Prepare(input, output, batch, height, width);
+            var ticks = new long[run.Program.Graph.Ops.Count + 2];
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                for (int c = 0; c < calls; c++) _runner.Run(plan, Layout, x, y, ticks);
+                for (int c = 0; c < calls; c++) run.Program.Run(run.Buffers, Layout, x, y, ticks);
             }
-            List<string> runsOn = _runner.Describe().ToList();
+            List<string> runsOn = run.Program.Describe().ToList();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
-            for (int i = 0; i < _graph.Ops.Count; i++) rows.Add((_graph.Ops[i].Name, runsOn[i], ticks[i] * perTick));
+            for (int i = 0; i < run.Program.Graph.Ops.Count; i++) rows.Add((run.Program.Graph.Ops[i].Name, runsOn[i], ticks[i] * perTick));
             rows.Add(("input transpose (NCHW -> NHWC)", "managed", ticks[^2] * perTick));
             rows.Add(("output transpose (NHWC -> NCHW)", "managed", ticks[^1] * perTick));
             return rows;
@@ -165,8 +227,8 @@ public sealed class ConvNetwork : ILayer
         {
             if (_disposed) return;
             _disposed = true;
-            _plans.Dispose();
-            _runner.Dispose();
+            _runs.Dispose();
+            _planner.Dispose();
         }
     }
 }

@@ -59,6 +59,15 @@ public sealed class OneDnnBackend : ConvBackend
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b));
 
+    internal override bool HasResidualSum => true;
+
+    internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new NativeConvKernel(spec, TensorLayout.Nhwc, _engine, weights, bias,
+            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true));
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) _engine.Dispose();

@@ -17,8 +17,9 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     private readonly OneDnnMemoryHandle _userWeights;
     private readonly OneDnnMemoryHandle? _bias;
 
+    /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
     public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false) : base(spec, layout)
     {
         Engine = engine;
         Threads = threads;
@@ -27,7 +28,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
             dnnl_stream_t stream;
             ThrowIfFailed(dnnl_stream_create(&stream, engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
             _stream = new OneDnnStreamHandle(stream);
-            _attributes = CreateAttributes(spec.Activation);
+            _attributes = CreateAttributes(spec.Activation, residualSum);
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw);
             _userWeights = OneDnnMemory.Copy(engine, _userWeightsDesc, weights, "weights");
             if (spec.HasBias)
@@ -74,7 +75,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
         return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
     }
 
-    private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation)
+    private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation, bool residualSum)
     {
         dnnl_primitive_attr_t attr;
         ThrowIfFailed(dnnl_primitive_attr_create(&attr), nameof(dnnl_primitive_attr_create));
@@ -82,11 +83,16 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
         // The scratchpad is ours: allocated once per shape, never inside a call.
         ThrowIfFailed(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user),
             nameof(dnnl_primitive_attr_set_scratchpad_mode));
-        if (OneDnnActivations.PostOp(activation) is not var (algorithm, alpha, beta)) return handle;
+        var postOp = OneDnnActivations.PostOp(activation);
+        if (postOp is null && !residualSum) return handle;
         dnnl_post_ops_t ops;
         ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
         using var opsHandle = new OneDnnPostOpsHandle(ops);
-        ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), activation.ToString());
+        if (postOp is var (algorithm, alpha, beta))
+            ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), activation.ToString());
+        // dst = activation(conv) + dst: the residual the caller left in the output buffer, in one pass.
+        if (residualSum)
+            ThrowIfFailed(dnnl_post_ops_append_sum(ops, 1f, 0, dnnl_data_type_t.dnnl_data_type_undef), nameof(dnnl_post_ops_append_sum));
         ThrowIfFailed(dnnl_primitive_attr_set_post_ops(attr, ops), nameof(dnnl_primitive_attr_set_post_ops));
         return handle;
     }

@@ -68,6 +68,14 @@ public sealed class XnnpackBackend : ConvBackend
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
 
+    internal override ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ConvArguments.CheckParameters(spec, weights, bias);
+        return new NativeConvKernel(spec, TensorLayout.Nhwc, _pool, weights, bias,
+            (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, TensorLayout.Nhwc, w, b, yieldWorkers: anotherLibraryNext));
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) _pool?.Dispose();

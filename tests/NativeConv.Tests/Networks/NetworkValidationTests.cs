@@ -16,7 +16,7 @@ public class NetworkValidationTests
         Assert.Equal("blocks", e.ParamName);
         Assert.Contains("'second' takes (N, 24, H, W), but 'first' gives (N, 16, H, W)", e.Message);
         Assert.Throws<ArgumentException>(() => new ConvNetwork([], new ReferenceBackend()));
-        Assert.Throws<ArgumentNullException>(() => new ConvNetwork([Pw("a", 1, 1)], null!));
+        Assert.Throws<ArgumentNullException>(() => new ConvNetwork([Pw("a", 1, 1)], (ConvBackend)null!));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConvNetwork([Pw("a", 1, 1)], new ReferenceBackend(), (TensorLayout)5));
     }
 

@@ -17,6 +17,19 @@ internal sealed record ConvOp(string Name, int Input, int Output, Conv2dSpec Spe
     public override IReadOnlyList<int> Inputs => [Input];
 }
 
+/// <summary>
+/// A convolution and the residual add after it in one operation: Output = conv(Input) + Residual, the
+/// backend adding what the output buffer holds (so the residual is written there first, or already is).
+/// </summary>
+internal sealed record ConvSumOp(string Name, int Input, int Residual, int Output, ConvOp Convolution) : GraphOp(Name, Output)
+{
+    public Conv2dSpec Spec => Convolution.Spec;
+
+    public override IReadOnlyList<int> Inputs => [Input, Residual];
+
+    public override int InPlaceInput => Residual;
+}
+
 /// <summary>The residual connection: Left + Right, elementwise.</summary>
 internal sealed record AddOp(string Name, int Left, int Right, int Output) : GraphOp(Name, Output)
 {

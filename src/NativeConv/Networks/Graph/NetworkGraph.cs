@@ -18,6 +18,13 @@ internal sealed class NetworkGraph
         _producers.Add("the network input");
     }
 
+    private NetworkGraph(List<GraphOp> ops, List<int> channels, List<string> producers)
+    {
+        _ops = ops;
+        _channels = channels;
+        _producers = producers;
+    }
+
     public const int Input = 0;
 
     public IReadOnlyList<GraphOp> Ops => _ops;
@@ -48,6 +55,32 @@ internal sealed class NetworkGraph
     {
         Expect(name, scale, _channels[input], "a per-channel scale");
         return Add(new ChannelScaleOp(name, input, scale, _channels.Count), _channels[input]);
+    }
+
+    /// <summary>
+    /// The same network with each convolution whose only reader is the residual add after it (as the add's
+    /// left operand) fused with that add into a <see cref="ConvSumOp"/>, where <paramref name="canFuse"/>
+    /// allows. Values keep their numbers; the convolution's own output is no longer made.
+    /// </summary>
+    public NetworkGraph FuseResidualSums(Func<ConvOp, bool> canFuse)
+    {
+        var readers = new int[ValueCount];
+        foreach (GraphOp op in _ops)
+            foreach (int v in op.Inputs)
+                readers[v]++;
+        var ops = new List<GraphOp>();
+        for (int i = 0; i < _ops.Count; i++)
+        {
+            if (_ops[i] is ConvOp conv && i + 1 < _ops.Count && _ops[i + 1] is AddOp add && add.Left == conv.Output
+                && readers[conv.Output] == 1 && add.Right != conv.Output && canFuse(conv))
+            {
+                ops.Add(new ConvSumOp(conv.Name + " + residual", conv.Input, add.Right, add.Output, conv));
+                i++;
+                continue;
+            }
+            ops.Add(_ops[i]);
+        }
+        return new NetworkGraph(ops, [.. _channels], [.. _producers]);
     }
 
     private int Add(GraphOp op, int channels)

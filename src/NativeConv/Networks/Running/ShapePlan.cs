@@ -59,7 +59,8 @@ internal sealed class ShapePlan : IDisposable
             {
                 shapes[op.Output] = op switch
                 {
-                    ConvOp conv => Conv(conv, x, out geometries[i]),
+                    ConvOp conv => Conv(conv.Spec, x, out geometries[i]),
+                    ConvSumOp fused => Same(Conv(fused.Spec, x, out geometries[i]), shapes[fused.Residual], "residual add"),
                     AddOp add => Same(x, shapes[add.Right], "add"),
                     GlobalAveragePoolOp => x with { Height = 1, Width = 1 },
                     ChannelScaleOp scale => Scaled(x, shapes[scale.Scale]),
@@ -75,9 +76,9 @@ internal sealed class ShapePlan : IDisposable
         return shapes;
     }
 
-    private static TensorShape Conv(ConvOp op, TensorShape x, out ConvGeometry g)
+    private static TensorShape Conv(Conv2dSpec spec, TensorShape x, out ConvGeometry g)
     {
-        g = op.Spec.Geometry(x.Batch, x.Height, x.Width);
+        g = spec.Geometry(x.Batch, x.Height, x.Width);
         return new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
     }
 

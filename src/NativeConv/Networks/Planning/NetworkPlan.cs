@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NativeConv;
+
+/// <summary>
+/// How a network runs for one input shape, as measured (or pinned): the backend of every convolution,
+/// whether residual adds are fused into the convolutions before them, what each candidate measured, and
+/// where it was measured. A value to print, save and load: a service can start with the plan a previous
+/// run measured. A plan from another CPU, another version of NativeConv or its libraries, or another
+/// network is refused when it is loaded into a network, saying why (<see cref="CheckFits"/>).
+/// </summary>
+public sealed record NetworkPlan
+{
+    /// <summary>The plan file format; a file of another one is refused.</summary>
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>The network's fingerprint: every operation's name and spec, hashed.</summary>
+    public required string Network { get; init; }
+
+    public required int Batch { get; init; }
+
+    public required int Height { get; init; }
+
+    public required int Width { get; init; }
+
+    public required TensorLayout Layout { get; init; }
+
+    /// <summary>The candidate chosen, e.g. "onednn+sum" (oneDNN, residual adds fused), "xnnpack", "mixed".</summary>
+    public required string Chosen { get; init; }
+
+    /// <summary>The backend of each convolution, in the network's operation order (unfused numbering).</summary>
+    public required IReadOnlyList<string> Backends { get; init; }
+
+    /// <summary>Whether each residual add runs inside the convolution before it, where that backend can.</summary>
+    public required bool FuseResidualSums { get; init; }
+
+    /// <summary>The machine it was measured on: CPU model, instruction sets, processors, threads.</summary>
+    public required string Machine { get; init; }
+
+    /// <summary>NativeConv's and the native libraries' versions.</summary>
+    public required string Versions { get; init; }
+
+    /// <summary>Median µs per call of each candidate, measured side by side (empty for a pinned plan).</summary>
+    public IReadOnlyDictionary<string, double> MeasuredMicroseconds { get; init; } = new Dictionary<string, double>();
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a plan; throws <see cref="FormatException"/> saying what is wrong with the text.</summary>
+    public static NetworkPlan FromJson(string json)
+    {
+        try
+        {
+            NetworkPlan plan = JsonSerializer.Deserialize<NetworkPlan>(json, Json) ?? throw new FormatException("the plan is empty (null)");
+            if (plan.Format != CurrentFormat) throw new FormatException($"plan format {plan.Format}, this NativeConv reads {CurrentFormat}");
+            return plan;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a network plan: {e.Message}", e);
+        }
+    }
+
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+
+    public static NetworkPlan Load(string path) => FromJson(File.ReadAllText(path));
+
+    /// <summary>Null when this plan can run <paramref name="network"/> here; otherwise why not.</summary>
+    internal string? CheckFits(string network, string machine, string versions, int convolutions)
+    {
+        if (Network != network) return $"it was measured for another network ({Network}, this one is {network})";
+        if (Machine != machine) return $"it was measured on another machine ({Machine}; this one is {machine})";
+        if (Versions != versions) return $"it was measured with other versions ({Versions}; these are {versions})";
+        if (Backends.Count != convolutions) return $"it names {Backends.Count} convolutions, the network has {convolutions}";
+        return null;
+    }
+
+    public override string ToString() =>
+        $"{Chosen} for {Batch}x{Height}x{Width} {Layout}" + (MeasuredMicroseconds.Count == 0 ? " (pinned)"
+            : ": " + string.Join(", ", MeasuredMicroseconds.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0} µs")));
+}

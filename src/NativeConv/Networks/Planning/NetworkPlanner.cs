@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics.X86;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace NativeConv;
+
+/// <summary>
+/// Chooses how a network runs per input shape. On one backend: that backend, with residual adds fused
+/// where it can. Over several: the first call for a shape measures on the caller's data each backend
+/// alone, unfused and (where it can) with residual sums fused, then the mix that gives each convolution
+/// the backend that ran it fastest in those runs (fused where it can), and keeps the candidate with the
+/// lowest time (the fastest of its runs) — so crossing libraries (a pool to wake, the other's workers still spinning) is paid for
+/// in the measurement, not assumed. Bounded: a warm-up run and <see cref="Rounds"/> timed runs per
+/// candidate, at most 2 backends + 1 fused + 1 mix, and a <see cref="SettleMilliseconds"/> pause where the
+/// library changes: about 4 x (4 runs + 15 ms), once per shape. A given plan that fits is used for its
+/// shape without measuring.
+/// <para>
+/// Libraries are not mixed cheaply on few cores: each keeps its idle threads spinning for the next call
+/// (libgomp up to its spin count, pthreadpool a million pause instructions), and a spinning thread of one
+/// takes the core the other needs. Mixed programs tell XNNPACK's workers to sleep before another library
+/// runs; OpenMP's spin is process-wide (GOMP_SPINCOUNT, read when libgomp loads). The measurement decides.
+/// </para>
+/// </summary>
+internal sealed unsafe class NetworkPlanner : IDisposable
+{
+    public const int Rounds = 4;
+
+    private readonly NetworkGraph _graph;
+    private readonly ConvOp[] _convolutions;
+    private readonly IReadOnlyList<ConvBackend> _backends;
+    private readonly Dictionary<string, NetworkProgram> _programs = new(StringComparer.Ordinal);
+    private readonly NetworkPlan? _pinned;
+    private readonly bool _measures;
+    private readonly string _fingerprint;
+
+    private NetworkPlanner(NetworkGraph graph, IReadOnlyList<ConvBackend> backends, bool measures, NetworkPlan? plan, string name)
+    {
+        _graph = graph;
+        _convolutions = graph.Ops.OfType<ConvOp>().ToArray();
+        _backends = backends;
+        _measures = measures;
+        Name = name;
+        _fingerprint = Fingerprint(graph);
+        if (plan is not null)
+        {
+            Rejection = plan.CheckFits(_fingerprint, Machine, Versions, _convolutions.Length)
+                ?? (plan.Backends.FirstOrDefault(b => backends.All(c => c.Name != b)) is { } missing ? $"it uses backend '{missing}', which is not among {string.Join(", ", backends.Select(b => b.Name))}" : null);
+            if (Rejection is null) _pinned = plan;
+        }
+    }
+
+    public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend) => new(graph, [backend], measures: false, plan: null, backend.Name);
+
+    public static NetworkPlanner Measured(NetworkGraph graph, ConvBackends backends, NetworkPlan? plan, IEnumerable<string>? candidates)
+    {
+        var available = new List<ConvBackend>();
+        foreach (string name in candidates ?? backends.Names.Where(n => n != ReferenceBackend.BackendName))
+            if (backends.TryGet(name, out ConvBackend? backend, out _)) available.Add(backend!);
+        if (available.Count == 0) throw new ArgumentException("none of the candidate backends is available here", nameof(candidates));
+        return new NetworkPlanner(graph, available, measures: available.Count > 1, plan, available.Count > 1 ? "auto" : available[0].Name);
+    }
+
+    /// <summary>"auto", or the one backend's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Why the plan given was not used (null: none given, or used).</summary>
+    public string? Rejection { get; }
+
+    /// <summary>The program used before any shape was planned (for Describe): the first backend alone.</summary>
+    public NetworkProgram Default => Program(_convolutions.Select(_ => _backends[0]).ToArray(), _backends[0].HasResidualSum, _backends[0].Name);
+
+    /// <summary>The run for <paramref name="shape"/>: pinned, single, or measured now on the caller's buffers (already checked).</summary>
+    public ShapeRun Plan(TensorShape shape, TensorLayout layout, float* input, float* output)
+    {
+        if (_pinned is { } pinned && (pinned.Batch, pinned.Height, pinned.Width, pinned.Layout) == (shape.Batch, shape.Height, shape.Width, layout))
+        {
+            ConvBackend[] assigned = pinned.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
+            return Run(Program(assigned, pinned.FuseResidualSums, pinned.Chosen), shape, layout, pinned);
+        }
+        if (!_measures)
+        {
+            ConvBackend only = _backends[0];
+            NetworkProgram program = Program(_convolutions.Select(_ => only).ToArray(), only.HasResidualSum, only.HasResidualSum ? only.Name + "+sum" : only.Name);
+            return Run(program, shape, layout, PlanOf(program, shape, layout, new Dictionary<string, double>()));
+        }
+        return Measure(shape, layout, input, output);
+    }
+
+    /// <summary>
+    /// Time a library's idle threads may keep spinning after its last call (libgomp's default spin, about
+    /// ten milliseconds on this kind of CPU; XNNPACK's workers are told to sleep at program ends): before a
+    /// candidate that uses another library is timed, the planner waits this long, so the candidate is not
+    /// charged for its predecessor's spinning.
+    /// </summary>
+    public const int SettleMilliseconds = 15;
+
+    private ShapeRun Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
+    {
+        var trials = new Dictionary<string, (NetworkProgram Program, ShapePlan Buffers, List<double> Times, long[] Ticks)>();
+        IReadOnlySet<Type>? lastLibraries = null;
+        try
+        {
+            // Each candidate is warmed (its native state for the shape made, untimed) and timed Rounds times in a row.
+            void Trial(NetworkProgram p)
+            {
+                if (trials.ContainsKey(p.Name)) return;
+                if (lastLibraries is not null && !lastLibraries.SetEquals(p.Libraries)) Thread.Sleep(SettleMilliseconds);
+                lastLibraries = p.Libraries;
+                var buffers = new ShapePlan(p.Graph, shape, layout);
+                var t = (p, buffers, new List<double>(), new long[p.Graph.Ops.Count + 2]);
+                trials[p.Name] = t;
+                p.Run(buffers, layout, input, output);
+                p.Run(buffers, layout, input, output); // twice: the first wakes the threads after the settle pause
+                for (int round = 0; round < Rounds; round++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    p.Run(buffers, layout, input, output, t.Item4);
+                    t.Item3.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                }
+            }
+
+            // 1. Each backend alone, unfused (their per-operation times compare one to one), then fused where it can.
+            foreach (ConvBackend b in _backends) Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: false, b.Name));
+            foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum))
+                Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"));
+
+            // 2. The mix that gives each convolution the backend that ran it fastest above, fused where it can.
+            var fastest = new ConvBackend[_convolutions.Length];
+            for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
+                if (_graph.Ops[i] is ConvOp)
+                    fastest[c++] = _backends.MinBy(b => trials[b.Name].Ticks[i])!;
+            if (fastest.Distinct().Count() > 1)
+                Trial(Program(fastest, fuse: fastest.Any(b => b.HasResidualSum), "mixed"));
+
+            // The fastest of each candidate's runs: on a shared machine a slow run says more about the neighbours.
+            var measured = trials.ToDictionary(t => t.Key, t => Math.Round(t.Value.Times.Min(), 1));
+            string chosen = measured.MinBy(p => p.Value).Key;
+            (NetworkProgram program, ShapePlan kept, _, _) = trials[chosen];
+            trials.Remove(chosen);
+            if (lastLibraries is not null && !lastLibraries.SetEquals(program.Libraries)) Thread.Sleep(SettleMilliseconds);
+            return new ShapeRun(program, kept, PlanOf(program, shape, layout, measured));
+        }
+        finally
+        {
+            foreach (var t in trials.Values) t.Buffers.Dispose(); // the chosen one's are kept
+        }
+    }
+
+    private static ShapeRun Run(NetworkProgram program, TensorShape shape, TensorLayout layout, NetworkPlan plan) =>
+        new(program, new ShapePlan(program.Graph, shape, layout), plan);
+
+    /// <summary>The program for an assignment of backends to convolutions, made once and shared by every shape that uses it.</summary>
+    private NetworkProgram Program(ConvBackend[] assigned, bool fuse, string name)
+    {
+        var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
+        for (int c = 0; c < _convolutions.Length; c++) byConvolution[_convolutions[c]] = assigned[c];
+        string key = $"{string.Join(",", assigned.Select(b => b.Name))}|{fuse}";
+        if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
+        NetworkGraph graph = fuse ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
+        program = new NetworkProgram(name, graph, conv => byConvolution[conv]);
+        _programs.Add(key, program);
+        return program;
+    }
+
+    private NetworkPlan PlanOf(NetworkProgram program, TensorShape shape, TensorLayout layout, IReadOnlyDictionary<string, double> measured)
+    {
+        var backends = new List<string>();
+        foreach (GraphOp op in program.Graph.Ops.Where(o => o is ConvOp or ConvSumOp))
+            backends.Add(program.Backends[Array.IndexOf(program.Graph.Ops.ToArray(), op)]);
+        return new NetworkPlan
+        {
+            Network = _fingerprint, Batch = shape.Batch, Height = shape.Height, Width = shape.Width, Layout = layout,
+            Chosen = program.Name, Backends = backends, FuseResidualSums = program.Graph.Ops.Any(o => o is ConvSumOp),
+            Machine = Machine, Versions = Versions, MeasuredMicroseconds = measured,
+        };
+    }
+
+    /// <summary>Every operation's name and spec, hashed: a plan fits only the network it was measured on.</summary>
+    private static string Fingerprint(NetworkGraph graph)
+    {
+        var text = new StringBuilder();
+        foreach (GraphOp op in graph.Ops)
+            text.Append(op switch { ConvOp c => $"{c.Name}:{c.Spec}", _ => $"{op.Name}:{op.GetType().Name}" }).Append('\n');
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The CPU model, its vector instruction sets and the processor count: what a measured plan depends on.</summary>
+    public static string Machine { get; } = $"{CpuModel()}; {string.Join(" ", Isas())}; {Environment.ProcessorCount} processors";
+
+    /// <summary>NativeConv's version and the native libraries' it was built for.</summary>
+    public static string Versions { get; } =
+        $"NativeConv {typeof(NetworkPlanner).Assembly.GetName().Version}; oneDNN {Interop.OneDnn.Dnnl.GeneratedFromVersion}; XNNPACK {Interop.Xnnpack.Xnn.GeneratedFromVersion}";
+
+    private static string CpuModel()
+    {
+        try
+        {
+            string? line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+            return line is null ? System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+
+    private static IEnumerable<string> Isas()
+    {
+        if (Avx512F.IsSupported) yield return "avx512f";
+        if (Avx512Vbmi.IsSupported) yield return "avx512vbmi";
+        if (AvxVnni.IsSupported) yield return "avxvnni";
+        if (Avx2.IsSupported) yield return "avx2";
+        if (Fma.IsSupported) yield return "fma";
+        if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) yield return "neon";
+    }
+
+    public void Dispose()
+    {
+        foreach (NetworkProgram program in _programs.Values) program.Dispose();
+        _programs.Clear();
+    }
+}

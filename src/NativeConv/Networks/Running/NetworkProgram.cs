@@ -1,0 +1,175 @@
+using System.Diagnostics;
+
+namespace NativeConv;
+
+/// <summary>
+/// A network lowered for running: its graph (possibly with residual adds fused into the convolutions
+/// before them), and for every convolution a kernel made once, in NHWC (the layout both native libraries
+/// run natively), on the backend the plan assigned it. The small operations are <see cref="NhwcOps"/>.
+/// Values stay NHWC between operations, whichever library made them: an NCHW caller's data is transposed
+/// once on the way in and once on the way out, never per layer, and crossing libraries needs no conversion.
+/// </summary>
+internal sealed unsafe class NetworkProgram : IDisposable
+{
+    private readonly GraphOp[] _ops;
+    private readonly ConvKernel?[] _kernels;
+    private readonly HashSet<Type> _libraries = [];
+
+    /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
+    /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
+    public NetworkProgram(string name, NetworkGraph graph, Func<ConvOp, ConvBackend> backendFor)
+    {
+        Name = name;
+        Graph = graph;
+        _ops = graph.Ops.ToArray();
+        _kernels = new ConvKernel?[_ops.Length];
+        Backends = new string[_ops.Length];
+        try
+        {
+            for (int i = 0; i < _ops.Length; i++)
+            {
+                switch (_ops[i])
+                {
+                    case ConvOp conv:
+                    {
+                        ConvBackend backend = backendFor(conv);
+                        _kernels[i] = backend.CreateForNetwork(conv.Spec, conv.Weights, conv.Bias, AnotherLibraryNext(i, backend, backendFor));
+                        Backends[i] = backend.Name;
+                        _libraries.Add(backend.GetType());
+                        break;
+                    }
+                    case ConvSumOp fused:
+                    {
+                        ConvOp conv = fused.Convolution;
+                        ConvBackend backend = backendFor(conv);
+                        ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
+                        _kernels[i] = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias)
+                            ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{fused.Name}'");
+                        Backends[i] = backend.Name;
+                        _libraries.Add(backend.GetType());
+                        break;
+                    }
+                    default:
+                        Backends[i] = "managed";
+                        break;
+                }
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the convolution after operation <paramref name="i"/> runs on another library than
+    /// <paramref name="backend"/>; after the last one comes the first (the next call).
+    /// </summary>
+    private bool AnotherLibraryNext(int i, ConvBackend backend, Func<ConvOp, ConvBackend> backendFor)
+    {
+        for (int k = 1; k <= _ops.Length; k++)
+        {
+            ConvOp? next = _ops[(i + k) % _ops.Length] switch { ConvOp c => c, ConvSumOp f => f.Convolution, _ => null };
+            if (next is not null) return backendFor(next).GetType() != backend.GetType();
+        }
+        return false;
+    }
+
+    /// <summary>The kinds of backend this program calls (one per native library), for settling between measurements.</summary>
+    public IReadOnlySet<Type> Libraries => _libraries;
+
+    public string Name { get; }
+
+    public NetworkGraph Graph { get; }
+
+    /// <summary>Per operation, the backend that runs it ("managed" for the small operations).</summary>
+    public string[] Backends { get; }
+
+    /// <summary>What runs each operation (after a call, with the implementations that ran).</summary>
+    public IEnumerable<string> Describe()
+    {
+        for (int i = 0; i < _ops.Length; i++)
+        {
+            GraphOp op = _ops[i];
+            yield return op switch
+            {
+                ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}",
+                ConvSumOp fused => $"{op.Name}: {fused.Spec}, residual added as a post-op -> {Backends[i]} {_kernels[i]!.ImplementationName}",
+                _ => $"{op.Name}: {op.GetType().Name.Replace("Op", "", StringComparison.Ordinal)} -> managed (TensorPrimitives)",
+            };
+        }
+    }
+
+    /// <summary>
+    /// Runs the plan on the caller's buffers, pinned by the caller for the call. With
+    /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds
+    /// each step's elapsed Stopwatch ticks there: a profile, never on the normal path.
+    /// </summary>
+    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output, long[]? ticks = null)
+    {
+        long mark = ticks is null ? 0 : Stopwatch.GetTimestamp();
+        int count = Graph.ValueCount;
+        float** values = stackalloc float*[count];
+        for (int v = 0; v < count; v++)
+        {
+            int s = plan.Storage[v];
+            values[v] = s == ValueStorage.CallerInput ? input : s == ValueStorage.CallerOutput ? output : s >= 0 ? plan.Buffers[s].Pointer : null;
+        }
+        if (layout == TensorLayout.Nchw)
+        {
+            TensorShape x = plan.Input;
+            NhwcOps.Transpose(input, values[NetworkGraph.Input], x.Batch, x.Channels, x.Height * x.Width);
+        }
+        if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
+        GraphOp[] ops = _ops;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            switch (ops[i])
+            {
+                case ConvOp conv:
+                {
+                    ref readonly ConvGeometry g = ref plan.Geometries[i];
+                    _kernels[i]!.Forward(g, new ReadOnlySpan<float>(values[conv.Input], g.InputLength), new Span<float>(values[conv.Output], g.OutputLength));
+                    break;
+                }
+                case ConvSumOp fused:
+                {
+                    ref readonly ConvGeometry g = ref plan.Geometries[i];
+                    float* y = values[fused.Output], residual = values[fused.Residual];
+                    if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
+                    _kernels[i]!.Forward(g, new ReadOnlySpan<float>(values[fused.Input], g.InputLength), new Span<float>(y, g.OutputLength));
+                    break;
+                }
+                case AddOp add:
+                    NhwcOps.Add(values[add.Left], values[add.Right], values[add.Output], plan.Shapes[add.Output].Length);
+                    break;
+                case GlobalAveragePoolOp pool:
+                    NhwcOps.GlobalAveragePool(values[pool.Input], values[pool.Output], plan.Shapes[pool.Input]);
+                    break;
+                case ChannelScaleOp scale:
+                    NhwcOps.ChannelScale(values[scale.Input], values[scale.Scale], values[scale.Output], plan.Shapes[scale.Input]);
+                    break;
+            }
+            if (ticks is not null) Tick(ticks, i, ref mark);
+        }
+        if (layout == TensorLayout.Nchw)
+        {
+            TensorShape y = plan.Output;
+            NhwcOps.Transpose(values[Graph.Output], output, y.Batch, y.Height * y.Width, y.Channels);
+        }
+        if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
+    }
+
+    private static void Tick(long[] ticks, int slot, ref long mark)
+    {
+        long now = Stopwatch.GetTimestamp();
+        ticks[slot] += now - mark;
+        mark = now;
+    }
+
+    public void Dispose()
+    {
+        foreach (ConvKernel? kernel in _kernels) kernel?.Dispose();
+    }
+}
