@@ -49,8 +49,8 @@ artifacts/build/native/nc_peak --threads 2 --csv
 artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
-build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 8" --min-ms $net_ms --rounds 3 --nativeconv artifacts/cli/NativeConv.Cli.dll
-  # per model, layout and batch: 3 rounds of (nativeconv net bench --backend onednn, --backend xnnpack, the ORT runner), then PyTorch
+build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
+  # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
 EOC
 
 # Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv
@@ -76,8 +76,8 @@ for t in "${threads[@]}"; do
 done
 nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
 dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
-nc_log "whole networks: NativeConv (net bench, both backends) interleaved with ONNX Runtime, then PyTorch; batch 1 and 8"
-"$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 8" --min-ms "$net_ms" --rounds 3 \
+nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone) interleaved with ONNX Runtime, then PyTorch; batch 1, 4, 8, 16"
+"$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 4 8 16" --min-ms "$net_ms" --rounds 2 \
   --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
 # variation alone moves a ratio, the yardstick for the facade / C ratios.

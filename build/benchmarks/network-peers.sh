@@ -74,7 +74,7 @@ for batch in $batch_sizes; do
       nc_log "$model $layout batch $batch, $threads thread(s): ${nativeconv_dll:+NativeConv and }ONNX Runtime ($rounds round(s)), then PyTorch"
       for _ in $(seq "$rounds"); do
         if [ -n "$nativeconv_dll" ]; then
-          for backend in onednn xnnpack; do
+          for backend in auto onednn xnnpack; do
             dotnet "$nativeconv_dll" net bench --model "$model" --backend "$backend" --layout "$layout" --threads "$threads" \
               --batch "$batch" --min-ms "$min_ms" --json 2>/dev/null | tee -a "$out/nativeconv.jsonl"
           done

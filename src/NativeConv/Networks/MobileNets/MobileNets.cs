@@ -51,6 +51,10 @@ public static class MobileNets
         return blocks;
     }
 
+    /// <summary>The model as a network planned over <paramref name="backends"/> (measured on the first call per shape, or following <paramref name="plan"/>).</summary>
+    public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw, NetworkPlan? plan = null) =>
+        new(Blocks(model, weights), backends, layout, plan);
+
     /// <summary>The model as a network on <paramref name="backend"/>.</summary>
     public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) =>
         new(Blocks(model, weights), backend, layout);
