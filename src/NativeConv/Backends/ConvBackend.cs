@@ -60,6 +60,9 @@ public abstract class ConvBackend : IDisposable
     internal virtual ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext) =>
         Create(spec, TensorLayout.Nhwc, weights, bias);
 
+    /// <summary>(N, A, B) → (N, B, A) on this backend's own threads, or null (a managed transpose is used).</summary>
+    internal virtual ILayoutTransform? CreateLayoutTransform(int batch, int rows, int columns) => null;
+
     internal virtual bool HasResidualSum => false;
 
     internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;

@@ -61,6 +61,9 @@ public sealed class OneDnnBackend : ConvBackend
 
     internal override bool HasResidualSum => true;
 
+    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
+        new OneDnnLayoutTransform(_engine, Threads, batch, rows, columns);
+
     internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -68,6 +68,9 @@ public sealed class XnnpackBackend : ConvBackend
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
 
+    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
+        new XnnpackLayoutTransform(_pool, batch, rows, columns);
+
     internal override ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

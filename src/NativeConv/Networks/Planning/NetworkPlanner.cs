@@ -107,7 +107,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 if (trials.ContainsKey(p.Name)) return;
                 if (lastLibraries is not null && !lastLibraries.SetEquals(p.Libraries)) Thread.Sleep(SettleMilliseconds);
                 lastLibraries = p.Libraries;
-                var buffers = new ShapePlan(p.Graph, shape, layout);
+                var buffers = p.PlanFor(shape, layout);
                 var t = (p, buffers, new List<double>(), new long[p.Graph.Ops.Count + 2]);
                 trials[p.Name] = t;
                 p.Run(buffers, layout, input, output);
@@ -148,7 +148,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     }
 
     private static ShapeRun Run(NetworkProgram program, TensorShape shape, TensorLayout layout, NetworkPlan plan) =>
-        new(program, new ShapePlan(program.Graph, shape, layout), plan);
+        new(program, program.PlanFor(shape, layout), plan);
 
     /// <summary>The program for an assignment of backends to convolutions, made once and shared by every shape that uses it.</summary>
     private NetworkProgram Program(ConvBackend[] assigned, bool fuse, string name)

@@ -35,6 +35,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
                         ConvBackend backend = backendFor(conv);
                         _kernels[i] = backend.CreateForNetwork(conv.Spec, conv.Weights, conv.Bias, AnotherLibraryNext(i, backend, backendFor));
                         Backends[i] = backend.Name;
+                        FirstBackend ??= backend;
+                        LastBackend = backend;
                         _libraries.Add(backend.GetType());
                         break;
                     }
@@ -46,6 +48,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
                         _kernels[i] = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias)
                             ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{fused.Name}'");
                         Backends[i] = backend.Name;
+                        FirstBackend ??= backend;
+                        LastBackend = backend;
                         _libraries.Add(backend.GetType());
                         break;
                     }
@@ -80,6 +84,15 @@ internal sealed unsafe class NetworkProgram : IDisposable
     public IReadOnlySet<Type> Libraries => _libraries;
 
     public string Name { get; }
+
+    /// <summary>The backend of the first convolution: it transposes an NCHW input (null: no convolution).</summary>
+    public ConvBackend? FirstBackend { get; private set; }
+
+    /// <summary>The backend of the last convolution: it transposes back to NCHW.</summary>
+    public ConvBackend? LastBackend { get; private set; }
+
+    /// <summary>Buffers (and NCHW transposes) for one input shape.</summary>
+    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout) => new(Graph, shape, layout, FirstBackend, LastBackend);
 
     public NetworkGraph Graph { get; }
 
@@ -116,11 +129,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
             int s = plan.Storage[v];
             values[v] = s == ValueStorage.CallerInput ? input : s == ValueStorage.CallerOutput ? output : s >= 0 ? plan.Buffers[s].Pointer : null;
         }
-        if (layout == TensorLayout.Nchw)
-        {
-            TensorShape x = plan.Input;
-            NhwcOps.Transpose(input, values[NetworkGraph.Input], x.Batch, x.Channels, x.Height * x.Width);
-        }
+        plan.InputTransform?.Run(input, values[NetworkGraph.Input]);
         if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
         GraphOp[] ops = _ops;
         for (int i = 0; i < ops.Length; i++)
@@ -153,11 +162,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
             }
             if (ticks is not null) Tick(ticks, i, ref mark);
         }
-        if (layout == TensorLayout.Nchw)
-        {
-            TensorShape y = plan.Output;
-            NhwcOps.Transpose(values[Graph.Output], output, y.Batch, y.Height * y.Width, y.Channels);
-        }
+        plan.OutputTransform?.Run(values[Graph.Output], output);
         if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
     }
 

@@ -7,7 +7,9 @@ namespace NativeConv;
 /// </summary>
 internal sealed class ShapePlan : IDisposable
 {
-    public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout)
+    /// <param name="inputBackend">Transposes an NCHW input on its threads (null or without one: managed).</param>
+    /// <param name="outputBackend">Transposes back to NCHW.</param>
+    public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null)
     {
         Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
         Geometries = geometries;
@@ -19,6 +21,14 @@ internal sealed class ShapePlan : IDisposable
         try
         {
             for (int b = 0; b < lengths.Length; b++) Buffers[b] = new NativeFloatBuffer(lengths[b]);
+            if (!nhwc)
+            {
+                TensorShape x = Input, y = Output;
+                InputTransform = inputBackend?.CreateLayoutTransform(x.Batch, x.Channels, x.Height * x.Width)
+                    ?? new ManagedLayoutTransform(x.Batch, x.Channels, x.Height * x.Width);
+                OutputTransform = outputBackend?.CreateLayoutTransform(y.Batch, y.Height * y.Width, y.Channels)
+                    ?? new ManagedLayoutTransform(y.Batch, y.Height * y.Width, y.Channels);
+            }
         }
         catch
         {
@@ -37,6 +47,12 @@ internal sealed class ShapePlan : IDisposable
     public int[] Storage { get; }
 
     public NativeFloatBuffer[] Buffers { get; }
+
+    /// <summary>NCHW → NHWC on the way in (null when the caller's layout is NHWC).</summary>
+    public ILayoutTransform? InputTransform { get; }
+
+    /// <summary>NHWC → NCHW on the way out.</summary>
+    public ILayoutTransform? OutputTransform { get; }
 
     public TensorShape Input => Shapes[NetworkGraph.Input];
 
@@ -91,5 +107,7 @@ internal sealed class ShapePlan : IDisposable
     public void Dispose()
     {
         foreach (NativeFloatBuffer? buffer in Buffers) buffer?.Dispose();
+        InputTransform?.Dispose();
+        OutputTransform?.Dispose();
     }
 }
