@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace NativeConv.Tests;
 
 /// <summary>
-/// Every native backend against the reference on the seeded case set, with canaries: guard regions
+/// Every registered backend (the native ones, and the managed one registered as a user's would be) against the reference on the seeded case set, with canaries: guard regions
 /// around the output must stay untouched, and input and weights must be unchanged afterwards.
 /// Integer-valued cases must match exactly; random ones within <see cref="ErrorBound"/>.
 /// </summary>
@@ -16,7 +16,7 @@ public class ConformanceTests(ITestOutputHelper output, ConformanceSummary summa
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string backend in TestBackends.Native)
+        foreach (string backend in TestBackends.UnderTest) // every registered backend but the reference, a plugged-in one too
             for (int i = 0; i < ConformanceCases.Count; i++)
                 data.Add(backend, i);
         return data;

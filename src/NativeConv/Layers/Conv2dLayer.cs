@@ -12,14 +12,31 @@ public class Conv2dLayer : ILayer
     private readonly ConvKernel _kernel;
 
     public Conv2dLayer(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ConvBackend backend,
-        TensorLayout layout = TensorLayout.Nchw)
+        TensorLayout layout = TensorLayout.Nchw) : this(spec, weights, bias, backend, layout, ConvPrecision.Float32)
+    {
+    }
+
+    /// <param name="precision">BFloat16: float32 tensors, bfloat16 products (oneDNN on AVX512_BF16 or AMX; elsewhere a <see cref="NotSupportedException"/> names what is missing).</param>
+    public Conv2dLayer(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ConvBackend backend,
+        TensorLayout layout, ConvPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(backend);
         Capabilities = backend.Describe(spec, layout);
-        _kernel = backend.Create(spec, layout, weights, bias);
+        if (precision == ConvPrecision.BFloat16)
+        {
+            ConvArguments.CheckLayout(layout);
+            ConvArguments.CheckParameters(spec, weights, bias);
+            _kernel = backend.CreateBFloat16(spec, layout, weights, bias)
+                ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)");
+        }
+        else if (precision == ConvPrecision.Float32) _kernel = backend.Create(spec, layout, weights, bias);
+        else throw new ArgumentOutOfRangeException(nameof(precision), precision, "must be Float32 or BFloat16");
+        Precision = precision;
         BackendName = backend.Name;
     }
+
+    public ConvPrecision Precision { get; }
 
     public Conv2dSpec Spec => _kernel.Spec;
 

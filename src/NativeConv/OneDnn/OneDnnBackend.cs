@@ -39,7 +39,7 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>The loaded library's version, e.g. 3.7.2.</summary>
     public string Version { get; }
 
-    public override string Summary => $"oneDNN {Version}, CPU ISA {CpuIsa}, {Threads} OpenMP threads";
+    public override string Summary => $"oneDNN {Version}, CPU ISA {CpuIsa}, {Threads} OpenMP threads; precisions: {Precisions}";
 
     /// <summary>The best instruction set oneDNN will use on this CPU.</summary>
     public static string CpuIsa => dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
@@ -60,6 +60,31 @@ public sealed class OneDnnBackend : ConvBackend
         new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b));
 
     internal override bool HasResidualSum => true;
+
+    /// <summary>Whether this CPU runs bfloat16 natively for oneDNN (AVX512_BF16 or AMX).</summary>
+    public static bool SupportsBFloat16 => ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16;
+
+    /// <summary>Whether int8 runs on VNNI instructions here (else on AVX2 or AVX-512 kernels without them).</summary>
+    public static bool HasVnni => ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni
+        || ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni;
+
+    /// <summary>The precisions this CPU runs natively here, for <c>nativeconv info</c>.</summary>
+    public static string Precisions => "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
+
+    internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!SupportsBFloat16)
+            throw new NotSupportedException($"bfloat16 needs AVX512_BF16 or AMX; this CPU's best instruction set for oneDNN is {CpuIsa}");
+        return new NativeConvKernel(spec, layout, _engine, weights, bias,
+            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b, bfloat16: true));
+    }
+
+    internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new OneDnnQuantizedKernel<T>(_engine, Threads, weights, input, output, layout);
+    }
 
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
         new OneDnnLayoutTransform(_engine, Threads, batch, rows, columns);

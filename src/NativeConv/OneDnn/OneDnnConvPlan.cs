@@ -19,7 +19,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
 
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
     public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false) : base(spec, layout)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false) : base(spec, layout)
     {
         Engine = engine;
         Threads = threads;
@@ -29,6 +29,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
             ThrowIfFailed(dnnl_stream_create(&stream, engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
             _stream = new OneDnnStreamHandle(stream);
             _attributes = CreateAttributes(spec.Activation, residualSum);
+            BFloat16 = bfloat16;
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw);
             _userWeights = OneDnnMemory.Copy(engine, _userWeightsDesc, weights, "weights");
             if (spec.HasBias)
@@ -45,6 +46,13 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     }
 
     public dnnl_engine_t Engine { get; }
+
+    /// <summary>
+    /// bfloat16 inside, float32 at the API: weights reordered once to bfloat16, each call's input converted by
+    /// a reorder into the state's own buffer, float32 output. (oneDNN's fpmath mode would do it implicitly only
+    /// on AMX; on AVX512_BF16 the data types must say bf16.)
+    /// </summary>
+    public bool BFloat16 { get; }
 
     /// <summary>OpenMP threads per call.</summary>
     public int Threads { get; }
@@ -72,7 +80,9 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
         // oneDNN dims are logical NCHW whatever the layout; the tag says how memory is ordered.
         using var src = OneDnnMemory.Desc([geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth], tag);
         using var dst = OneDnnMemory.Desc([geometry.Batch, geometry.OutChannels, geometry.OutHeight, geometry.OutWidth], tag);
-        return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
+        if (!BFloat16) return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
+        using var converted = OneDnnMemory.Desc([geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth], tag, dnnl_data_type_t.dnnl_bf16);
+        return new OneDnnShapeState(this, geometry, converted.Value, dst.Value, convertFrom: src.Value);
     }
 
     private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation, bool residualSum)

@@ -18,10 +18,15 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     private readonly OneDnnMemoryHandle _dst;
     private readonly OneDnnMemoryHandle _weights;
     private readonly OneDnnMemoryHandle? _scratchpad;
+    private readonly OneDnnMemoryHandle? _callerInput; // with a conversion: the caller's buffer, reordered into _src
+    private readonly OneDnnPrimitiveHandle? _convert;
 
     /// <param name="src">The input's memory descriptor (a plain layout, or one a previous primitive chose).</param>
     /// <param name="dst">The output's (a plain layout, or <c>any</c> to let the implementation choose).</param>
-    public OneDnnShapeState(OneDnnConvPlan plan, in ConvGeometry g, const_dnnl_memory_desc_t src, const_dnnl_memory_desc_t dst)
+    /// <param name="convertFrom">The caller's input when it differs from <paramref name="src"/> (float32 for a bfloat16
+    /// convolution): each call reorders it into a buffer of this state's first.</param>
+    public OneDnnShapeState(OneDnnConvPlan plan, in ConvGeometry g, const_dnnl_memory_desc_t src, const_dnnl_memory_desc_t dst,
+        const_dnnl_memory_desc_t convertFrom = default)
     {
         Conv2dSpec spec = plan.Spec;
         _stream = plan.Stream;
@@ -30,7 +35,8 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
         dnnl_engine_t engine = plan.Engine;
         try
         {
-            using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any);
+            using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any,
+                plan.BFloat16 ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
             using var biasMd = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
             long* strides = stackalloc long[] { spec.Stride.Height, spec.Stride.Width };
             long* dilates = stackalloc long[] { spec.Dilation.Height - 1, spec.Dilation.Width - 1 }; // oneDNN counts from 0
@@ -51,7 +57,19 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
 
             _weights = ReorderWeights(plan, pd, context);
             _scratchpad = Scratchpad(engine, pd, context);
-            _src = OneDnnMemory.Unattached(engine, SourceDesc, "src " + context);
+            if (convertFrom.IsNull) _src = OneDnnMemory.Unattached(engine, SourceDesc, "src " + context);
+            else
+            {
+                _src = OneDnnMemory.Allocate(engine, SourceDesc, "converted src " + context); // the conversion's target, owned
+                _callerInput = OneDnnMemory.Unattached(engine, convertFrom, "caller's src " + context);
+                dnnl_primitive_desc_t convertPd;
+                ThrowIfFailed(dnnl_reorder_primitive_desc_create(&convertPd, convertFrom, engine, SourceDesc, engine, default),
+                    nameof(dnnl_reorder_primitive_desc_create), "input conversion " + context);
+                using var convertPdHandle = new OneDnnPrimitiveDescHandle(convertPd);
+                dnnl_primitive_t convert;
+                ThrowIfFailed(dnnl_primitive_create(&convert, convertPd), nameof(dnnl_primitive_create), "input conversion " + context);
+                _convert = new OneDnnPrimitiveHandle(convert);
+            }
             _dst = OneDnnMemory.Unattached(engine, DestinationDesc, "dst " + context);
         }
         catch
@@ -71,7 +89,15 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
 
     public void Execute(float* input, float* output)
     {
-        ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, input), nameof(dnnl_memory_set_data_handle), "src");
+        if (_convert is not null)
+        {
+            ThrowIfFailed(dnnl_memory_set_data_handle(_callerInput!.Value, input), nameof(dnnl_memory_set_data_handle), "caller's src");
+            dnnl_exec_arg_t* convertArgs = stackalloc dnnl_exec_arg_t[2];
+            convertArgs[0] = new dnnl_exec_arg_t { arg = DNNL_ARG_FROM, memory = _callerInput.Value };
+            convertArgs[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = _src.Value };
+            ThrowIfFailed(dnnl_primitive_execute(_convert.Value, _stream, 2, convertArgs), nameof(dnnl_primitive_execute), "input conversion");
+        }
+        else ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, input), nameof(dnnl_memory_set_data_handle), "src");
         ThrowIfFailed(dnnl_memory_set_data_handle(_dst.Value, output), nameof(dnnl_memory_set_data_handle), "dst");
         dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[5];
         int count = 0;
@@ -116,6 +142,8 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     {
         _src?.Dispose();
         _dst?.Dispose();
+        _callerInput?.Dispose();
+        _convert?.Dispose();
         _weights?.Dispose();
         _scratchpad?.Dispose();
         _primitive?.Dispose();

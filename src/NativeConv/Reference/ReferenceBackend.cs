@@ -12,6 +12,9 @@ public sealed class ReferenceBackend(string name = ReferenceBackend.BackendName)
 
     public override string Summary => "pure C#, double accumulation";
 
+    internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout) =>
+        new QuantizedReferenceKernel<T>(weights, input, output, layout);
+
     protected override BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout) => new(Name, []);
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>

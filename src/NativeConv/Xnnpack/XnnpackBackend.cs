@@ -68,6 +68,12 @@ public sealed class XnnpackBackend : ConvBackend
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
 
+    internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new XnnpackQuantizedKernel<T>(_pool, weights, input, output, layout);
+    }
+
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
         new XnnpackLayoutTransform(_pool, batch, rows, columns);
 

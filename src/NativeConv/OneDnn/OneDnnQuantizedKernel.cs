@@ -1,0 +1,245 @@
+using System.Numerics;
+using NativeConv.Interop.OneDnn;
+using static NativeConv.Interop.OneDnn.Dnnl;
+
+namespace NativeConv;
+
+/// <summary>
+/// An int8 convolution on oneDNN: uint8 or int8 activations, int8 weights with one scale per output channel
+/// (scales mask on the output-channel dimension), input and output scales and zero points as runtime
+/// attributes, the bias dequantized to float (oneDNN adds the bias after the scales), the activation as the
+/// same eltwise post-op as in float (on the real value, before the output scale). Weights are reordered
+/// once per shape into the implementation's format, compensation for int8 inputs included.
+/// NCHW runs NHWC inside, through byte transposes: oneDNN 3.7's int8 implementations for plain NCHW here are
+/// its slow reference, and for one input channel its gemm_s8s8s32 path gave wrong results (whole output
+/// channels scrambled; found by the int8 conformance cases), while the NHWC brgconv kernels agree with the
+/// exact reference.
+/// </summary>
+internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+{
+    private readonly HandleLease _lease;
+    private readonly dnnl_engine_t _engine;
+    private readonly int _threads;
+    private readonly OneDnnStreamHandle _stream;
+    private readonly OneDnnPrimitiveAttrHandle _attr;
+    private readonly OneDnnMemoryDescHandle _userWeightsDesc;
+    private readonly OneDnnMemoryHandle _userWeights, _bias, _srcScale, _weightScales, _dstScale, _srcZero, _dstZero;
+    private readonly ShapeCache<State> _states;
+
+    public OneDnnQuantizedKernel(OneDnnEngineHandle engine, int threads, QuantizedConvWeights weights, QuantizationParameters input,
+        QuantizationParameters output, TensorLayout layout) : base(weights, input, output, layout)
+    {
+        _lease = new HandleLease(engine);
+        _engine = engine.Value;
+        _threads = threads;
+        Conv2dSpec spec = weights.Spec;
+        try
+        {
+            dnnl_stream_t stream;
+            ThrowIfFailed(dnnl_stream_create(&stream, _engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
+            _stream = new OneDnnStreamHandle(stream);
+            _attr = Attributes(spec);
+            _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw, dnnl_data_type_t.dnnl_s8);
+            _userWeights = Copy(_userWeightsDesc, weights.Weights, "int8 weights");
+            // oneDNN adds the bias after the scales: the int32 bias (scale input · weight) as the real value it stands for.
+            var bias = new float[spec.OutChannels];
+            for (int c = 0; c < bias.Length && spec.HasBias; c++) bias[c] = weights.Bias[c] * (input.Scale * weights.Scales[c]);
+            _bias = Vector<float>([spec.OutChannels], bias, "bias", dnnl_data_type_t.dnnl_f32);
+            _srcScale = Vector<float>([1], [input.Scale], "input scale", dnnl_data_type_t.dnnl_f32);
+            _weightScales = Vector<float>([spec.OutChannels], weights.Scales, "weight scales", dnnl_data_type_t.dnnl_f32);
+            _dstScale = Vector<float>([1], [output.Scale], "output scale", dnnl_data_type_t.dnnl_f32);
+            _srcZero = Vector<int>([1], [input.ZeroPoint], "input zero point", dnnl_data_type_t.dnnl_s32);
+            _dstZero = Vector<int>([1], [output.ZeroPoint], "output zero point", dnnl_data_type_t.dnnl_s32);
+            _states = new ShapeCache<State>((n, h, w) => new State(this, spec.Geometry(n, h, w)));
+        }
+        catch
+        {
+            Dispose(true);
+            throw;
+        }
+    }
+
+    public override string ImplementationName => _states.Last?.ImplementationName ?? "(not run yet)";
+
+    private static dnnl_data_type_t DataType => typeof(T) == typeof(byte) ? dnnl_data_type_t.dnnl_u8 : dnnl_data_type_t.dnnl_s8;
+
+    protected override void ForwardCore(in ConvGeometry g, ReadOnlySpan<T> input, Span<T> output)
+    {
+        OpenMpThreads.Use(_threads); // before the state: oneDNN fixes a primitive's thread count when it creates it
+        State state = _states.Get(g.Batch, g.InHeight, g.InWidth);
+        fixed (T* x = input)
+        fixed (T* y = output)
+        {
+            state.Execute(x, y);
+        }
+    }
+
+    private OneDnnPrimitiveAttrHandle Attributes(Conv2dSpec spec)
+    {
+        dnnl_primitive_attr_t attr;
+        ThrowIfFailed(dnnl_primitive_attr_create(&attr), nameof(dnnl_primitive_attr_create));
+        var handle = new OneDnnPrimitiveAttrHandle(attr);
+        ThrowIfFailed(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user), nameof(dnnl_primitive_attr_set_scratchpad_mode));
+        // Weight scales vary along the output channels: dimension 0 (oihw), or 0 and 1 (goihw: group, output per group).
+        int weightMask = spec.Groups > 1 ? (1 << 0) | (1 << 1) : 1 << 0;
+        ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_scales_mask), "src");
+        ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightMask), nameof(dnnl_primitive_attr_set_scales_mask), "weights");
+        ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_scales_mask), "dst");
+        ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "src");
+        ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "dst");
+        if (OneDnnActivations.PostOp(spec.Activation) is var (algorithm, alpha, beta))
+        {
+            dnnl_post_ops_t ops;
+            ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
+            using var opsHandle = new OneDnnPostOpsHandle(ops);
+            ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), spec.Activation.ToString());
+            ThrowIfFailed(dnnl_primitive_attr_set_post_ops(attr, ops), nameof(dnnl_primitive_attr_set_post_ops));
+        }
+        return handle;
+    }
+
+    private OneDnnMemoryHandle Copy<TValue>(OneDnnMemoryDescHandle md, ReadOnlySpan<TValue> data, string what) where TValue : unmanaged
+    {
+        OneDnnMemoryHandle memory = OneDnnMemory.Allocate(_engine, md.Value, what);
+        void* target;
+        ThrowIfFailed(dnnl_memory_get_data_handle(memory.Value, &target), nameof(dnnl_memory_get_data_handle), what);
+        data.CopyTo(new Span<TValue>(target, data.Length));
+        return memory;
+    }
+
+    private OneDnnMemoryHandle Vector<TValue>(long[] dims, ReadOnlySpan<TValue> data, string what, dnnl_data_type_t type) where TValue : unmanaged
+    {
+        using var md = OneDnnMemory.Desc(dims, dnnl_format_tag_t.dnnl_a, type);
+        return Copy(md, data, what);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        _states?.Dispose();
+        _userWeights?.Dispose();
+        _bias?.Dispose();
+        _srcScale?.Dispose();
+        _weightScales?.Dispose();
+        _dstScale?.Dispose();
+        _srcZero?.Dispose();
+        _dstZero?.Dispose();
+        _userWeightsDesc?.Dispose();
+        _attr?.Dispose();
+        _stream?.Dispose();
+        _lease.Dispose();
+    }
+
+    /// <summary>One input shape: the primitive, the weights reordered (with compensation), scratchpad, and memories to attach the caller's buffers to.</summary>
+    private sealed class State : IDisposable
+    {
+        private readonly OneDnnQuantizedKernel<T> _kernel;
+        private readonly OneDnnPrimitiveDescHandle _pd;
+        private readonly OneDnnPrimitiveHandle _primitive;
+        private readonly OneDnnMemoryHandle _weights, _src, _dst;
+        private readonly OneDnnMemoryHandle? _scratchpad;
+        private readonly ConvGeometry _g;
+        private readonly nint _staging; // NCHW callers: NHWC input then output bytes
+
+        public State(OneDnnQuantizedKernel<T> kernel, ConvGeometry g)
+        {
+            _kernel = kernel;
+            Conv2dSpec spec = kernel.Spec;
+            dnnl_engine_t engine = kernel._engine;
+            string context = $"{spec} int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth}";
+            dnnl_format_tag_t tag = dnnl_format_tag_t.dnnl_nhwc; // NCHW callers are transposed around it (see the class)
+            using var srcMd = OneDnnMemory.Desc([g.Batch, g.InChannels, g.InHeight, g.InWidth], tag, DataType);
+            using var dstMd = OneDnnMemory.Desc([g.Batch, g.OutChannels, g.OutHeight, g.OutWidth], tag, DataType);
+            using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any, dnnl_data_type_t.dnnl_s8);
+            using var biasMd = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a, dnnl_data_type_t.dnnl_f32);
+            long* strides = stackalloc long[] { spec.Stride.Height, spec.Stride.Width };
+            long* dilates = stackalloc long[] { spec.Dilation.Height - 1, spec.Dilation.Width - 1 };
+            long* padL = stackalloc long[] { g.PadTop, g.PadLeft };
+            long* padR = stackalloc long[] { g.PadBottom, g.PadRight };
+            try
+            {
+                dnnl_primitive_desc_t pd;
+                ThrowIfFailed(dnnl_convolution_forward_primitive_desc_create(&pd, engine, dnnl_prop_kind_t.dnnl_forward_inference,
+                    dnnl_alg_kind_t.dnnl_convolution_direct, srcMd.Value, anyWeights.Value, biasMd.Value, dstMd.Value,
+                    strides, dilates, padL, padR, kernel._attr.Value), nameof(dnnl_convolution_forward_primitive_desc_create), context);
+                _pd = new OneDnnPrimitiveDescHandle(pd);
+                dnnl_primitive_t primitive;
+                ThrowIfFailed(dnnl_primitive_create(&primitive, pd), nameof(dnnl_primitive_create), context);
+                _primitive = new OneDnnPrimitiveHandle(primitive);
+                sbyte* impl = null;
+                ThrowIfFailed(dnnl_primitive_desc_query(pd, dnnl_query_t.dnnl_query_impl_info_str, 0, &impl), nameof(dnnl_primitive_desc_query), context);
+                ImplementationName = new string(impl);
+
+                const_dnnl_memory_desc_t weightsMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
+                _weights = OneDnnMemory.Allocate(engine, weightsMd, "int8 weights " + context);
+                dnnl_primitive_desc_t reorderPd;
+                ThrowIfFailed(dnnl_reorder_primitive_desc_create(&reorderPd, kernel._userWeightsDesc.Value, engine, weightsMd, engine, default),
+                    nameof(dnnl_reorder_primitive_desc_create), "int8 weights " + context);
+                using var reorderPdHandle = new OneDnnPrimitiveDescHandle(reorderPd);
+                dnnl_primitive_t reorder;
+                ThrowIfFailed(dnnl_primitive_create(&reorder, reorderPd), nameof(dnnl_primitive_create), "int8 weights reorder");
+                using var reorderHandle = new OneDnnPrimitiveHandle(reorder);
+                dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[2];
+                args[0] = new dnnl_exec_arg_t { arg = DNNL_ARG_FROM, memory = kernel._userWeights.Value };
+                args[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = _weights.Value };
+                ThrowIfFailed(dnnl_primitive_execute(reorder, kernel._stream.Value, 2, args), nameof(dnnl_primitive_execute), "int8 weights reorder");
+                ThrowIfFailed(dnnl_stream_wait(kernel._stream.Value), nameof(dnnl_stream_wait));
+
+                const_dnnl_memory_desc_t scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_scratchpad_md, 0);
+                if (!scratchMd.IsNull && dnnl_memory_desc_get_size(scratchMd) > 0) _scratchpad = OneDnnMemory.Allocate(engine, scratchMd, "scratchpad " + context);
+                _src = OneDnnMemory.Unattached(engine, srcMd.Value, "src " + context);
+                _dst = OneDnnMemory.Unattached(engine, dstMd.Value, "dst " + context);
+                _g = g;
+                if (kernel.Layout == TensorLayout.Nchw)
+                    _staging = (nint)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(g.InputLength + g.OutputLength), 64);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public string ImplementationName { get; } = "";
+
+        public void Execute(T* input, T* output)
+        {
+            T* x = input, y = output;
+            if (_staging != 0)
+            {
+                x = (T*)_staging;
+                y = x + _g.InputLength;
+                ByteTranspose.Run((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
+            }
+            ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, x), nameof(dnnl_memory_set_data_handle), "src");
+            ThrowIfFailed(dnnl_memory_set_data_handle(_dst.Value, y), nameof(dnnl_memory_set_data_handle), "dst");
+            OneDnnQuantizedKernel<T> k = _kernel;
+            dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[11];
+            int count = 0;
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SRC, memory = _src.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_WEIGHTS, memory = _weights.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_BIAS, memory = k._bias.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_DST, memory = _dst.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, memory = k._srcScale.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, memory = k._weightScales.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, memory = k._dstScale.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, memory = k._srcZero.Value };
+            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, memory = k._dstZero.Value };
+            if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
+            ThrowIfFailed(dnnl_primitive_execute(_primitive.Value, k._stream.Value, count, args), nameof(dnnl_primitive_execute), ImplementationName);
+            ThrowIfFailed(dnnl_stream_wait(k._stream.Value), nameof(dnnl_stream_wait));
+            if (_staging != 0) ByteTranspose.Run((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
+        }
+
+        public void Dispose()
+        {
+            _src?.Dispose();
+            _dst?.Dispose();
+            _weights?.Dispose();
+            _scratchpad?.Dispose();
+            _primitive?.Dispose();
+            _pd?.Dispose();
+            if (_staging != 0) System.Runtime.InteropServices.NativeMemory.AlignedFree((void*)_staging);
+        }
+    }
+}

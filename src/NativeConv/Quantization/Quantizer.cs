@@ -1,0 +1,80 @@
+using System.Numerics;
+
+namespace NativeConv;
+
+/// <summary>
+/// Going between float and quantized data: tensors quantized and dequantized with given parameters,
+/// activation parameters calibrated from the range seen over sample data, and a float layer's weights
+/// turned into a quantized layer's (symmetric int8 per output channel, the bias in the accumulator's scale).
+/// </summary>
+public static class Quantizer
+{
+    /// <summary>q = clamp(round_half_even(x / scale) + zero point) into <typeparamref name="T"/>.</summary>
+    public static void Quantize<T>(ReadOnlySpan<float> values, Span<T> quantized, QuantizationParameters parameters)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        parameters.Validate<T>(nameof(parameters));
+        if (quantized.Length != values.Length) throw new ArgumentException($"quantized has {quantized.Length} elements, values {values.Length}", nameof(quantized));
+        int min = int.CreateChecked(T.MinValue), max = int.CreateChecked(T.MaxValue);
+        for (int i = 0; i < values.Length; i++) quantized[i] = T.CreateTruncating(parameters.Quantize(values[i], min, max));
+    }
+
+    /// <summary>x = scale · (q − zero point).</summary>
+    public static void Dequantize<T>(ReadOnlySpan<T> quantized, Span<float> values, QuantizationParameters parameters)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        parameters.Validate<T>(nameof(parameters));
+        if (quantized.Length != values.Length) throw new ArgumentException($"values has {values.Length} elements, quantized {quantized.Length}", nameof(values));
+        for (int i = 0; i < values.Length; i++) values[i] = parameters.Dequantize(int.CreateTruncating(quantized[i]));
+    }
+
+    /// <summary>
+    /// Asymmetric parameters covering [min, max] of <paramref name="samples"/> (widened to include 0, so
+    /// zero is exact, as padding needs): scale = (max − min) / (type range), zero point = the integer 0 maps to.
+    /// </summary>
+    public static QuantizationParameters Calibrate<T>(IEnumerable<float[]> samples) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        float lo = 0, hi = 0;
+        bool any = false;
+        foreach (float[] sample in samples)
+            foreach (float v in sample)
+            {
+                if (!float.IsFinite(v)) throw new ArgumentException($"calibration data holds {v}", nameof(samples));
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+                any = true;
+            }
+        if (!any) throw new ArgumentException("no calibration data", nameof(samples));
+        int qmin = int.CreateChecked(T.MinValue), qmax = int.CreateChecked(T.MaxValue);
+        float scale = hi > lo ? (hi - lo) / (qmax - qmin) : 1f;
+        int zero = (int)Math.Clamp(Math.Round(qmin - lo / scale, MidpointRounding.ToEven), qmin, qmax);
+        return new QuantizationParameters(scale, zero);
+    }
+
+    /// <summary>
+    /// A float convolution's weights (PyTorch order) and bias as int8 weights with one symmetric scale per output
+    /// channel (max |w| / 127) and an int32 bias in the accumulator's scale (input scale · weight scale).
+    /// </summary>
+    public static QuantizedConvWeights QuantizeWeights(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, float inputScale)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ConvArguments.CheckParameters(spec, weights, bias);
+        if (!(inputScale > 0) || !float.IsNormal(inputScale)) throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "must be positive, finite and normal");
+        int per = spec.WeightsPerOutputChannel;
+        var q = new sbyte[weights.Length];
+        var scales = new float[spec.OutChannels];
+        var qBias = new int[spec.BiasCount];
+        for (int oc = 0; oc < spec.OutChannels; oc++)
+        {
+            float largest = 0;
+            for (int i = 0; i < per; i++) largest = Math.Max(largest, Math.Abs(weights[oc * per + i]));
+            scales[oc] = largest > 0 ? largest / 127 : 1f;
+            for (int i = 0; i < per; i++)
+                q[oc * per + i] = (sbyte)Math.Clamp(Math.Round(weights[oc * per + i] / scales[oc], MidpointRounding.ToEven), -127, 127);
+            if (spec.HasBias)
+                qBias[oc] = (int)Math.Clamp(Math.Round(bias[oc] / ((double)inputScale * scales[oc]), MidpointRounding.ToEven), int.MinValue, int.MaxValue);
+        }
+        return new QuantizedConvWeights(spec, q, scales, qBias);
+    }
+}
