@@ -27,13 +27,20 @@ internal static class CompareCommand
             if (backends.TryGet(name, out ConvBackend? backend, out string? reason)) available.Add(backend!);
             else messages.WriteLine($"backend {name} unavailable: {reason}");
         }
+        if (options.Precision == "bf16") // bfloat16 is oneDNN's: the others are named and left out
+            foreach (ConvBackend b in available.Where(b => b is not OneDnnBackend).ToList())
+            {
+                messages.WriteLine($"backend {b.Name}: no bfloat16 convolution, left out");
+                available.Remove(b);
+            }
         if (available.Count == 0) return 1;
 
         var layers = options.Models.SelectMany(m => m == "v1" ? MobileNetLayers.V1 : MobileNetLayers.V2).ToList();
         TextWriter table = options.Json ? messages : output;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, fp32, threads={threads}, " +
-                        $"64-byte aligned activations, time = median per call after warm-up; error = max |backend - reference|");
+        table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, {options.Precision}, threads={threads}, " +
+                        $"64-byte aligned activations, time = median per call after warm-up; error = max |backend - fp32 reference|" +
+                        (options.Precision == "int8" ? " (dequantized; uint8 activations calibrated on this input and the fp32 output)" : ""));
         string header = $"{"layer",-26} {"n",2} {"MFLOP",8}" + string.Concat(available.Select(b => $" | {b.Name + " us",12} {"GFLOP/s",7} {"error",8}")) + " | implementations";
         table.WriteLine(header);
         table.WriteLine(new string('-', header.Length));
@@ -49,7 +56,7 @@ internal static class CompareCommand
             float[] weights = Random(random, spec.WeightCount, scale);
             float[] bias = Random(random, spec.BiasCount, 0.1f);
             float[]? expected = null;
-            if (options.Check)
+            if (options.Check || options.Precision == "int8") // int8 calibrates its output scale on the fp32 result
             {
                 expected = new float[g.OutputLength];
                 using var reference = new Conv2dLayer(spec, weights, bias, backends.Get(ReferenceBackend.BackendName), options.Layout);
@@ -63,10 +70,16 @@ internal static class CompareCommand
             input.CopyTo(alignedInput.Span);
             foreach (ConvBackend backend in available)
             {
-                using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout);
+                if (options.Precision == "int8")
+                {
+                    row.Add(Int8(backend, spec, layer.Size, input, weights, bias, expected!, flops, options));
+                    continue;
+                }
+                using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout,
+                    options.Precision == "bf16" ? ConvPrecision.BFloat16 : ConvPrecision.Float32);
                 double us = CallTiming.MedianMicroseconds(
                     () => conv.Forward(alignedInput.Span, alignedOutput.Span, 1, layer.Size, layer.Size), options.MinMilliseconds);
-                double? error = expected is null ? null : MaxAbsDifference(alignedOutput.Span, expected);
+                double? error = expected is null || !options.Check ? null : MaxAbsDifference(alignedOutput.Span, expected);
                 row.Add(new BackendResult(backend.Name, us, flops / us / 1e3, error, conv.ImplementationName));
             }
             results.Add(new LayerResult(layer.Model, layer.Name, layer.Count, flops / 1e6, row));
@@ -92,6 +105,25 @@ internal static class CompareCommand
         return 0;
     }
 
+    /// <summary>
+    /// The layer as ONNX QLinearConv would run it: uint8 activations calibrated on this input and on the fp32
+    /// output, int8 weights per output channel (<see cref="Quantizer"/>); the error is in real units after dequantizing.
+    /// </summary>
+    private static BackendResult Int8(ConvBackend backend, Conv2dSpec spec, int size, float[] input, float[] weights, float[] bias, float[] expected,
+        double flops, Options options)
+    {
+        QuantizationParameters inQ = Quantizer.Calibrate<byte>([input]), outQ = Quantizer.Calibrate<byte>([expected]);
+        QuantizedConvWeights qWeights = Quantizer.QuantizeWeights(spec, weights, bias, inQ.Scale);
+        var x = new byte[input.Length];
+        Quantizer.Quantize<byte>(input, x, inQ);
+        var y = new byte[expected.Length];
+        using var conv = new QuantizedConv2dLayer<byte>(qWeights, inQ, outQ, backend, options.Layout);
+        double us = CallTiming.MedianMicroseconds(() => conv.Forward(x, y, 1, size, size), options.MinMilliseconds);
+        var real = new float[y.Length];
+        Quantizer.Dequantize<byte>(y, real, outQ);
+        return new BackendResult(backend.Name, us, flops / us / 1e3, options.Check ? MaxAbsDifference(real, expected) : null, conv.ImplementationName);
+    }
+
     private static float[] Random(Random random, int length, float scale)
     {
         var values = new float[length];
@@ -106,5 +138,6 @@ internal static class CompareCommand
         return max;
     }
 
-    internal sealed record Options(string[] Models, string[] Backends, TensorLayout Layout, int Threads, double MinMilliseconds, bool Check, bool Json);
+    internal sealed record Options(string[] Models, string[] Backends, TensorLayout Layout, int Threads, double MinMilliseconds, bool Check, bool Json,
+        string Precision = "fp32");
 }

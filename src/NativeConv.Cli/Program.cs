@@ -12,8 +12,9 @@ var usages = new Dictionary<string, string>
         """,
     ["compare"] = """
         nativeconv compare [--model v1|v2|all] [--backends onednn,xnnpack] [--layout nhwc|nchw]
-                           [--threads N] [--min-ms M] [--no-check] [--json]
-            every MobileNet v1/v2 dw/pw layer on each backend: µs, GFLOP/s, error vs the reference, implementation
+                           [--threads N] [--min-ms M] [--precision fp32|bf16|int8] [--no-check] [--json]
+            every MobileNet v1/v2 dw/pw layer on each backend: µs, GFLOP/s, error vs the fp32 reference, implementation;
+            bf16: bfloat16 products (oneDNN, AVX512_BF16); int8: uint8 activations and int8 weights (QLinearConv)
         """,
     ["run"] = """
         nativeconv run --input x.npy --weights w.npy [--bias b.npy] --output y.npy
@@ -76,7 +77,9 @@ try
             return InfoCommand.Run(new CommandLine(args, first, ["--threads"], []).GetInt("--threads", 0));
         case "compare":
         {
-            var line = new CommandLine(args, first, ["--model", "--backends", "--layout", "--threads", "--min-ms"], ["--json", "--no-check"]);
+            var line = new CommandLine(args, first, ["--model", "--backends", "--layout", "--threads", "--min-ms", "--precision"], ["--json", "--no-check"]);
+            string precision = line.Get("--precision", "fp32");
+            if (precision is not ("fp32" or "bf16" or "int8")) throw new ArgumentException($"--precision must be fp32, bf16 or int8, not '{precision}'");
             string layout = line.Get("--layout", "nhwc");
             var options = new CompareCommand.Options(Models(line.Get("--model", "all")),
                 line.Get("--backends", "onednn,xnnpack").Split(',', StringSplitOptions.RemoveEmptyEntries),
@@ -84,7 +87,8 @@ try
                 line.GetInt("--threads", 0),
                 double.Parse(line.Get("--min-ms", "100"), CultureInfo.InvariantCulture),
                 !line.Has("--no-check"),
-                line.Has("--json"));
+                line.Has("--json"),
+                precision);
             return CompareCommand.Run(options);
         }
         case "run":

@@ -43,4 +43,27 @@ public class CompareCommandTests
         foreach (JsonElement layer in layers.EnumerateArray())
             Assert.Equal(JsonValueKind.Null, layer.GetProperty("Backends")[0].GetProperty("MaxAbsError").ValueKind);
     }
+
+    /// <summary>
+    /// `compare --precision int8` on both native backends: every layer runs as a quantized layer (the int8
+    /// kernels' names say so) and reports its dequantized difference from fp32 (its correctness against the
+    /// exact integer reference is the int8 conformance suite's).
+    /// </summary>
+    [SkippableFact]
+    public void Int8_runs_every_layer_on_both_native_backends()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var options = new CompareCommand.Options(["v1"], TestBackends.Native, TensorLayout.Nchw, Threads: 2, MinMilliseconds: 0, Check: true, Json: true, Precision: "int8");
+        var output = new StringWriter();
+        Assert.Equal(0, CompareCommand.Run(options, output, new StringWriter()));
+        JsonElement layers = JsonDocument.Parse(output.ToString()).RootElement;
+        Assert.Equal(MobileNetLayers.V1.Count, layers.GetArrayLength());
+        foreach (JsonElement layer in layers.EnumerateArray())
+            foreach (JsonElement backend in layer.GetProperty("Backends").EnumerateArray())
+            {
+                Assert.True(backend.GetProperty("Microseconds").GetDouble() > 0);
+                Assert.True(double.IsFinite(backend.GetProperty("MaxAbsError").GetDouble()));
+                Assert.Contains(backend.GetProperty("Backend").GetString() == "onednn" ? "brg" : "qs8_qc8w", backend.GetProperty("Implementation").GetString());
+            }
+    }
 }

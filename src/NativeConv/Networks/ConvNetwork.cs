@@ -37,9 +37,10 @@ public sealed class ConvNetwork : ILayer
     /// registered ones except the reference that are available here), measured per input shape on its first
     /// call, or following <paramref name="plan"/> when it fits.
     /// </summary>
+    /// <param name="allowMixed">Let the per-operation mix of libraries be chosen when it measures fastest (it is measured either way).</param>
     public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw,
-        NetworkPlan? plan = null, IEnumerable<string>? candidates = null)
-        : this(blocks, layout, graph => NetworkPlanner.Measured(graph, backends ?? throw new ArgumentNullException(nameof(backends)), plan, candidates))
+        NetworkPlan? plan = null, IEnumerable<string>? candidates = null, bool allowMixed = false)
+        : this(blocks, layout, graph => NetworkPlanner.Measured(graph, backends ?? throw new ArgumentNullException(nameof(backends)), plan, candidates, allowMixed))
     {
     }
 
