@@ -2,13 +2,14 @@ namespace NativeConv.Cli;
 
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
-    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan)
+    string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
+    bool AllowMixed = false)
 {
     public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
 
     public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan"];
 
-    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile"];
+    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--allow-mixed"];
 
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
@@ -25,7 +26,8 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Has("--explain"),
         line.Has("--profile"),
         line.Get("--plan"),
-        line.Get("--save-plan"));
+        line.Get("--save-plan"),
+        line.Has("--allow-mixed"));
 
     /// <summary>
     /// The network on --backend: "auto" plans over the native backends (measured on the first call, or
@@ -39,7 +41,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
             return new ConvNetwork(blocks, backends.Get(Backend), Layout);
         }
         NetworkPlan? plan = Plan is null ? null : NetworkPlan.Load(Plan);
-        var network = new ConvNetwork(blocks, backends, Layout, plan);
+        var network = new ConvNetwork(blocks, backends, Layout, plan, allowMixed: AllowMixed);
         if (network.PlanRejection is { } why) log.WriteLine($"--plan {Plan} not used ({why}); measuring instead");
         return network;
     }
