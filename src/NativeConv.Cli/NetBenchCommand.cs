@@ -12,11 +12,14 @@ internal static class NetBenchCommand
 {
     public static int Run(NetOptions options, TextWriter output, TextWriter log)
     {
+        if (options.Precision == "int8") return RunInt8(options, output, log);
         IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        using ConvNetwork network = options.CreateNetwork(blocks, backends, log);
+        using ConvNetwork network = options.Precision == "bf16"
+            ? new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend), options.Layout, ConvPrecision.BFloat16)
+            : options.CreateNetwork(blocks, backends, log);
         TensorShape outShape = network.OutputShape(shape);
         using var input = new AlignedFloatBuffer(shape.Length);
         using var result = new AlignedFloatBuffer(outShape.Length);
@@ -29,23 +32,7 @@ internal static class NetBenchCommand
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
-        double imagesPerSecond = shape.Batch * 1e6 / micros;
-        string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
-        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        if (options.Json)
-        {
-            output.WriteLine(JsonSerializer.Serialize(new
-            {
-                model, layout, backend = network.BackendName, plan = plan.Chosen, threads, batch = shape.Batch,
-                median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1),
-                operations = network.OperationCount, flops = 2 * network.MultiplyAccumulates(shape),
-            }));
-        }
-        else
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{model} {layout} on {network.BackendName} ({plan.Chosen}), {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s"));
-        }
+        Report(options, output, network.BackendName, plan.Chosen, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape));
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");
@@ -60,5 +47,52 @@ internal static class NetBenchCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {us,9:0.0} µs {100 * us / total,5:0.0}%  {operation}  [{runsOn}]"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// int8: the network's convolutions quantized post-training (uint8 activations calibrated on four seeded inputs
+    /// run through the float network, int8 weights per output channel), timed on uint8 input and output.
+    /// </summary>
+    private static int RunInt8(NetOptions options, TextWriter output, TextWriter log)
+    {
+        IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
+        var (channels, height, width) = MobileNets.InputSize(options.Model);
+        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        ConvBackend backend = backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend);
+        var random = new Random(options.Seed);
+        float[] Sample() => Enumerable.Range(0, channels * height * width).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        List<float[]> calibration = [Sample(), Sample(), Sample(), Sample()];
+        using var network = new QuantizedNetwork<byte>(blocks, calibration, height, width, backend, options.Layout);
+        var shape = new TensorShape(options.Batch, channels, height, width);
+        TensorShape outShape = network.OutputShape(shape);
+        var input = new byte[shape.Length];
+        for (int n = 0; n < shape.Batch; n++)
+            Quantizer.Quantize<byte>(calibration[n % calibration.Count], input.AsSpan(n * channels * height * width, channels * height * width), network.Input);
+        var result = new byte[outShape.Length];
+        double micros = CallTiming.MedianMicroseconds(() => network.Forward(input, result, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
+        long macs = 0;
+        using (var floatNetwork = new ConvNetwork(blocks, new ReferenceBackend(), options.Layout)) macs = floatNetwork.MultiplyAccumulates(shape);
+        Report(options, output, backend.Name, $"int8 {backend.Name}", shape, micros, network.LayerCount, 2 * macs);
+        return 0;
+    }
+
+    private static void Report(NetOptions options, TextWriter output, string backend, string plan, TensorShape shape, double micros, int operations, long flops)
+    {
+        double imagesPerSecond = shape.Batch * 1e6 / micros;
+        string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        if (options.Json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                model, layout, backend, plan, precision = options.Precision, threads, batch = shape.Batch,
+                median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1), operations, flops,
+            }));
+        }
+        else
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{model} {layout} {options.Precision} on {backend} ({plan}), {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s"));
+        }
     }
 }

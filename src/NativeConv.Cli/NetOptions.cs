@@ -3,11 +3,11 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = false)
+    bool AllowMixed = false, string Precision = "fp32")
 {
     public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
 
-    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan"];
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--precision"];
 
     public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--allow-mixed"];
 
@@ -27,7 +27,8 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Has("--profile"),
         line.Get("--plan"),
         line.Get("--save-plan"),
-        line.Has("--allow-mixed"));
+        line.Has("--allow-mixed"),
+        line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" ? p : throw new ArgumentException($"--precision must be fp32, bf16 or int8, not '{p}'"));
 
     /// <summary>
     /// The network on --backend: "auto" plans over the native backends (measured on the first call, or

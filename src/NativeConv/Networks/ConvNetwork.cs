@@ -28,7 +28,13 @@ public sealed class ConvNetwork : ILayer
 
     /// <summary>The network on one backend.</summary>
     public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
-        : this(blocks, layout, graph => NetworkPlanner.Single(graph, backend ?? throw new ArgumentNullException(nameof(backend))))
+        : this(blocks, backend, layout, ConvPrecision.Float32)
+    {
+    }
+
+    /// <summary>The network on one backend, its convolutions in <paramref name="precision"/> (BFloat16: oneDNN on AVX512_BF16 or AMX).</summary>
+    public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackend backend, TensorLayout layout, ConvPrecision precision)
+        : this(blocks, layout, graph => NetworkPlanner.Single(graph, backend ?? throw new ArgumentNullException(nameof(backend)), precision))
     {
     }
 
@@ -62,6 +68,15 @@ public sealed class ConvNetwork : ILayer
         Layout = layout;
         Graph = graph;
         _planner = planner(graph);
+        try
+        {
+            _ = _planner.Default; // weights packed now, and a backend that cannot run the network says so now
+        }
+        catch
+        {
+            _planner.Dispose();
+            throw;
+        }
         _runs = new ShapeCache<ShapeRun>(capacity: 8); // runs are planned with the caller's data: added, not made by the cache
     }
 

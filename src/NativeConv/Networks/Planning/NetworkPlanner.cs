@@ -55,7 +55,10 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         }
     }
 
-    public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend) => new(graph, [backend], measures: false, plan: null, backend.Name);
+    public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend, ConvPrecision precision = ConvPrecision.Float32) =>
+        new(graph, [backend], measures: false, plan: null, backend.Name) { _precision = precision };
+
+    private ConvPrecision _precision;
 
     public static NetworkPlanner Measured(NetworkGraph graph, ConvBackends backends, NetworkPlan? plan, IEnumerable<string>? candidates, bool allowMixed)
     {
@@ -72,8 +75,22 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// <summary>Why the plan given was not used (null: none given, or used).</summary>
     public string? Rejection { get; }
 
-    /// <summary>The program used before any shape was planned (for Describe): the first backend alone.</summary>
-    public NetworkProgram Default => Program(_convolutions.Select(_ => _backends[0]).ToArray(), _backends[0].HasResidualSum, _backends[0].Name);
+    /// <summary>
+    /// The program used before any shape was planned (for Describe), made at construction so weights are packed
+    /// then and a backend that cannot run the network says so then: on one backend, its program; over several,
+    /// the first backend alone.
+    /// </summary>
+    public NetworkProgram Default => _measures
+        ? Program(_convolutions.Select(_ => _backends[0]).ToArray(), _backends[0].HasResidualSum, _backends[0].HasResidualSum ? _backends[0].Name + "+sum" : _backends[0].Name)
+        : SingleProgram();
+
+    private NetworkProgram SingleProgram()
+    {
+        ConvBackend only = _backends[0];
+        bool fuse = only.HasResidualSum && _precision == ConvPrecision.Float32; // the fused sum is float32's
+        return Program(_convolutions.Select(_ => only).ToArray(), fuse,
+            (fuse ? only.Name + "+sum" : only.Name) + (_precision == ConvPrecision.BFloat16 ? " bf16" : ""));
+    }
 
     /// <summary>The run for <paramref name="shape"/>: pinned, single, or measured now on the caller's buffers (already checked).</summary>
     public ShapeRun Plan(TensorShape shape, TensorLayout layout, float* input, float* output)
@@ -85,8 +102,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         }
         if (!_measures)
         {
-            ConvBackend only = _backends[0];
-            NetworkProgram program = Program(_convolutions.Select(_ => only).ToArray(), only.HasResidualSum, only.HasResidualSum ? only.Name + "+sum" : only.Name);
+            NetworkProgram program = SingleProgram();
             return Run(program, shape, layout, PlanOf(program, shape, layout, new Dictionary<string, double>()));
         }
         return Measure(shape, layout, input, output);
@@ -166,7 +182,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         string key = $"{string.Join(",", assigned.Select(b => b.Name))}|{fuse}";
         if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
         NetworkGraph graph = fuse ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
-        program = new NetworkProgram(name, graph, conv => byConvolution[conv]);
+        program = new NetworkProgram(name, graph, conv => byConvolution[conv], _precision);
         _programs.Add(key, program);
         return program;
     }
