@@ -51,6 +51,7 @@ dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
 build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
   # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
+build/benchmarks/precision.sh --rounds 3 --min-ms $net_ms   # net bench --precision fp32|bf16|int8 beside ORT fp32 and QLinearConv int8; compare --precision
 EOC
 
 # Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv
@@ -79,6 +80,8 @@ dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks
 nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone) interleaved with ONNX Runtime, then PyTorch; batch 1, 4, 8, 16"
 "$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 4 8 16" --min-ms "$net_ms" --rounds 2 \
   --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
+nc_log "low precision: v1 body fp32/bf16/int8 against ONNX Runtime fp32/int8, and every v1 layer"
+"$NC_ROOT/build/benchmarks/precision.sh" --rounds 3 --min-ms "$net_ms" --out "$run/networks"
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
 # variation alone moves a ratio, the yardstick for the facade / C ratios.
 c_harness_pass -repeat

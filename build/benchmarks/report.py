@@ -99,6 +99,50 @@ def network_section(run_dir, fma2, w):
       "the backend can.\n")
 
 
+def precision_section(run_dir, w):
+    """Low precision: the v1 body in fp32, bf16 and int8 beside ONNX Runtime fp32 and int8, and every v1 layer."""
+    nets = os.path.join(run_dir, "networks")
+    path = os.path.join(nets, "precision-networks.jsonl")
+    if not os.path.exists(path):
+        return
+    rows = [r for r in read_jsonl(path) if not r.get("unsupported")]
+    cells = medians(rows, lambda r: (r["precision"], r["backend"]))
+    unsupported = sorted({(r["precision"], r["backend"]) for r in read_jsonl(path) if r.get("unsupported")})
+    w("## Low precision\n")
+    w("MobileNet v1's body (26 convolutions on 32x112x112), batch 1, 2 threads, NCHW in and out, measured side by side "
+      "(median of the rounds). int8: post-training quantization (uint8 activations calibrated on four seeded inputs, "
+      "int8 weights per output channel; NativeConv times uint8 in and out, ONNX Runtime float in and out around its "
+      "QLinearConv chain, built with onnx.helper). bf16: bfloat16 products, float32 tensors (oneDNN, AVX512_BF16).\n")
+    w("| precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | vs ONNX Runtime, same precision |")
+    w("|---|---|---|---|---|---|")
+    base = cells.get(("fp32", "onednn"))
+    for (precision, backend), r in sorted(cells.items()):
+        peer = cells.get((precision if precision != "bf16" else "fp32", "onnxruntime"))
+        speedup = f"{base['median_us'] / r['median_us']:.2f}x" if base else "-"
+        versus = f"{peer['median_us'] / r['median_us']:.2f}x" if peer and backend != "onnxruntime" else "-"
+        w(f"| {precision} | {backend} | {r['median_us']:.0f} | {r['images_per_s']:.0f} | {speedup} | {versus} |")
+    for precision, backend in unsupported:
+        w(f"| {precision} | {backend} | not supported on this CPU | | | |")
+    w("")
+    layers = {}
+    for precision in ("fp32", "bf16", "int8"):
+        p = os.path.join(nets, f"precision-layers-{precision}.json")
+        if os.path.exists(p) and os.path.getsize(p) > 0:
+            layers[precision] = {l["Layer"]: l for l in json.load(open(p))}
+    if "fp32" in layers:
+        w("Every v1 layer (NHWC, best backend per precision, µs; int8 error = largest |dequantized - fp32|):\n")
+        w("| layer | fp32 µs | bf16 µs | int8 µs | int8 / fp32 | int8 implementations | int8 error |")
+        w("|---|---|---|---|---|---|---|")
+        for name, l in layers["fp32"].items():
+            best = lambda precision: min((b["Microseconds"] for b in layers[precision][name]["Backends"]), default=None) if precision in layers and name in layers[precision] else None
+            f32, bf, i8 = best("fp32"), best("bf16"), best("int8")
+            impl = ", ".join(b["Implementation"] for b in layers["int8"][name]["Backends"]) if "int8" in layers else "-"
+            err = max((b["MaxAbsError"] or 0) for b in layers["int8"][name]["Backends"]) if "int8" in layers else 0
+            w(f"| {l['Model']} {name} | {f32:.1f} | {'-' if bf is None else f'{bf:.1f}'} | {'-' if i8 is None else f'{i8:.1f}'} | "
+              f"{'-' if i8 is None else f'{f32 / i8:.2f}x'} | {impl} | {err:.3g} |")
+        w("")
+
+
 def main(run_dir, docs_dir):
     shapes = read_csv(os.path.join(run_dir, "shapes.csv"))
     peak = {(r["metric"], int(r["threads"])): float(r["value"]) for r in read_csv(os.path.join(run_dir, "peak.csv"))}
@@ -164,6 +208,7 @@ def main(run_dir, docs_dir):
       "the DRAM figure would flatter it).\n")
 
     network_section(run_dir, fma[max(threads_list)], w)
+    precision_section(run_dir, w)
 
     all_ratios = []
     for t in reversed(threads_list):

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Low precision against float32 and ONNX Runtime, one run: MobileNet v1's body (26 convolutions on
+# 32x112x112, batch 1, 2 threads, NCHW in and out) as NativeConv fp32 (oneDNN), bf16 (oneDNN), int8
+# (oneDNN, XNNPACK; post-training quantized, uint8 activations) and ONNX Runtime fp32 and int8
+# (QLinearConv, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py), side by side for
+# --rounds rounds; then every v1 layer with `nativeconv compare --precision fp32|bf16|int8`.
+# Usage: build/benchmarks/precision.sh [--rounds R] [--min-ms M] [--out DIR]  (writes DIR/precision-*.jsonl)
+set -euo pipefail
+source "$(dirname "$0")/../common.sh"
+rounds=3
+min_ms=300
+out="$NC_ROOT/artifacts/benchmarks/networks"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2 ;;
+    --min-ms) min_ms=$2 ;;
+    --out) out=$2 ;;
+    *) echo "unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+nc_apt_install python3-torch python3-torchvision python3-onnx python3-numpy
+python=/usr/bin/python3
+mkdir -p "$out"
+cli="$NC_ROOT/artifacts/cli/NativeConv.Cli.dll"
+runner="$NC_ROOT/artifacts/ort-runner/NativeConv.Benchmarks.Ort.dll"
+[ -f "$cli" ] || dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
+[ -f "$runner" ] || dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/ort-runner" >&2
+onnx=$(mktemp -d)
+trap 'rm -rf "$onnx"' EXIT
+"$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v1-body --layout nchw --batch 1 --out "$onnx/fp32.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --batch 1 --out "$onnx/int8.onnx"
+
+: > "$out/precision-networks.jsonl"
+for _ in $(seq "$rounds"); do
+  for run in "fp32 onednn" "bf16 onednn" "int8 onednn" "int8 xnnpack"; do
+    set -- $run
+    dotnet "$cli" net bench --model v1-body --layout nchw --threads 2 --precision "$1" --backend "$2" --min-ms "$min_ms" --json 2>/dev/null \
+      >> "$out/precision-networks.jsonl" || echo "{\"model\":\"v1-body\",\"precision\":\"$1\",\"backend\":\"$2\",\"unsupported\":true}" >> "$out/precision-networks.jsonl"
+  done
+  for precision in fp32 int8; do
+    dotnet "$runner" --model "$onnx/$precision.onnx" --threads 2 --min-ms "$min_ms" --json | sed "s/^{/{\"precision\":\"$precision\",\"backend\":\"onnxruntime\",/" \
+      >> "$out/precision-networks.jsonl"
+  done
+done
+for precision in fp32 bf16 int8; do
+  nc_log "every v1 layer, $precision"
+  dotnet "$cli" compare --model v1 --layout nhwc --threads 2 --precision "$precision" --min-ms "$min_ms" --json --backends onednn,xnnpack \
+    2>/dev/null > "$out/precision-layers-$precision.json"
+done
+nc_log "precision benchmarks: $out/precision-*.json*"
