@@ -40,6 +40,36 @@ internal static unsafe class OneDnnMemory
         return new OneDnnMemoryHandle(memory);
     }
 
+    /// <summary>
+    /// A new memory of layout <paramref name="to"/> holding <paramref name="source"/> (layout <paramref name="from"/>),
+    /// converted by a reorder run once: weights into the format the implementation chose.
+    /// </summary>
+    public static OneDnnMemoryHandle Reordered(dnnl_engine_t engine, dnnl_stream_t stream, const_dnnl_memory_desc_t from, dnnl_memory_t source,
+        const_dnnl_memory_desc_t to, string what)
+    {
+        OneDnnMemoryHandle target = Allocate(engine, to, what);
+        try
+        {
+            dnnl_primitive_desc_t pd;
+            ThrowIfFailed(dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, default), nameof(dnnl_reorder_primitive_desc_create), what);
+            using var pdHandle = new OneDnnPrimitiveDescHandle(pd);
+            dnnl_primitive_t reorder;
+            ThrowIfFailed(dnnl_primitive_create(&reorder, pd), nameof(dnnl_primitive_create), what);
+            using var reorderHandle = new OneDnnPrimitiveHandle(reorder);
+            dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[2];
+            args[0] = new dnnl_exec_arg_t { arg = DNNL_ARG_FROM, memory = source };
+            args[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = target.Value };
+            ThrowIfFailed(dnnl_primitive_execute(reorder, stream, 2, args), nameof(dnnl_primitive_execute), what);
+            ThrowIfFailed(dnnl_stream_wait(stream), nameof(dnnl_stream_wait));
+            return target;
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>A memory object without a buffer: each call attaches the caller's.</summary>
     public static OneDnnMemoryHandle Unattached(dnnl_engine_t engine, const_dnnl_memory_desc_t md, string what)
     {

@@ -171,19 +171,8 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
                 ImplementationName = new string(impl);
 
                 const_dnnl_memory_desc_t weightsMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
-                _weights = OneDnnMemory.Allocate(engine, weightsMd, "int8 weights " + context);
-                dnnl_primitive_desc_t reorderPd;
-                ThrowIfFailed(dnnl_reorder_primitive_desc_create(&reorderPd, kernel._userWeightsDesc.Value, engine, weightsMd, engine, default),
-                    nameof(dnnl_reorder_primitive_desc_create), "int8 weights " + context);
-                using var reorderPdHandle = new OneDnnPrimitiveDescHandle(reorderPd);
-                dnnl_primitive_t reorder;
-                ThrowIfFailed(dnnl_primitive_create(&reorder, reorderPd), nameof(dnnl_primitive_create), "int8 weights reorder");
-                using var reorderHandle = new OneDnnPrimitiveHandle(reorder);
-                dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[2];
-                args[0] = new dnnl_exec_arg_t { arg = DNNL_ARG_FROM, memory = kernel._userWeights.Value };
-                args[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = _weights.Value };
-                ThrowIfFailed(dnnl_primitive_execute(reorder, kernel._stream.Value, 2, args), nameof(dnnl_primitive_execute), "int8 weights reorder");
-                ThrowIfFailed(dnnl_stream_wait(kernel._stream.Value), nameof(dnnl_stream_wait));
+                _weights = OneDnnMemory.Reordered(engine, kernel._stream.Value, kernel._userWeightsDesc.Value, kernel._userWeights.Value, weightsMd,
+                    "int8 weights " + context); // with the compensation int8 inputs need, where the format has it
 
                 const_dnnl_memory_desc_t scratchMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_scratchpad_md, 0);
                 if (!scratchMd.IsNull && dnnl_memory_desc_get_size(scratchMd) > 0) _scratchpad = OneDnnMemory.Allocate(engine, scratchMd, "scratchpad " + context);
@@ -209,7 +198,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             {
                 x = (T*)_staging;
                 y = x + _g.InputLength;
-                ByteTranspose.Run((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
+                NhwcOps.Transpose((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
             }
             ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, x), nameof(dnnl_memory_set_data_handle), "src");
             ThrowIfFailed(dnnl_memory_set_data_handle(_dst.Value, y), nameof(dnnl_memory_set_data_handle), "dst");
@@ -228,7 +217,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
             ThrowIfFailed(dnnl_primitive_execute(_primitive.Value, k._stream.Value, count, args), nameof(dnnl_primitive_execute), ImplementationName);
             ThrowIfFailed(dnnl_stream_wait(k._stream.Value), nameof(dnnl_stream_wait));
-            if (_staging != 0) ByteTranspose.Run((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
+            if (_staging != 0) NhwcOps.Transpose((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
         }
 
         public void Dispose()

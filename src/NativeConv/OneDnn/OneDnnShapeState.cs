@@ -115,20 +115,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     {
         dnnl_engine_t engine = plan.Engine;
         const_dnnl_memory_desc_t implMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
-        OneDnnMemoryHandle weights = OneDnnMemory.Allocate(engine, implMd, "weights " + context);
-        dnnl_primitive_desc_t reorderPd;
-        ThrowIfFailed(dnnl_reorder_primitive_desc_create(&reorderPd, plan.UserWeightsDesc, engine, implMd, engine, default),
-            nameof(dnnl_reorder_primitive_desc_create), "weights " + context);
-        using var reorderPdHandle = new OneDnnPrimitiveDescHandle(reorderPd);
-        dnnl_primitive_t reorder;
-        ThrowIfFailed(dnnl_primitive_create(&reorder, reorderPd), nameof(dnnl_primitive_create), "weights reorder");
-        using var reorderHandle = new OneDnnPrimitiveHandle(reorder);
-        dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[2];
-        args[0] = new dnnl_exec_arg_t { arg = DNNL_ARG_FROM, memory = plan.UserWeights };
-        args[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = weights.Value };
-        ThrowIfFailed(dnnl_primitive_execute(reorder, plan.Stream, 2, args), nameof(dnnl_primitive_execute), "weights reorder");
-        ThrowIfFailed(dnnl_stream_wait(plan.Stream), nameof(dnnl_stream_wait));
-        return weights;
+        return OneDnnMemory.Reordered(engine, plan.Stream, plan.UserWeightsDesc, plan.UserWeights, implMd, "weights " + context);
     }
 
     private static OneDnnMemoryHandle? Scratchpad(dnnl_engine_t engine, dnnl_primitive_desc_t pd, string context)

@@ -149,7 +149,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
                 T* source = x;
                 if (Layout == TensorLayout.Nchw)
                 {
-                    ByteTranspose.Run((byte*)x, (byte*)a, batch, InChannels, height * width);
+                    NhwcOps.Transpose((byte*)x, (byte*)a, batch, InChannels, height * width);
                     source = a;
                 }
                 int h = height, w = width;
@@ -163,7 +163,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
                     source = target;
                     (h, w) = (g.OutHeight, g.OutWidth);
                 }
-                if (Layout == TensorLayout.Nchw) ByteTranspose.Run((byte*)source, (byte*)y, batch, h * w, OutChannels);
+                if (Layout == TensorLayout.Nchw) NhwcOps.Transpose((byte*)source, (byte*)y, batch, h * w, OutChannels);
             }
         }
     }

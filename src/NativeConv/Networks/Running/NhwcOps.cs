@@ -41,14 +41,14 @@ internal static unsafe class NhwcOps
         }
     }
 
-    /// <summary>(N, A, B) → (N, B, A) in tiles that stay in cache: NCHW ↔ NHWC at a network's edges.</summary>
-    public static void Transpose(float* source, float* destination, int batch, int rows, int columns)
+    /// <summary>(N, A, B) → (N, B, A) in tiles that stay in cache: NCHW ↔ NHWC at a network's edges, for floats or quantized bytes.</summary>
+    public static void Transpose<T>(T* source, T* destination, int batch, int rows, int columns) where T : unmanaged
     {
         const int Tile = 32;
         long plane = (long)rows * columns;
         for (int n = 0; n < batch; n++)
         {
-            float* src = source + n * plane, dst = destination + n * plane;
+            T* src = source + n * plane, dst = destination + n * plane;
             for (int r0 = 0; r0 < rows; r0 += Tile)
             for (int c0 = 0; c0 < columns; c0 += Tile)
             {
