@@ -33,14 +33,22 @@ internal static class CompareCommand
                 messages.WriteLine($"backend {b.Name}: no bfloat16 convolution, left out");
                 available.Remove(b);
             }
+        if (options.Precision == "qd8") // dynamic int8 is XNNPACK's, on pointwise layers
+            foreach (ConvBackend b in available.Where(b => b is not XnnpackBackend).ToList())
+            {
+                messages.WriteLine($"backend {b.Name}: no dynamically quantized convolution, left out");
+                available.Remove(b);
+            }
         if (available.Count == 0) return 1;
 
-        var layers = options.Models.SelectMany(m => m == "v1" ? MobileNetLayers.V1 : MobileNetLayers.V2).ToList();
+        var layers = options.Models.SelectMany(m => m == "v1" ? MobileNetLayers.V1 : MobileNetLayers.V2)
+            .Where(l => options.Precision != "qd8" || l.Spec.IsPointwise).ToList();
         TextWriter table = options.Json ? messages : output;
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, {options.Precision}, threads={threads}, " +
                         $"64-byte aligned activations, time = median per call after warm-up; error = max |backend - fp32 reference|" +
-                        (options.Precision == "int8" ? " (dequantized; uint8 activations calibrated on this input and the fp32 output)" : ""));
+                        (options.Precision == "int8" ? " (dequantized; uint8 activations calibrated on this input and the fp32 output)" : "") +
+                        (options.Precision == "qd8" ? " (pointwise layers only)" : ""));
         string header = $"{"layer",-26} {"n",2} {"MFLOP",8}" + string.Concat(available.Select(b => $" | {b.Name + " us",12} {"GFLOP/s",7} {"error",8}")) + " | implementations";
         table.WriteLine(header);
         table.WriteLine(new string('-', header.Length));
@@ -75,8 +83,12 @@ internal static class CompareCommand
                     row.Add(Int8(backend, spec, layer.Size, input, weights, bias, expected!, flops, options));
                     continue;
                 }
-                using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout,
-                    options.Precision == "bf16" ? ConvPrecision.BFloat16 : ConvPrecision.Float32);
+                using var conv = new Conv2dLayer(spec, weights, bias, backend, options.Layout, options.Precision switch
+                {
+                    "bf16" => ConvPrecision.BFloat16,
+                    "qd8" => ConvPrecision.DynamicInt8,
+                    _ => ConvPrecision.Float32,
+                });
                 double us = CallTiming.MedianMicroseconds(
                     () => conv.Forward(alignedInput.Span, alignedOutput.Span, 1, layer.Size, layer.Size), options.MinMilliseconds);
                 double? error = expected is null || !options.Check ? null : MaxAbsDifference(alignedOutput.Span, expected);
@@ -92,7 +104,7 @@ internal static class CompareCommand
         {
             var rows = results.Where(r => r.Model == model).ToList();
             double mflop = rows.Sum(r => r.Mflop * r.Count);
-            table.WriteLine(string.Create(culture, $"{model + " body (dw+pw, weighted)",-26} {"",2} {mflop,8:0.0}") +
+            table.WriteLine(string.Create(culture, $"{model + (options.Precision == "qd8" ? " pointwise (weighted)" : " body (dw+pw, weighted)"),-26} {"",2} {mflop,8:0.0}") +
                 string.Concat(available.Select((b, i) =>
                 {
                     double us = rows.Sum(r => r.Backends[i].Microseconds * r.Count);

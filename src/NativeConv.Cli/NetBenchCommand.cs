@@ -17,9 +17,12 @@ internal static class NetBenchCommand
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
         using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
-        using ConvNetwork network = options.Precision == "bf16"
-            ? new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend), options.Layout, ConvPrecision.BFloat16)
-            : options.CreateNetwork(blocks, backends, log);
+        using ConvNetwork network = options.Precision switch
+        {
+            "bf16" => new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend), options.Layout, ConvPrecision.BFloat16),
+            "qd8" => new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? XnnpackBackend.BackendName : options.Backend), options.Layout, ConvPrecision.DynamicInt8),
+            _ => options.CreateNetwork(blocks, backends, log),
+        };
         TensorShape outShape = network.OutputShape(shape);
         using var input = new AlignedFloatBuffer(shape.Length);
         using var result = new AlignedFloatBuffer(outShape.Length);

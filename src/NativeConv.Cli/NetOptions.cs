@@ -28,7 +28,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Get("--plan"),
         line.Get("--save-plan"),
         line.Has("--allow-mixed"),
-        line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" ? p : throw new ArgumentException($"--precision must be fp32, bf16 or int8, not '{p}'"));
+        line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"));
 
     /// <summary>
     /// The network on --backend: "auto" plans over the native backends (measured on the first call, or

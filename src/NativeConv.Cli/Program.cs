@@ -12,9 +12,10 @@ var usages = new Dictionary<string, string>
         """,
     ["compare"] = """
         nativeconv compare [--model v1|v2|all] [--backends onednn,xnnpack] [--layout nhwc|nchw]
-                           [--threads N] [--min-ms M] [--precision fp32|bf16|int8] [--no-check] [--json]
+                           [--threads N] [--min-ms M] [--precision fp32|bf16|int8|qd8] [--no-check] [--json]
             every MobileNet v1/v2 dw/pw layer on each backend: µs, GFLOP/s, error vs the fp32 reference, implementation;
-            bf16: bfloat16 products (oneDNN, AVX512_BF16); int8: uint8 activations and int8 weights (QLinearConv)
+            bf16: bfloat16 products (oneDNN, AVX512_BF16); int8: uint8 activations and int8 weights (QLinearConv);
+            qd8: fp32 in and out, the input quantized per call and pixel (XNNPACK, pointwise layers only)
         """,
     ["run"] = """
         nativeconv run --input x.npy --weights w.npy [--bias b.npy] --output y.npy
@@ -45,12 +46,13 @@ var usages = new Dictionary<string, string>
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
                              [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--allow-mixed]
-                             [--precision fp32|bf16|int8]
+                             [--precision fp32|bf16|int8|qd8]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
             median µs per call and images/s; --explain prints the plan and what runs each operation,
             --profile the µs each took; --plan/--save-plan as for net run; --allow-mixed lets auto choose the
             per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
-            int8: the convolutions quantized post-training (uint8 activations; chains of convolutions: v1-body)
+            int8: the convolutions quantized post-training (uint8 activations; chains of convolutions: v1-body),
+            qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32
         """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
@@ -82,7 +84,7 @@ try
         {
             var line = new CommandLine(args, first, ["--model", "--backends", "--layout", "--threads", "--min-ms", "--precision"], ["--json", "--no-check"]);
             string precision = line.Get("--precision", "fp32");
-            if (precision is not ("fp32" or "bf16" or "int8")) throw new ArgumentException($"--precision must be fp32, bf16 or int8, not '{precision}'");
+            if (precision is not ("fp32" or "bf16" or "int8" or "qd8")) throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{precision}'");
             string layout = line.Get("--layout", "nhwc");
             var options = new CompareCommand.Options(Models(line.Get("--model", "all")),
                 line.Get("--backends", "onednn,xnnpack").Split(',', StringSplitOptions.RemoveEmptyEntries),

@@ -68,6 +68,12 @@ public abstract class ConvBackend : IDisposable
     /// <summary>A float kernel computing in bfloat16 (arguments checked by the caller), or null when the backend has none.</summary>
     internal virtual ConvKernel? CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
+    /// <summary>
+    /// A float kernel that quantizes its input per call and multiplies in int8 (<see cref="ConvPrecision.DynamicInt8"/>;
+    /// arguments checked by the caller), or null when the backend has none.
+    /// </summary>
+    internal virtual ConvKernel? CreateDynamicInt8(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
+
     /// <summary>An int8/uint8 convolution kernel (arguments checked by the caller), or null when the backend has none.</summary>
     internal virtual QuantizedKernel<T>? CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output,
         TensorLayout layout) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> => null;

@@ -16,7 +16,10 @@ public class Conv2dLayer : ILayer
     {
     }
 
-    /// <param name="precision">BFloat16: float32 tensors, bfloat16 products (oneDNN on AVX512_BF16 or AMX; elsewhere a <see cref="NotSupportedException"/> names what is missing).</param>
+    /// <param name="precision">
+    /// BFloat16: float32 tensors, bfloat16 products (oneDNN on AVX512_BF16 or AMX; elsewhere a <see cref="NotSupportedException"/> names what is missing).
+    /// DynamicInt8: float32 tensors, int8 products with the input quantized per call and pixel (XNNPACK, pointwise layers).
+    /// </param>
     public Conv2dLayer(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ConvBackend backend,
         TensorLayout layout, ConvPrecision precision)
     {
@@ -30,8 +33,15 @@ public class Conv2dLayer : ILayer
             _kernel = backend.CreateBFloat16(spec, layout, weights, bias)
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)");
         }
+        else if (precision == ConvPrecision.DynamicInt8)
+        {
+            ConvArguments.CheckLayout(layout);
+            ConvArguments.CheckParameters(spec, weights, bias);
+            _kernel = backend.CreateDynamicInt8(spec, layout, weights, bias)
+                ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)");
+        }
         else if (precision == ConvPrecision.Float32) _kernel = backend.Create(spec, layout, weights, bias);
-        else throw new ArgumentOutOfRangeException(nameof(precision), precision, "must be Float32 or BFloat16");
+        else throw new ArgumentOutOfRangeException(nameof(precision), precision, "must be Float32, BFloat16 or DynamicInt8");
         Precision = precision;
         BackendName = backend.Name;
     }

@@ -32,7 +32,10 @@ public sealed class ConvNetwork : ILayer
     {
     }
 
-    /// <summary>The network on one backend, its convolutions in <paramref name="precision"/> (BFloat16: oneDNN on AVX512_BF16 or AMX).</summary>
+    /// <summary>
+    /// The network on one backend, its convolutions in <paramref name="precision"/> (BFloat16: oneDNN on AVX512_BF16 or AMX;
+    /// DynamicInt8: XNNPACK, its pointwise convolutions quantizing their input per call, the others float32).
+    /// </summary>
     public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackend backend, TensorLayout layout, ConvPrecision precision)
         : this(blocks, layout, graph => NetworkPlanner.Single(graph, backend ?? throw new ArgumentNullException(nameof(backend)), precision))
     {

@@ -61,20 +61,30 @@ public static class Quantizer
         ArgumentNullException.ThrowIfNull(spec);
         ConvArguments.CheckParameters(spec, weights, bias);
         if (!(inputScale > 0) || !float.IsNormal(inputScale)) throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "must be positive, finite and normal");
-        int per = spec.WeightsPerOutputChannel;
         var q = new sbyte[weights.Length];
         var scales = new float[spec.OutChannels];
         var qBias = new int[spec.BiasCount];
+        QuantizePerOutputChannel(spec, weights, q, scales);
+        if (spec.HasBias)
+            for (int oc = 0; oc < spec.OutChannels; oc++)
+                qBias[oc] = (int)Math.Clamp(Math.Round(bias[oc] / ((double)inputScale * scales[oc]), MidpointRounding.ToEven), int.MinValue, int.MaxValue);
+        return new QuantizedConvWeights(spec, q, scales, qBias);
+    }
+
+    /// <summary>
+    /// Symmetric int8 per output channel: scale = max |w| / 127 (1 for an all-zero channel), q = round_half_even(w / scale),
+    /// so |w − scale · q| ≤ scale / 2. Weights stay in their order; <paramref name="weights"/> is checked by the caller.
+    /// </summary>
+    internal static void QuantizePerOutputChannel(Conv2dSpec spec, ReadOnlySpan<float> weights, Span<sbyte> quantized, Span<float> scales)
+    {
+        int per = spec.WeightsPerOutputChannel;
         for (int oc = 0; oc < spec.OutChannels; oc++)
         {
             float largest = 0;
             for (int i = 0; i < per; i++) largest = Math.Max(largest, Math.Abs(weights[oc * per + i]));
             scales[oc] = largest > 0 ? largest / 127 : 1f;
             for (int i = 0; i < per; i++)
-                q[oc * per + i] = (sbyte)Math.Clamp(Math.Round(weights[oc * per + i] / scales[oc], MidpointRounding.ToEven), -127, 127);
-            if (spec.HasBias)
-                qBias[oc] = (int)Math.Clamp(Math.Round(bias[oc] / ((double)inputScale * scales[oc]), MidpointRounding.ToEven), int.MinValue, int.MaxValue);
+                quantized[oc * per + i] = (sbyte)Math.Clamp(Math.Round(weights[oc * per + i] / scales[oc], MidpointRounding.ToEven), -127, 127);
         }
-        return new QuantizedConvWeights(spec, q, scales, qBias);
     }
 }

@@ -11,4 +11,13 @@ public enum ConvPrecision
     /// oneDNN on CPUs with AVX512_BF16 or AMX. About 3 significant digits per product.
     /// </summary>
     BFloat16,
+
+    /// <summary>
+    /// Dynamic int8 (XNNPACK's qd8_f32_qc8w), pointwise layers: float32 tensors; weights quantized once,
+    /// symmetric int8 per output channel; each call quantizes every pixel's input channels to int8 with a
+    /// scale and zero point of their own (from that pixel's min and max), multiplies in int8 with int32
+    /// accumulation, and scales back to float32. Error: up to half a weight step times Σ|x| plus one
+    /// input step times Σ|w| per output (see the README's precision section).
+    /// </summary>
+    DynamicInt8,
 }

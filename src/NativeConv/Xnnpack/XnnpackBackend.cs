@@ -68,6 +68,16 @@ public sealed class XnnpackBackend : ConvBackend
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
 
+    /// <summary>Pointwise layers only: XNNPACK's dynamically quantized convolution has no depthwise or strided path of its own.</summary>
+    internal override ConvKernel CreateDynamicInt8(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!spec.IsPointwise)
+            throw new NotSupportedException($"dynamic int8 runs pointwise layers (1x1, stride 1, one group) only, not {spec}");
+        return new NativeConvKernel(spec, layout, _pool, weights, bias,
+            (w, b) => new XnnpackDynamicInt8Plan(_pool?.Value ?? default, spec, layout, w, b));
+    }
+
     internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -10,6 +10,15 @@ internal static class XnnpackInputTail
 {
     private const int PageSize = 4096; // the smallest page size of every supported platform
 
+    /// <summary>The input itself when XNNPACK may over-read it safely, else a copy in <paramref name="slack"/> (made on first need).</summary>
+    public static unsafe float* Readable(float* input, int length, ref NativeFloatBuffer? slack)
+    {
+        if (IsReadable(input, length)) return input;
+        slack ??= new NativeFloatBuffer(length);
+        new ReadOnlySpan<float>(input, length).CopyTo(new Span<float>(slack.Pointer, length));
+        return slack.Pointer;
+    }
+
     public static unsafe bool IsReadable(float* input, int length)
     {
         nuint end = (nuint)(input + length); // one past the last byte

@@ -56,7 +56,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     public void Execute(float* input, float* output)
     {
         pthreadpool_t pool = _pool;
-        float* source = Readable(input, _inputLength);
+        float* source = XnnpackInputTail.Readable(input, _inputLength, ref _slackInput);
         float* convInput = source, convOutput = output;
         if (_toNhwc is not null)
         {
@@ -74,15 +74,6 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
             ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNchw.Value, convOutput, output), nameof(xnn_setup_transpose_nd_x32));
             ThrowIfFailed(xnn_run_operator(_toNchw.Value, pool), nameof(xnn_run_operator), "NHWC->NCHW");
         }
-    }
-
-    /// <summary>The input itself when XNNPACK may over-read it safely, else a copy with slack.</summary>
-    private float* Readable(float* input, int length)
-    {
-        if (XnnpackInputTail.IsReadable(input, length)) return input;
-        _slackInput ??= new NativeFloatBuffer(length);
-        new ReadOnlySpan<float>(input, length).CopyTo(new Span<float>(_slackInput.Pointer, length));
-        return _slackInput.Pointer;
     }
 
     /// <summary>
@@ -109,7 +100,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     }
 
     /// <summary>(n, a, b) -> (n, b, a) over 32-bit elements.</summary>
-    private static XnnOperatorHandle Transpose(int n, int a, int b, pthreadpool_t pool, string context)
+    internal static XnnOperatorHandle Transpose(int n, int a, int b, pthreadpool_t pool, string context)
     {
         xnn_operator_t op;
         ThrowIfFailed(xnn_create_transpose_nd_x32(0, &op), nameof(xnn_create_transpose_nd_x32), context);

@@ -89,8 +89,15 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         ConvBackend only = _backends[0];
         bool fuse = only.HasResidualSum && _precision == ConvPrecision.Float32; // the fused sum is float32's
         return Program(_convolutions.Select(_ => only).ToArray(), fuse,
-            (fuse ? only.Name + "+sum" : only.Name) + (_precision == ConvPrecision.BFloat16 ? " bf16" : ""));
+            (fuse ? only.Name + "+sum" : only.Name) + PrecisionSuffix(_precision));
     }
+
+    private static string PrecisionSuffix(ConvPrecision precision) => precision switch
+    {
+        ConvPrecision.BFloat16 => " bf16",
+        ConvPrecision.DynamicInt8 => " qd8",
+        _ => "",
+    };
 
     /// <summary>The run for <paramref name="shape"/>: pinned, single, or measured now on the caller's buffers (already checked).</summary>
     public ShapeRun Plan(TensorShape shape, TensorLayout layout, float* input, float* output)

@@ -17,7 +17,10 @@ internal sealed unsafe class NetworkProgram : IDisposable
 
     /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
     /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
-    /// <param name="precision">BFloat16: every convolution computes bfloat16 products (float32 between layers).</param>
+    /// <param name="precision">
+    /// BFloat16: every convolution computes bfloat16 products (float32 between layers). DynamicInt8: pointwise
+    /// convolutions quantize their input per call (the others stay float32).
+    /// </param>
     public NetworkProgram(string name, NetworkGraph graph, Func<ConvOp, ConvBackend> backendFor, ConvPrecision precision = ConvPrecision.Float32)
     {
         Name = name;
@@ -34,10 +37,15 @@ internal sealed unsafe class NetworkProgram : IDisposable
                     case ConvOp conv:
                     {
                         ConvBackend backend = backendFor(conv);
-                        _kernels[i] = precision == ConvPrecision.BFloat16
-                            ? backend.CreateBFloat16(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
-                              ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)")
-                            : backend.CreateForNetwork(conv.Spec, conv.Weights, conv.Bias, AnotherLibraryNext(i, backend, backendFor));
+                        _kernels[i] = precision switch
+                        {
+                            ConvPrecision.BFloat16 => backend.CreateBFloat16(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
+                                ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)"),
+                            ConvPrecision.DynamicInt8 when conv.Spec.IsPointwise =>
+                                backend.CreateDynamicInt8(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
+                                ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
+                            _ => backend.CreateForNetwork(conv.Spec, conv.Weights, conv.Bias, AnotherLibraryNext(i, backend, backendFor)),
+                        };
                         Backends[i] = backend.Name;
                         FirstBackend ??= backend;
                         LastBackend = backend;

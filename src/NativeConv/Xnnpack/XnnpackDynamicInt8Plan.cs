@@ -1,0 +1,45 @@
+namespace NativeConv;
+
+/// <summary>
+/// A pointwise convolution on XNNPACK's dynamically quantized GEMM (qd8_f32_qc8w), made once: the weights
+/// as symmetric int8 per output channel (<see cref="Quantizer.QuantizePerOutputChannel"/>; PyTorch's
+/// (out, in, 1, 1) is already XNNPACK's (out, in)), their scales, the float bias and the activation's
+/// lowering. Each input shape gets an <see cref="XnnpackDynamicInt8State"/>.
+/// </summary>
+internal sealed class XnnpackDynamicInt8Plan : ConvPlan
+{
+    public XnnpackDynamicInt8Plan(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
+    {
+        Pool = pool;
+        Weights = new sbyte[spec.WeightCount];
+        Scales = new float[spec.OutChannels];
+        Quantizer.QuantizePerOutputChannel(spec, weights, Weights, Scales);
+        Bias = bias.ToArray();
+        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
+        // Creating (and dropping) the GEMM now makes a CPU or spec XNNPACK refuses fail at construction.
+        using var probe = XnnpackDynamicInt8State.CreateGemm(this);
+    }
+
+    public Interop.Xnnpack.pthreadpool_t Pool { get; }
+
+    /// <summary>(out, in), int8.</summary>
+    public sbyte[] Weights { get; }
+
+    /// <summary>One per output channel: w ≈ scale · q.</summary>
+    public float[] Scales { get; }
+
+    public float[] Bias { get; }
+
+    public float OutputMin { get; }
+
+    public float OutputMax { get; }
+
+    public ActivationKind ActivationPass { get; }
+
+    public override IShapeState CreateState(in ConvGeometry geometry) => new XnnpackDynamicInt8State(this, geometry);
+
+    public override void Dispose()
+    {
+    }
+}

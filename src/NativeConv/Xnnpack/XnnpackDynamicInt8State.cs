@@ -1,0 +1,113 @@
+using NativeConv.Interop.Xnnpack;
+using static NativeConv.Interop.Xnnpack.Xnn;
+
+namespace NativeConv;
+
+/// <summary>
+/// One input shape of a dynamically quantized pointwise convolution: every pixel is a GEMM row, so XNNPACK's
+/// f32→qd8 conversion gives each pixel its own scale and zero point (its min and max, widened to include 0),
+/// then the qd8_f32_qc8w GEMM (weights packed here, once per shape) accumulates in int32 and writes float32.
+/// NCHW goes through two transposes, as the float path does.
+/// </summary>
+internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
+{
+    private readonly pthreadpool_t _pool;
+    private readonly ActivationKind _activationPass;
+    private readonly int _inputLength, _outputLength;
+    private readonly XnnOperatorHandle _quantize;
+    private readonly XnnOperatorHandle _gemm;
+    private readonly NativeFloatBuffer _quantized; // rows × in int8, with XNNPACK's read slack
+    private readonly NativeFloatBuffer _rowParameters; // rows + XNN_EXTRA_QUANTIZATION_PARAMS of (zero point, scale)
+    private readonly XnnOperatorHandle? _toNhwc;
+    private readonly XnnOperatorHandle? _toNchw;
+    private readonly NativeFloatBuffer? _nhwcInput;
+    private readonly NativeFloatBuffer? _nhwcOutput;
+    private NativeFloatBuffer? _slackInput; // made on first need: see XnnpackInputTail
+
+    public XnnpackDynamicInt8State(XnnpackDynamicInt8Plan plan, in ConvGeometry g)
+    {
+        _pool = plan.Pool;
+        _activationPass = plan.ActivationPass;
+        _inputLength = g.InputLength;
+        _outputLength = g.OutputLength;
+        string context = $"{plan.Spec} dynamic int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {plan.Layout}";
+        int rows = g.Batch * g.InHeight * g.InWidth;
+        _quantized = new NativeFloatBuffer((rows * g.InChannels + sizeof(float) - 1) / sizeof(float));
+        _rowParameters = new NativeFloatBuffer(2 * (rows + XNN_EXTRA_QUANTIZATION_PARAMS));
+
+        xnn_operator_t quantize;
+        ThrowIfFailed(xnn_create_convert_nc_f32_qd8(0, &quantize), nameof(xnn_create_convert_nc_f32_qd8), context);
+        _quantize = new XnnOperatorHandle(quantize);
+        ThrowIfFailed(xnn_reshape_convert_nc_f32_qd8(quantize, (nuint)rows, (nuint)g.InChannels, (nuint)g.InChannels, (nuint)g.InChannels, _pool),
+            nameof(xnn_reshape_convert_nc_f32_qd8), context);
+        _gemm = CreateGemm(plan);
+        ThrowIfFailed(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, (nuint)rows, _pool),
+            nameof(xnn_reshape_fully_connected_nc_qd8_f32_qc8w), context);
+
+        if (plan.Layout == TensorLayout.Nchw)
+        {
+            _nhwcInput = new NativeFloatBuffer(g.InputLength);
+            _nhwcOutput = new NativeFloatBuffer(g.OutputLength);
+            _toNhwc = XnnpackShapeState.Transpose(g.Batch, g.InChannels, g.InHeight * g.InWidth, _pool, context);
+            _toNchw = XnnpackShapeState.Transpose(g.Batch, g.OutHeight * g.OutWidth, g.OutChannels, _pool, context);
+        }
+    }
+
+    /// <summary>XNNPACK names no microkernel; this is the operator pair that runs.</summary>
+    public string ImplementationName => "xnnpack:convert_f32_qd8+gemm_qd8_f32_qc8w";
+
+    public void Execute(float* input, float* output)
+    {
+        float* source = XnnpackInputTail.Readable(input, _inputLength, ref _slackInput);
+        float* gemmInput = source, gemmOutput = output;
+        if (_toNhwc is not null)
+        {
+            ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNhwc.Value, source, _nhwcInput!.Pointer), nameof(xnn_setup_transpose_nd_x32));
+            ThrowIfFailed(xnn_run_operator(_toNhwc.Value, _pool), nameof(xnn_run_operator), "NCHW->NHWC");
+            gemmInput = _nhwcInput.Pointer;
+            gemmOutput = _nhwcOutput!.Pointer;
+        }
+        var parameters = (xnn_quantization_params*)_rowParameters.Pointer;
+        var quantized = (sbyte*)_quantized.Pointer;
+        ThrowIfFailed(xnn_setup_convert_nc_f32_qd8(_quantize.Value, gemmInput, quantized, parameters), nameof(xnn_setup_convert_nc_f32_qd8));
+        ThrowIfFailed(xnn_run_operator(_quantize.Value, _pool), nameof(xnn_run_operator), "f32 -> qd8");
+        ThrowIfFailed(xnn_setup_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, quantized, gemmOutput, parameters),
+            nameof(xnn_setup_fully_connected_nc_qd8_f32_qc8w));
+        ThrowIfFailed(xnn_run_operator(_gemm.Value, _pool), nameof(xnn_run_operator), "qd8 GEMM");
+        ActivationPass.Apply(_activationPass, gemmOutput, _outputLength);
+        if (_toNchw is not null)
+        {
+            ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNchw.Value, gemmOutput, output), nameof(xnn_setup_transpose_nd_x32));
+            ThrowIfFailed(xnn_run_operator(_toNchw.Value, _pool), nameof(xnn_run_operator), "NHWC->NCHW");
+        }
+    }
+
+    /// <summary>The qd8_f32_qc8w GEMM for the plan's weights, packed by XNNPACK here.</summary>
+    internal static XnnOperatorHandle CreateGemm(XnnpackDynamicInt8Plan plan)
+    {
+        Conv2dSpec spec = plan.Spec;
+        xnn_operator_t op;
+        fixed (sbyte* w = plan.Weights)
+        fixed (float* scales = plan.Scales)
+        fixed (float* b = plan.Bias)
+        {
+            ThrowIfFailed(xnn_create_fully_connected_nc_qd8_f32_qc8w((nuint)spec.InChannels, (nuint)spec.OutChannels,
+                (nuint)spec.InChannels, (nuint)spec.OutChannels, scales, w, spec.HasBias ? b : null, plan.OutputMin, plan.OutputMax,
+                0, default, null, &op), nameof(xnn_create_fully_connected_nc_qd8_f32_qc8w), $"{spec} dynamic int8");
+        }
+        return new XnnOperatorHandle(op);
+    }
+
+    public void Dispose()
+    {
+        _quantize.Dispose();
+        _gemm.Dispose();
+        _quantized.Dispose();
+        _rowParameters.Dispose();
+        _toNhwc?.Dispose();
+        _toNchw?.Dispose();
+        _nhwcInput?.Dispose();
+        _nhwcOutput?.Dispose();
+        _slackInput?.Dispose();
+    }
+}
