@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The documented short benchmark job (about 12 minutes on 2 cores), then docs/benchmarks.md and
 # docs/benchmarks.png from its results. One run measures, on the same machine and shapes:
-#   - the machine's fp32 FMA peak and memory bandwidth (native/nc_peak),
+#   - the machine's fp32 FMA peak, int8 multiply-add peak and memory bandwidth (native/nc_peak),
 #   - every MobileNet v1/v2 dw/pw layer straight from C into oneDNN and XNNPACK (native/nc_baseline),
 #     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost (and again
 #     after the facade, to show the run-to-run variation),
@@ -51,7 +51,7 @@ dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
 build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
   # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
-build/benchmarks/precision.sh --rounds 3 --min-ms $net_ms   # net bench --precision fp32|bf16|int8 beside ORT fp32 and QLinearConv int8; compare --precision
+build/benchmarks/precision.sh --rounds 3 --min-ms $net_ms   # net bench --precision fp32|bf16|int8|qd8 beside ORT fp32 and QLinearConv int8; compare --precision
 EOC
 
 # Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv

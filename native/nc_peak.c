@@ -1,8 +1,11 @@
-/* The machine's limits, for the benchmarks' rooflines: fp32 FMA peak (GFLOP/s) and memory bandwidth
- * (GB/s), with 1..N threads.
+/* The machine's limits, for the benchmarks' rooflines: fp32 FMA peak (GFLOP/s), int8 multiply-add
+ * peak (GOP/s, 2 ops per u8 x s8 product added) and memory bandwidth (GB/s), with 1..N threads.
  *
  * FMA peak: each thread runs independent chains of vector FMAs on registers (AVX-512 and AVX2
  * variants, whichever the CPU has); 12 chains hide the FMA latency on every current x86 core.
+ * int8 peak: the same chains of VPDPBUSD (AVX512_VNNI: 64 products per instruction, what oneDNN's
+ * avx512_core_vnni kernels and XNNPACK's VNNI kernels run) and, for CPUs without VNNI, of the AVX2
+ * sequence VPMADDUBSW + VPMADDWD + VPADDD (32 products per three instructions).
  * Bandwidth: the same threads stream through arrays larger than any cache, (a) reading (sum) and
  * (b) copying (read + write, what a depthwise layer does), and copying 1 MiB and 8 MiB working sets
  * that stay in the caches, as the depthwise layers' tensors (all under 4 MiB) do.
@@ -50,6 +53,41 @@ __attribute__((target("avx2,fma"))) static float fma_avx2(long iterations) {
     return out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7];
 }
 
+/* ops = iterations x CHAINS x 64 products x 2 */
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static int dot_vnni512(long iterations) {
+    __m512i acc[CHAINS];
+    const __m512i a = _mm512_set1_epi8(3), b = _mm512_set1_epi8(-2);
+    for (int c = 0; c < CHAINS; c++) acc[c] = _mm512_set1_epi32(c);
+    for (long i = 0; i < iterations; i++)
+#pragma GCC unroll 12
+        for (int c = 0; c < CHAINS; c++) acc[c] = _mm512_dpbusd_epi32(acc[c], a, b);
+    __m512i sum = acc[0];
+    for (int c = 1; c < CHAINS; c++) sum = _mm512_add_epi32(sum, acc[c]);
+    return _mm512_reduce_add_epi32(sum);
+}
+
+/* ops = iterations x AVX2_CHAINS x 32 products x 2. The products do not depend on the accumulators, so
+ * four chains keep the multiply ports busy; each chain has its own opaque input so nothing is shared or hoisted. */
+enum { AVX2_CHAINS = 4 };
+#define NC_DOT_STEP(k) \
+    __asm__ volatile("" : "+x"(a##k)); \
+    acc##k = _mm256_add_epi32(acc##k, _mm256_madd_epi16(_mm256_maddubs_epi16(a##k, b), ones));
+__attribute__((target("avx2"))) static int dot_avx2(long iterations) {
+    /* named variables, not arrays: arrays behind the asm barrier would live in memory */
+    __m256i acc0 = _mm256_set1_epi32(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    __m256i a0 = _mm256_set1_epi8(1), a1 = _mm256_set1_epi8(2), a2 = _mm256_set1_epi8(3), a3 = _mm256_set1_epi8(4);
+    const __m256i b = _mm256_set1_epi8(-2), ones = _mm256_set1_epi16(1);
+    for (long i = 0; i < iterations; i++) {
+        NC_DOT_STEP(0) NC_DOT_STEP(1) NC_DOT_STEP(2) NC_DOT_STEP(3)
+    }
+    const __m256i sum = _mm256_add_epi32(_mm256_add_epi32(acc0, acc1), _mm256_add_epi32(acc2, acc3));
+    int out[8], total = 0;
+    _mm256_storeu_si256((__m256i *)out, sum);
+    for (int k = 0; k < 8; k++) total += out[k];
+    return total;
+}
+#undef NC_DOT_STEP
+
 static volatile float sink; /* keeps the results alive */
 
 /* Sum with 4 independent vector accumulators, so the loads, not the add latency, set the pace. */
@@ -83,6 +121,24 @@ static double fma_gflops(int threads, int lanes) {
         }
         const double gflops = (double)threads * iterations * CHAINS * lanes * 2 / (now_s() - t0) / 1e9;
         if (gflops > best) best = gflops;
+    }
+    return best;
+}
+
+/* Best of 10 runs, as for the FMA peak; products = 64 per VPDPBUSD (zmm) or 32 per AVX2 sequence. */
+static double int8_gops(int threads, int vnni512) {
+    const long iterations = 20L * 1000 * 1000;
+    double best = 0;
+    for (int rep = 0; rep < 10; rep++) {
+        const double t0 = now_s();
+#pragma omp parallel num_threads(threads)
+        {
+            const int r = vnni512 ? dot_vnni512(iterations) : dot_avx2(iterations);
+#pragma omp atomic
+            sink += (float)r;
+        }
+        const double gops = (double)threads * iterations * (vnni512 ? CHAINS * 64 : AVX2_CHAINS * 32) * 2 / (now_s() - t0) / 1e9;
+        if (gops > best) best = gops;
     }
     return best;
 }
@@ -136,6 +192,7 @@ int main(int argc, char **argv) {
     if (max_threads < 1) { fprintf(stderr, "--threads must be >= 1\n"); return 2; }
     __builtin_cpu_init();
     const int has512 = __builtin_cpu_supports("avx512f"), has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const int hasVnni512 = has512 && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
     if (csv) printf("metric,threads,value,unit\n");
     for (int t = 1; t <= max_threads; t++) {
         if (has512) {
@@ -147,6 +204,16 @@ int main(int argc, char **argv) {
             const double g = fma_gflops(t, 8);
             if (csv) printf("fma_avx2,%d,%.1f,GFLOP/s\n", t, g);
             else printf("fp32 FMA peak, AVX2,    %d thread(s): %8.1f GFLOP/s\n", t, g);
+        }
+        if (hasVnni512) {
+            const double g = int8_gops(t, 1);
+            if (csv) printf("int8_vnni512,%d,%.1f,GOP/s\n", t, g);
+            else printf("int8 peak, AVX512_VNNI, %d thread(s): %8.1f GOP/s\n", t, g);
+        }
+        if (has2) {
+            const double g = int8_gops(t, 0);
+            if (csv) printf("int8_avx2,%d,%.1f,GOP/s\n", t, g);
+            else printf("int8 peak, AVX2,       %d thread(s): %8.1f GOP/s\n", t, g);
         }
         const struct { const char *metric, *label; size_t bytes; int copy; } streams[] = {
             {"dram_read", "read, 256 MiB", 256u << 20, 0},

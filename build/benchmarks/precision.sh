@@ -2,8 +2,9 @@
 # Low precision against float32 and ONNX Runtime, one run: MobileNet v1's body (26 convolutions on
 # 32x112x112, batch 1, 2 threads, NCHW in and out) as NativeConv fp32 (oneDNN), bf16 (oneDNN), int8
 # (oneDNN, XNNPACK; post-training quantized, uint8 activations) and ONNX Runtime fp32 and int8
-# (QLinearConv, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py), side by side for
-# --rounds rounds; then every v1 layer with `nativeconv compare --precision fp32|bf16|int8`.
+# (QLinearConv, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py) and qd8 (XNNPACK, its
+# pointwise convolutions quantizing their input per call), side by side for --rounds rounds; then every
+# v1 layer with `nativeconv compare --precision fp32|bf16|int8|qd8`.
 # Usage: build/benchmarks/precision.sh [--rounds R] [--min-ms M] [--out DIR]  (writes DIR/precision-*.jsonl)
 set -euo pipefail
 source "$(dirname "$0")/../common.sh"
@@ -33,7 +34,7 @@ trap 'rm -rf "$onnx"' EXIT
 
 : > "$out/precision-networks.jsonl"
 for _ in $(seq "$rounds"); do
-  for run in "fp32 onednn" "bf16 onednn" "int8 onednn" "int8 xnnpack"; do
+  for run in "fp32 onednn" "fp32 xnnpack" "bf16 onednn" "int8 onednn" "int8 xnnpack" "qd8 xnnpack"; do
     set -- $run
     dotnet "$cli" net bench --model v1-body --layout nchw --threads 2 --precision "$1" --backend "$2" --min-ms "$min_ms" --json 2>/dev/null \
       >> "$out/precision-networks.jsonl" || echo "{\"model\":\"v1-body\",\"precision\":\"$1\",\"backend\":\"$2\",\"unsupported\":true}" >> "$out/precision-networks.jsonl"
@@ -43,7 +44,7 @@ for _ in $(seq "$rounds"); do
       >> "$out/precision-networks.jsonl"
   done
 done
-for precision in fp32 bf16 int8; do
+for precision in fp32 bf16 int8 qd8; do
   nc_log "every v1 layer, $precision"
   dotnet "$cli" compare --model v1 --layout nhwc --threads 2 --precision "$precision" --min-ms "$min_ms" --json --backends onednn,xnnpack \
     2>/dev/null > "$out/precision-layers-$precision.json"

@@ -99,7 +99,7 @@ def network_section(run_dir, fma2, w):
       "the backend can.\n")
 
 
-def precision_section(run_dir, w):
+def precision_section(run_dir, w, int8_peak):
     """Low precision: the v1 body in fp32, bf16 and int8 beside ONNX Runtime fp32 and int8, and every v1 layer."""
     nets = os.path.join(run_dir, "networks")
     path = os.path.join(nets, "precision-networks.jsonl")
@@ -125,21 +125,27 @@ def precision_section(run_dir, w):
         w(f"| {precision} | {backend} | not supported on this CPU | | | |")
     w("")
     layers = {}
-    for precision in ("fp32", "bf16", "int8"):
+    for precision in ("fp32", "bf16", "int8", "qd8"):
         p = os.path.join(nets, f"precision-layers-{precision}.json")
         if os.path.exists(p) and os.path.getsize(p) > 0:
             layers[precision] = {l["Layer"]: l for l in json.load(open(p))}
     if "fp32" in layers:
-        w("Every v1 layer (NHWC, best backend per precision, µs; int8 error = largest |dequantized - fp32|):\n")
-        w("| layer | fp32 µs | bf16 µs | int8 µs | int8 / fp32 | int8 implementations | int8 error |")
-        w("|---|---|---|---|---|---|---|")
+        peak_note = (f"; % of int8 peak = 2 × multiply-adds / time / the 2-thread int8 peak above ({int8_peak:.0f} GOP/s), "
+                     "pointwise layers" if int8_peak else "")
+        w("Every v1 layer (NHWC, best backend per precision, µs; int8 error = largest |dequantized - fp32|; qd8 = dynamic "
+          f"int8 for fp32 callers, XNNPACK, pointwise layers only, error = largest |qd8 - fp32|{peak_note}):\n")
+        w("| layer | fp32 µs | bf16 µs | int8 µs | int8 / fp32 | int8 % of int8 peak | int8 implementations | int8 error | qd8 µs | qd8 / fp32 | qd8 error |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
         for name, l in layers["fp32"].items():
             best = lambda precision: min((b["Microseconds"] for b in layers[precision][name]["Backends"]), default=None) if precision in layers and name in layers[precision] else None
-            f32, bf, i8 = best("fp32"), best("bf16"), best("int8")
+            f32, bf, i8, qd = best("fp32"), best("bf16"), best("int8"), best("qd8")
             impl = ", ".join(b["Implementation"] for b in layers["int8"][name]["Backends"]) if "int8" in layers else "-"
             err = max((b["MaxAbsError"] or 0) for b in layers["int8"][name]["Backends"]) if "int8" in layers else 0
+            share = f"{100 * (l['Mflop'] / i8 * 1e3) / int8_peak:.0f}%" if int8_peak and i8 and name.startswith("pw") else "-"
+            qd_err = max((b["MaxAbsError"] or 0) for b in layers["qd8"][name]["Backends"]) if qd is not None else None
             w(f"| {l['Model']} {name} | {f32:.1f} | {'-' if bf is None else f'{bf:.1f}'} | {'-' if i8 is None else f'{i8:.1f}'} | "
-              f"{'-' if i8 is None else f'{f32 / i8:.2f}x'} | {impl} | {err:.3g} |")
+              f"{'-' if i8 is None else f'{f32 / i8:.2f}x'} | {share} | {impl} | {err:.3g} | "
+              f"{'-' if qd is None else f'{qd:.1f}'} | {'-' if qd is None else f'{f32 / qd:.2f}x'} | {'-' if qd_err is None else f'{qd_err:.3g}'} |")
         w("")
 
 
@@ -202,13 +208,15 @@ def main(run_dir, docs_dir):
     w("|---|" + "---|" * len({m for m, _ in peak}))
     for t in threads_list:
         w(f"| {t} | " + " | ".join(f"{peak[(m, t)]:.1f}" for m in sorted({m for m, _ in peak})) + " |")
-    w("\nfma_* in GFLOP/s (best of 10 runs of independent vector FMA chains); *_copy in GB/s counting bytes read plus "
+    w("\nfma_* in GFLOP/s (best of 10 runs of independent vector FMA chains); int8_* in GOP/s (2 per u8 × s8 product "
+      "added: chains of VPDPBUSD on AVX512_VNNI, of VPMADDUBSW + VPMADDWD + VPADDD on AVX2); *_copy in GB/s counting bytes read plus "
       "written, *_read in GB/s. Pointwise efficiency below is % of the best FMA peak at that thread count; depthwise "
       "is % of the 8 MiB copy bandwidth (every depthwise tensor here is under 4 MiB, so it lives in the caches; "
       "the DRAM figure would flatter it).\n")
 
     network_section(run_dir, fma[max(threads_list)], w)
-    precision_section(run_dir, w)
+    int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
+    precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
 
     all_ratios = []
     for t in reversed(threads_list):
