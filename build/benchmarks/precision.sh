@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Low precision against float32 and ONNX Runtime, one run: MobileNet v1's body (26 convolutions on
-# 32x112x112, batch 1, 2 threads, NCHW in and out) as NativeConv fp32 (oneDNN), bf16 (oneDNN), int8
+# 32x112x112) and the whole v2, batch 1, 2 threads, NCHW in and out, as NativeConv fp32, bf16 (oneDNN), int8
 # (oneDNN, XNNPACK; post-training quantized, uint8 activations) and ONNX Runtime fp32 and int8
 # (QLinearConv, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py) and qd8 (XNNPACK, its
 # pointwise convolutions quantizing their input per call), side by side for --rounds rounds; then every
@@ -29,19 +29,24 @@ runner="$NC_ROOT/artifacts/ort-runner/NativeConv.Benchmarks.Ort.dll"
 [ -f "$runner" ] || dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/ort-runner" >&2
 onnx=$(mktemp -d)
 trap 'rm -rf "$onnx"' EXIT
-"$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v1-body --layout nchw --batch 1 --out "$onnx/fp32.onnx"
-"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --batch 1 --out "$onnx/int8.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v1-body --layout nchw --batch 1 --out "$onnx/v1-body-fp32.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --batch 1 --out "$onnx/v1-body-int8.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v2 --layout nchw --batch 1 --out "$onnx/v2-fp32.onnx"
 
 : > "$out/precision-networks.jsonl"
 for _ in $(seq "$rounds"); do
-  for run in "fp32 onednn" "fp32 xnnpack" "bf16 onednn" "int8 onednn" "int8 xnnpack" "qd8 xnnpack"; do
-    set -- $run
-    dotnet "$cli" net bench --model v1-body --layout nchw --threads 2 --precision "$1" --backend "$2" --min-ms "$min_ms" --json 2>/dev/null \
-      >> "$out/precision-networks.jsonl" || echo "{\"model\":\"v1-body\",\"precision\":\"$1\",\"backend\":\"$2\",\"unsupported\":true}" >> "$out/precision-networks.jsonl"
+  for model in v1-body v2; do
+    for run in "fp32 onednn" "fp32 xnnpack" "bf16 onednn" "int8 onednn" "int8 xnnpack" "qd8 xnnpack"; do
+      set -- $run
+      dotnet "$cli" net bench --model "$model" --layout nchw --threads 2 --precision "$1" --backend "$2" --min-ms "$min_ms" --json 2>/dev/null \
+        >> "$out/precision-networks.jsonl" || echo "{\"model\":\"$model\",\"precision\":\"$1\",\"backend\":\"$2\",\"unsupported\":true}" >> "$out/precision-networks.jsonl"
+    done
   done
-  for precision in fp32 int8; do
-    dotnet "$runner" --model "$onnx/$precision.onnx" --threads 2 --min-ms "$min_ms" --json | sed "s/^{/{\"precision\":\"$precision\",\"backend\":\"onnxruntime\",/" \
-      >> "$out/precision-networks.jsonl"
+  # ONNX Runtime: fp32 for both; int8 (QLinearConv chain) for the v1 body, the model onnx.helper builds here.
+  for peer in "v1-body fp32" "v1-body int8" "v2 fp32"; do
+    set -- $peer
+    dotnet "$runner" --model "$onnx/$1-$2.onnx" --threads 2 --min-ms "$min_ms" --json \
+      | sed -E "s/\"model\":\"[^\"]*\"/\"model\":\"$1\"/; s/^\{/{\"precision\":\"$2\",\"backend\":\"onnxruntime\",/" >> "$out/precision-networks.jsonl"
   done
 done
 for precision in fp32 bf16 int8 qd8; do

@@ -106,23 +106,24 @@ def precision_section(run_dir, w, int8_peak):
     if not os.path.exists(path):
         return
     rows = [r for r in read_jsonl(path) if not r.get("unsupported")]
-    cells = medians(rows, lambda r: (r["precision"], r["backend"]))
-    unsupported = sorted({(r["precision"], r["backend"]) for r in read_jsonl(path) if r.get("unsupported")})
+    cells = medians(rows, lambda r: (r.get("model", "v1-body"), r["precision"], r["backend"]))
+    unsupported = sorted({(r.get("model", "v1-body"), r["precision"], r["backend"]) for r in read_jsonl(path) if r.get("unsupported")})
     w("## Low precision\n")
-    w("MobileNet v1's body (26 convolutions on 32x112x112), batch 1, 2 threads, NCHW in and out, measured side by side "
-      "(median of the rounds). int8: post-training quantization (uint8 activations calibrated on four seeded inputs, "
-      "int8 weights per output channel; NativeConv times uint8 in and out, ONNX Runtime float in and out around its "
-      "QLinearConv chain, built with onnx.helper). bf16: bfloat16 products, float32 tensors (oneDNN, AVX512_BF16).\n")
-    w("| precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | vs ONNX Runtime, same precision |")
-    w("|---|---|---|---|---|---|")
-    base = cells.get(("fp32", "onednn"))
-    for (precision, backend), r in sorted(cells.items()):
-        peer = cells.get((precision if precision != "bf16" else "fp32", "onnxruntime"))
+    w("MobileNet v1's body (26 convolutions on 32x112x112) and the whole v2 (224x224), batch 1, 2 threads, NCHW in and out, "
+      "measured side by side (median of the rounds). int8: post-training quantization (uint8 activations calibrated on four "
+      "seeded inputs, int8 weights per output channel; NativeConv times uint8 in and out, ONNX Runtime float in and out "
+      "around its QLinearConv chain, built with onnx.helper, v1 body only). bf16: bfloat16 products, float32 tensors "
+      "(oneDNN, AVX512_BF16). qd8: float32 in and out, pointwise convolutions quantizing their input per call (XNNPACK).\n")
+    w("| network | precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | vs ONNX Runtime, same precision |")
+    w("|---|---|---|---|---|---|---|")
+    for (model, precision, backend), r in sorted(cells.items()):
+        base = cells.get((model, "fp32", "onednn"))
+        peer = cells.get((model, precision if precision not in ("bf16", "qd8") else "fp32", "onnxruntime"))
         speedup = f"{base['median_us'] / r['median_us']:.2f}x" if base else "-"
         versus = f"{peer['median_us'] / r['median_us']:.2f}x" if peer and backend != "onnxruntime" else "-"
-        w(f"| {precision} | {backend} | {r['median_us']:.0f} | {r['images_per_s']:.0f} | {speedup} | {versus} |")
-    for precision, backend in unsupported:
-        w(f"| {precision} | {backend} | not supported on this CPU | | | |")
+        w(f"| {model} | {precision} | {backend} | {r['median_us']:.0f} | {r['images_per_s']:.0f} | {speedup} | {versus} |")
+    for model, precision, backend in unsupported:
+        w(f"| {model} | {precision} | {backend} | not supported on this CPU | | | |")
     w("")
     layers = {}
     for precision in ("fp32", "bf16", "int8", "qd8"):

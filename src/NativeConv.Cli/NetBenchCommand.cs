@@ -53,8 +53,8 @@ internal static class NetBenchCommand
     }
 
     /// <summary>
-    /// int8: the network's convolutions quantized post-training (uint8 activations calibrated on four seeded inputs
-    /// run through the float network, int8 weights per output channel), timed on uint8 input and output.
+    /// int8: the network quantized post-training (uint8 activations calibrated on four seeded inputs run through
+    /// the float network, int8 weights per output channel), timed on uint8 input and output.
     /// </summary>
     private static int RunInt8(NetOptions options, TextWriter output, TextWriter log)
     {

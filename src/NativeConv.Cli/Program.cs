@@ -51,7 +51,8 @@ var usages = new Dictionary<string, string>
             median µs per call and images/s; --explain prints the plan and what runs each operation,
             --profile the µs each took; --plan/--save-plan as for net run; --allow-mixed lets auto choose the
             per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
-            int8: the convolutions quantized post-training (uint8 activations; chains of convolutions: v1-body),
+            int8: the network quantized post-training (uint8 activations; v1, v1-body, v2: convolutions,
+            residual adds, the average pool),
             qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32
         """,
 };

@@ -4,10 +4,29 @@ namespace NativeConv.Tests;
 
 /// <summary>
 /// Once a shape is warm, Forward allocates nothing on the managed heap (counted by the runtime for
-/// this thread, so it is exact and independent of timing), for every backend, layout and layer kind.
+/// this thread, so it is exact), for every backend, layout and layer kind.
+/// A window of calls can be billed a one-off allocation that is not the code's: tiered compilation promotes
+/// hot methods on wall-clock timers and can do so on the measuring thread mid-window, which happens under a
+/// loaded full suite (seen: 3280 and 5992 bytes on the managed backends, never in isolation). So up to three
+/// consecutive windows are measured and the first clean one ends it: an allocation per call dirties every
+/// window and still fails; a one-off dirties one, and is logged.
 /// </summary>
-public class AllocationTests
+public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
 {
+    private long AllocatedInCleanWindow(Action calls)
+    {
+        long allocated = 0;
+        for (int window = 0; window < 3; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            calls();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0) return 0;
+            log.WriteLine($"window {window}: {allocated} bytes (a one-off is retried; a per-call allocation dirties every window)");
+        }
+        return allocated;
+    }
+
     public static TheoryData<string, TensorLayout> Cases()
     {
         var data = new TheoryData<string, TensorLayout>();
@@ -28,10 +47,10 @@ public class AllocationTests
         var output = new float[block.Geometry(2, 20, 20).OutputLength];
         block.Forward(input, output, 2, 20, 20); // first call for the shape: native state made here
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++) block.Forward(input, output, 2, 20, 20);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 50; i++) block.Forward(input, output, 2, 20, 20);
+        }));
     }
 
     /// <summary>A whole network (squeeze-and-excitation, residuals, pool, classifier) once warm: nothing either.</summary>
@@ -46,8 +65,33 @@ public class AllocationTests
         var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
         network.Forward(input, output, 2, size, size); // first call for the shape: buffers and native state made here
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
+        }));
+    }
+
+    /// <summary>A quantized v2 (convolutions, residual adds, the pool, the classifier) once warm: nothing either.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_quantized_network_forward_allocates_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V2, new RandomStateDict(2));
+        var calibration = new List<float[]> { Enumerable.Range(0, 3 * 32 * 32).Select(i => (float)Math.Sin(i)).ToArray() };
+        if (backendName == "float-loops") // a float-only plugin: the network says so at construction
+        {
+            Assert.Throws<NotSupportedException>(() => new QuantizedNetwork<byte>(blocks, calibration, 32, 32, backend, layout));
+            return;
+        }
+        using var network = new QuantizedNetwork<byte>(blocks, calibration, 32, 32, backend, layout);
+        var input = new byte[2 * 3 * 32 * 32];
+        var output = new byte[2 * 1000];
+        network.Forward(input, output, 2, 32, 32); // first call for the shape: buffers and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 3; i++) network.Forward(input, output, 2, 32, 32);
+        }));
     }
 }

@@ -4,19 +4,25 @@ using System.Runtime.InteropServices;
 namespace NativeConv;
 
 /// <summary>
-/// A chain of convolutions (the blocks of MobileNet v1: <see cref="ConvBlock"/>s and <see cref="SeparableBlock"/>s)
-/// quantized post-training: each convolution's input and output get uint8/int8 parameters calibrated on sample
-/// inputs run through the float network (<see cref="Quantizer.Calibrate{T}"/>), its weights int8 per output
-/// channel (<see cref="Quantizer.QuantizeWeights"/>). Runs as <see cref="QuantizedConv2dLayer{T}"/>s in NHWC
-/// between two planned byte buffers; an NCHW caller's bytes are transposed at the edges only.
+/// A network of quantized convolutions, residual adds and global average pools (MobileNet v1 and v2, whole or
+/// body), quantized post-training: every tensor gets uint8/int8 parameters calibrated on sample inputs run
+/// through the float network, every convolution int8 weights per output channel (<see cref="Calibrate"/>).
+/// Convolutions run as <see cref="QuantizedConv2dLayer{T}"/>s on the backend, adds and pools as vectorized
+/// managed code with their rounding written out (<see cref="QuantizedAdd"/>, <see cref="QuantizedAveragePool"/>),
+/// all in NHWC between buffers planned once per input shape (a value's buffer is reused after its last
+/// reader); an NCHW caller's bytes are transposed at the edges only.
 /// </summary>
 public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
     private readonly Lock _gate = new();
-    private readonly List<QuantizedConv2dLayer<T>> _layers = [];
-    private nint _buffers;
+    private readonly IReadOnlyList<GraphOp> _steps;
+    private readonly IReadOnlyList<int> _channels;
+    private readonly object?[] _runners; // per step: its layer, add or pool
+    private readonly int[][] _inputs; // per step, the values it reads (read once: GraphOp.Inputs makes a new list per call)
+    private nint _memory;
+    private T*[] _values = []; // per value, where it lives for the planned shape (null: the caller's buffers)
+    private TensorShape[] _shapes = [];
     private (int N, int H, int W) _planned;
-    private long _half;
     private bool _disposed;
 
     /// <param name="calibration">Sample inputs of (batch 1, channels, height, width) in <paramref name="layout"/>, float.</param>
@@ -28,28 +34,33 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
 
     /// <summary>A chain of quantized convolutions as given (each layer's weights and input and output parameters).</summary>
     public QuantizedNetwork(IReadOnlyList<QuantizedLayerDefinition> layers, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
+        : this(Chain(layers), backend, layout)
     {
-        ArgumentNullException.ThrowIfNull(layers);
+    }
+
+    /// <summary>The network <paramref name="parameters"/> describe (from <see cref="Calibrate"/>) on <paramref name="backend"/>.</summary>
+    public QuantizedNetwork(QuantizedNetworkParameters parameters, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(backend);
         ConvArguments.CheckLayout(layout);
-        if (layers.Count == 0) throw new ArgumentException("a network needs at least one layer", nameof(layers));
-        for (int i = 1; i < layers.Count; i++)
-        {
-            if (layers[i].Weights.Spec.InChannels != layers[i - 1].Weights.Spec.OutChannels)
-                throw new ArgumentException($"layer {i} takes (N, {layers[i].Weights.Spec.InChannels}, H, W), layer {i - 1} gives (N, {layers[i - 1].Weights.Spec.OutChannels}, H, W)", nameof(layers));
-            if (layers[i].Input != layers[i - 1].Output)
-                throw new ArgumentException($"layer {i} reads ({layers[i].Input}), layer {i - 1} writes ({layers[i - 1].Output})", nameof(layers));
-        }
+        Parameters = parameters;
         Layout = layout;
-        InChannels = layers[0].Weights.Spec.InChannels;
-        OutChannels = layers[^1].Weights.Spec.OutChannels;
-        Input = layers[0].Input;
-        Output = layers[^1].Output;
-        Definitions = layers;
+        _steps = parameters.Steps;
+        _channels = parameters.Channels;
+        _runners = new object?[_steps.Count];
+        _inputs = _steps.Select(step => step.Inputs.ToArray()).ToArray();
+        bool signed = typeof(T) == typeof(sbyte);
         try
         {
-            foreach (QuantizedLayerDefinition layer in layers)
-                _layers.Add(new QuantizedConv2dLayer<T>(layer.Weights, layer.Input, layer.Output, backend, TensorLayout.Nhwc));
+            for (int i = 0; i < _steps.Count; i++)
+                _runners[i] = _steps[i] switch
+                {
+                    QuantizedConvStep c => new QuantizedConv2dLayer<T>(c.Definition.Weights, c.Definition.Input, c.Definition.Output, backend, TensorLayout.Nhwc),
+                    QuantizedAddStep a => new QuantizedAdd(a.LeftParameters, a.RightParameters, a.OutputParameters, signed),
+                    QuantizedPoolStep p => new QuantizedAveragePool(p.InputParameters, p.OutputParameters, signed),
+                    _ => throw new InvalidOperationException($"unexpected step {_steps[i]}"),
+                };
         }
         catch
         {
@@ -59,141 +70,148 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         BackendName = backend.Name;
     }
 
-    /// <summary>What each layer runs with: the quantized weights and the input and output parameters.</summary>
-    public IReadOnlyList<QuantizedLayerDefinition> Definitions { get; }
-
     /// <summary>
-    /// Post-training quantization of a chain of convolutions: each one's float outputs over the samples (run on
-    /// <paramref name="backend"/> in float) give its output parameters, the previous ones its input parameters.
+    /// Post-training quantization: the float network (<paramref name="blocks"/>) runs over <paramref name="calibration"/>
+    /// on <paramref name="backend"/>; every tensor's range gives its parameters, every convolution's weights int8 per
+    /// output channel. Blocks that lower to other operations (squeeze-and-excitation, HardSwish) are refused.
     /// </summary>
-    public static IReadOnlyList<QuantizedLayerDefinition> Calibrate(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration,
-        int height, int width, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
-    {
-        ArgumentNullException.ThrowIfNull(blocks);
-        ArgumentNullException.ThrowIfNull(calibration);
-        ArgumentNullException.ThrowIfNull(backend);
-        if (calibration.Count == 0) throw new ArgumentException("at least one calibration input is needed", nameof(calibration));
-        List<ConvBlock> convolutions = blocks.SelectMany(b => b switch
-        {
-            ConvBlock c => [c],
-            SeparableBlock s => new[] { s.Depthwise, s.Pointwise },
-            _ => throw new NotSupportedException($"'{b.Name}' ({b.GetType().Name}): quantized networks are chains of convolutions (MobileNet v1's blocks)"),
-        }).ToList();
-        int channels = convolutions[0].InChannels;
-        List<float[]> current = calibration.Select(x => layout == TensorLayout.Nhwc ? x : ToNhwc(x, channels, height, width)).ToList();
-        int h = height, w = width;
-        QuantizationParameters inputParameters = Quantizer.Calibrate<T>(current);
-        var definitions = new List<QuantizedLayerDefinition>();
-        foreach (ConvBlock conv in convolutions)
-        {
-            ConvGeometry g = conv.Spec.Geometry(1, h, w);
-            var outputs = new List<float[]>();
-            using (var layer = new Conv2dLayer(conv.Spec, conv.Weights, conv.Bias, backend, TensorLayout.Nhwc))
-                foreach (float[] x in current)
-                {
-                    if (x.Length != g.InputLength) throw new ArgumentException($"calibration inputs must hold {g.InputLength} values, not {x.Length}", nameof(calibration));
-                    var y = new float[g.OutputLength];
-                    layer.Forward(x, y, 1, h, w);
-                    outputs.Add(y);
-                }
-            QuantizationParameters outputParameters = Quantizer.Calibrate<T>(outputs);
-            definitions.Add(new QuantizedLayerDefinition(Quantizer.QuantizeWeights(conv.Spec, conv.Weights, conv.Bias, inputParameters.Scale), inputParameters, outputParameters));
-            (current, inputParameters, h, w) = (outputs, outputParameters, g.OutHeight, g.OutWidth);
-        }
-        return definitions;
-    }
+    public static QuantizedNetworkParameters Calibrate(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration,
+        int height, int width, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) =>
+        QuantizedCalibration.Calibrate<T>(blocks, calibration, height, width, backend, layout);
+
+    /// <summary>What runs: the convolutions' weights and every tensor's parameters.</summary>
+    public QuantizedNetworkParameters Parameters { get; }
+
+    /// <summary>The convolutions, in the order they run.</summary>
+    public IReadOnlyList<QuantizedLayerDefinition> Definitions => Parameters.Layers;
 
     public TensorLayout Layout { get; }
 
-    public int InChannels { get; }
+    public int InChannels => _channels[NetworkGraph.Input];
 
-    public int OutChannels { get; }
+    public int OutChannels => _channels[^1];
 
     /// <summary>The parameters the caller quantizes its input with.</summary>
-    public QuantizationParameters Input { get; }
+    public QuantizationParameters Input => Parameters.Input;
 
     /// <summary>The parameters the output is in.</summary>
-    public QuantizationParameters Output { get; }
+    public QuantizationParameters Output => Parameters.Output;
 
     public string BackendName { get; }
 
-    public int LayerCount => _layers.Count;
+    /// <summary>The number of convolutions.</summary>
+    public int LayerCount => Parameters.Layers.Count;
 
-    public TensorShape OutputShape(TensorShape input)
-    {
-        if (input.Channels != InChannels) throw new ArgumentException($"the network takes {InChannels} channels, not {input.Channels}", nameof(input));
-        int h = input.Height, w = input.Width;
-        foreach (QuantizedConv2dLayer<T> layer in _layers)
-        {
-            ConvGeometry g = layer.Geometry(input.Batch, h, w);
-            (h, w) = (g.OutHeight, g.OutWidth);
-        }
-        return new TensorShape(input.Batch, OutChannels, h, w);
-    }
+    public TensorShape OutputShape(TensorShape input) => Shapes(input)[^1];
 
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batch, int height, int width)
     {
-        TensorShape inShape = new(batch, InChannels, height, width), outShape = OutputShape(inShape);
-        if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
-        if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
-        if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+        TensorShape inShape = new(batch, InChannels, height, width);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            Plan(batch, height, width);
-            T* a = (T*)_buffers, b = a + _half;
+            // Under the lock: the planned shapes are read here. A warm call allocates nothing.
+            TensorShape outShape = _planned == (batch, height, width) && _shapes.Length > 0 ? _shapes[^1] : OutputShape(inShape);
+            if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
+            if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
+            if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+            Plan(inShape);
             fixed (T* x = input)
             fixed (T* y = output)
             {
-                // Ping-pong between two NHWC buffers; the caller's buffers at the ends (NHWC callers: as they are).
-                T* source = x;
+                if (Layout == TensorLayout.Nchw) NhwcOps.Transpose(x, At(_values, x, y, NetworkGraph.Input), batch, InChannels, height * width);
+                for (int i = 0; i < _steps.Count; i++)
+                {
+                    GraphOp step = _steps[i];
+                    int[] reads = _inputs[i];
+                    TensorShape from = _shapes[reads[0]], to = _shapes[step.Output];
+                    switch (_runners[i])
+                    {
+                        case QuantizedConv2dLayer<T> layer:
+                            layer.Forward(new ReadOnlySpan<T>(At(_values, x, y, reads[0]), (int)from.Length), new Span<T>(At(_values, x, y, step.Output), (int)to.Length),
+                                batch, from.Height, from.Width);
+                            break;
+                        case QuantizedAdd add:
+                            add.Run((byte*)At(_values, x, y, reads[0]), (byte*)At(_values, x, y, reads[1]), (byte*)At(_values, x, y, step.Output), to.Length);
+                            break;
+                        case QuantizedAveragePool pool:
+                            pool.Run((byte*)At(_values, x, y, reads[0]), (byte*)At(_values, x, y, step.Output), from);
+                            break;
+                    }
+                }
                 if (Layout == TensorLayout.Nchw)
-                {
-                    NhwcOps.Transpose((byte*)x, (byte*)a, batch, InChannels, height * width);
-                    source = a;
-                }
-                int h = height, w = width;
-                for (int i = 0; i < _layers.Count; i++)
-                {
-                    QuantizedConv2dLayer<T> layer = _layers[i];
-                    ConvGeometry g = layer.Geometry(batch, h, w);
-                    bool last = i == _layers.Count - 1;
-                    T* target = last && Layout == TensorLayout.Nhwc ? y : source == a ? b : a;
-                    layer.Forward(new ReadOnlySpan<T>(source, g.InputLength), new Span<T>(target, g.OutputLength), batch, h, w);
-                    source = target;
-                    (h, w) = (g.OutHeight, g.OutWidth);
-                }
-                if (Layout == TensorLayout.Nchw) NhwcOps.Transpose((byte*)source, (byte*)y, batch, h * w, OutChannels);
+                    NhwcOps.Transpose(At(_values, x, y, _channels.Count - 1), y, batch, outShape.Height * outShape.Width, OutChannels);
             }
         }
     }
 
-    /// <summary>Two byte buffers as large as the largest tensor of the chain for this shape (made once per shape, kept for the latest).</summary>
-    private void Plan(int batch, int height, int width)
+    /// <summary>Where a value lives: its planned buffer, or the caller's input or output.</summary>
+    private static T* At(T*[] values, T* input, T* output, int value) =>
+        values[value] != null ? values[value] : value == NetworkGraph.Input ? input : output;
+
+    /// <summary>Every value's shape for an input, or an exception naming the operation that cannot take its input.</summary>
+    private TensorShape[] Shapes(TensorShape input)
     {
-        if (_buffers != 0 && _planned == (batch, height, width)) return;
-        long largest = (long)batch * InChannels * height * width;
-        int h = height, w = width;
-        foreach (QuantizedConv2dLayer<T> layer in _layers)
+        if (input.Channels != InChannels) throw new ArgumentException($"the network takes {InChannels} channels, not {input.Channels}", nameof(input));
+        var shapes = new TensorShape[_channels.Count];
+        shapes[NetworkGraph.Input] = input;
+        foreach (GraphOp step in _steps)
         {
-            ConvGeometry g = layer.Geometry(batch, h, w);
-            largest = Math.Max(largest, g.OutputLength);
-            (h, w) = (g.OutHeight, g.OutWidth);
+            TensorShape x = shapes[step.Inputs[0]];
+            shapes[step.Output] = step switch
+            {
+                QuantizedConvStep c => c.Definition.Weights.Spec.Geometry(x.Batch, x.Height, x.Width) is var g
+                    ? new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth) : default,
+                QuantizedAddStep a => shapes[a.Right] == x ? x : throw new ArgumentException($"input {input}: '{a.Name}' adds {x} and {shapes[a.Right]}", nameof(input)),
+                _ => x with { Height = 1, Width = 1 },
+            };
         }
-        if (_buffers != 0) NativeMemory.AlignedFree((void*)_buffers);
-        _half = (largest + 63) / 64 * 64 + 64; // + XNNPACK's read slack, aligned
-        _buffers = (nint)NativeMemory.AlignedAlloc((nuint)(2 * _half * sizeof(T)), 64);
-        _planned = (batch, height, width);
+        return shapes;
     }
 
-    private static float[] ToNhwc(float[] x, int channels, int height, int width)
+    /// <summary>
+    /// Buffers for one input shape, made once and kept for the latest: values share buffers by liveness
+    /// (<see cref="BufferPlanner"/>), each 64-byte aligned with XNNPACK's read slack after it.
+    /// </summary>
+    private void Plan(TensorShape input)
     {
-        var y = new float[x.Length];
-        int hw = height * width;
-        for (int c = 0; c < channels; c++)
-            for (int p = 0; p < hw; p++)
-                y[p * channels + c] = x[c * hw + p];
-        return y;
+        if (_memory != 0 && _planned == (input.Batch, input.Height, input.Width)) return;
+        TensorShape[] shapes = Shapes(input);
+        bool callers = Layout == TensorLayout.Nhwc;
+        var (storage, lengths) = BufferPlanner.Assign(_steps, _channels.Count, _channels.Count - 1, shapes, callers, callers);
+        var offsets = new long[lengths.Length];
+        long total = 0;
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            offsets[b] = total;
+            total += ((long)lengths[b] * sizeof(T) + 64 + 63) / 64 * 64;
+        }
+        if (_memory != 0) NativeMemory.AlignedFree((void*)_memory);
+        _memory = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(total, 64), 64);
+        _values = new T*[_channels.Count];
+        for (int v = 0; v < storage.Length; v++)
+            _values[v] = storage[v] >= 0 ? (T*)((byte*)_memory + offsets[storage[v]]) : null;
+        foreach (object? runner in _runners)
+            if (runner is QuantizedAveragePool pool) pool.Prepare(_channels.Max());
+        _shapes = shapes;
+        _planned = (input.Batch, input.Height, input.Width);
+    }
+
+    private static QuantizedNetworkParameters Chain(IReadOnlyList<QuantizedLayerDefinition> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0) throw new ArgumentException("a network needs at least one layer", nameof(layers));
+        for (int i = 1; i < layers.Count; i++)
+        {
+            if (layers[i].Weights.Spec.InChannels != layers[i - 1].Weights.Spec.OutChannels)
+                throw new ArgumentException($"layer {i} takes (N, {layers[i].Weights.Spec.InChannels}, H, W), layer {i - 1} gives (N, {layers[i - 1].Weights.Spec.OutChannels}, H, W)", nameof(layers));
+            if (layers[i].Input != layers[i - 1].Output)
+                throw new ArgumentException($"layer {i} reads ({layers[i].Input}), layer {i - 1} writes ({layers[i - 1].Output})", nameof(layers));
+        }
+        var steps = layers.Select((l, i) => (GraphOp)new QuantizedConvStep($"layer {i}", i, i + 1, l)).ToList();
+        var channels = new List<int> { layers[0].Weights.Spec.InChannels };
+        channels.AddRange(layers.Select(l => l.Weights.Spec.OutChannels));
+        return new QuantizedNetworkParameters(steps, channels, layers[0].Input, layers[^1].Output);
     }
 
     public void Dispose()
@@ -202,9 +220,9 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (QuantizedConv2dLayer<T> layer in _layers) layer.Dispose();
-            if (_buffers != 0) NativeMemory.AlignedFree((void*)_buffers);
-            _buffers = 0;
+            foreach (object? runner in _runners) (runner as IDisposable)?.Dispose();
+            if (_memory != 0) NativeMemory.AlignedFree((void*)_memory);
+            _memory = 0;
         }
     }
 }

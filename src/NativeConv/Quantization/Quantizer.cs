@@ -46,6 +46,13 @@ public static class Quantizer
                 any = true;
             }
         if (!any) throw new ArgumentException("no calibration data", nameof(samples));
+        return FromRange<T>(lo, hi);
+    }
+
+    /// <summary>The parameters <see cref="Calibrate{T}"/> gives for data whose smallest value is <paramref name="lo"/> and largest <paramref name="hi"/> (both widened to include 0).</summary>
+    internal static QuantizationParameters FromRange<T>(float lo, float hi) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+    {
+        (lo, hi) = (Math.Min(lo, 0), Math.Max(hi, 0));
         int qmin = int.CreateChecked(T.MinValue), qmax = int.CreateChecked(T.MaxValue);
         float scale = hi > lo ? (hi - lo) / (qmax - qmin) : 1f;
         int zero = (int)Math.Clamp(Math.Round(qmin - lo / scale, MidpointRounding.ToEven), qmin, qmax);

@@ -3,55 +3,87 @@ using Xunit;
 namespace NativeConv.Tests;
 
 /// <summary>
-/// A quantized chain of convolutions (MobileNet v1's blocks): calibrated post-training, its layers' parameters
-/// chain (each reads what the one before writes), and it runs exactly as the reference runs the same
-/// definitions on XNNPACK (whose requantization the reference follows step by step), in both layouts, while
-/// oneDNN's layers are each held to the reference by the int8 conformance cases.
+/// Quantized networks: calibrated post-training, each convolution's parameters chain (it reads what wrote its
+/// input), and a network runs exactly as the same parameters run on the reference backend when its
+/// convolutions run on XNNPACK (whose requantization the reference follows step by step; adds and pools are
+/// the same managed code on both), in both layouts: MobileNet v1's body (a chain) and the whole v2 (residual
+/// adds, the average pool and the classifier). oneDNN's layers are each held to the reference by the int8
+/// conformance cases.
 /// </summary>
 public class QuantizedNetworkTests
 {
-    private static (IReadOnlyList<NetworkBlock> Blocks, List<float[]> Calibration) V1Body()
+    private static List<float[]> Samples(int count, int length, int seed)
     {
-        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(3));
-        var r = new Random(5);
-        var calibration = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 32 * 16 * 16).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray()).ToList();
-        return (blocks, calibration);
+        var r = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, length).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray()).ToList();
     }
 
     [SkippableTheory]
-    [InlineData(TensorLayout.Nhwc)]
-    [InlineData(TensorLayout.Nchw)]
-    public void Xnnpack_runs_the_chain_exactly_as_the_reference(TensorLayout layout)
+    [InlineData(MobileNetModel.V1Body, 32, 16, TensorLayout.Nhwc)]
+    [InlineData(MobileNetModel.V1Body, 32, 16, TensorLayout.Nchw)]
+    [InlineData(MobileNetModel.V2, 3, 32, TensorLayout.Nhwc)]
+    [InlineData(MobileNetModel.V2, 3, 48, TensorLayout.Nchw)]
+    public void Xnnpack_runs_the_network_exactly_as_the_reference(MobileNetModel model, int channels, int size, TensorLayout layout)
     {
         ConvBackend xnnpack = TestBackends.GetOrSkip(XnnpackBackend.BackendName);
-        var (blocks, calibration) = V1Body();
-        IReadOnlyList<QuantizedLayerDefinition> layers = QuantizedNetwork<byte>.Calibrate(blocks, calibration, 16, 16, new ReferenceBackend(), layout);
-        Assert.Equal(26, layers.Count);
-        for (int i = 1; i < layers.Count; i++) Assert.Equal(layers[i - 1].Output, layers[i].Input);
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(model, new RandomStateDict(3));
+        List<float[]> calibration = Samples(2, channels * size * size, 5);
+        QuantizedNetworkParameters parameters = QuantizedNetwork<byte>.Calibrate(blocks, calibration, size, size, new ReferenceBackend(), layout);
+        Assert.Equal(model == MobileNetModel.V1Body ? 26 : 53, parameters.Layers.Count);
 
-        using var native = new QuantizedNetwork<byte>(layers, xnnpack, layout);
-        using var reference = new QuantizedNetwork<byte>(layers, new ReferenceBackend(), layout);
-        var input = new byte[2 * 32 * 16 * 16];
-        for (int n = 0; n < 2; n++) Quantizer.Quantize<byte>(calibration[n], input.AsSpan(n * 32 * 256, 32 * 256), native.Input);
-        TensorShape outShape = native.OutputShape(new TensorShape(2, 32, 16, 16));
-        Assert.Equal(new TensorShape(2, 1024, 1, 1), outShape);
+        using var native = new QuantizedNetwork<byte>(parameters, xnnpack, layout);
+        using var reference = new QuantizedNetwork<byte>(parameters, new ReferenceBackend(), layout);
+        int image = channels * size * size;
+        var input = new byte[2 * image];
+        for (int n = 0; n < 2; n++) Quantizer.Quantize<byte>(calibration[n], input.AsSpan(n * image, image), native.Input);
+        TensorShape outShape = native.OutputShape(new TensorShape(2, channels, size, size));
+        Assert.Equal(model == MobileNetModel.V1Body ? new TensorShape(2, 1024, 1, 1) with { Height = size / 16, Width = size / 16 } : new TensorShape(2, 1000, 1, 1), outShape);
         var a = new byte[outShape.Length];
         var b = new byte[outShape.Length];
-        native.Forward(input, a, 2, 16, 16);
-        reference.Forward(input, b, 2, 16, 16);
+        native.Forward(input, a, 2, size, size);
+        reference.Forward(input, b, 2, size, size);
         Assert.Equal(b, a);
         Assert.True(b.Distinct().Count() > 10, "the outputs spread over the range");
+        var before = (byte[])input.Clone();
+        native.Forward(input, a, 2, size, size); // planned buffers reused: same result, input untouched
+        Assert.Equal(b, a);
+        Assert.Equal(before, input);
+    }
+
+    [SkippableFact]
+    public void An_int8_network_runs_as_its_uint8_twin()
+    {
+        // The same calibration in int8 differs from uint8 by the zero points' shift of 128 only (scales equal,
+        // zero points 128 lower), so every output is the uint8 one minus 128: the ⊕0x80 paths are exact.
+        ConvBackend xnnpack = TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V2, new RandomStateDict(4));
+        List<float[]> calibration = Samples(1, 3 * 32 * 32, 6);
+        using var unsigned = new QuantizedNetwork<byte>(blocks, calibration, 32, 32, xnnpack, TensorLayout.Nhwc);
+        using var signed = new QuantizedNetwork<sbyte>(blocks, calibration, 32, 32, xnnpack, TensorLayout.Nhwc);
+        Assert.Equal(unsigned.Input.Scale, signed.Input.Scale);
+        Assert.Equal(unsigned.Input.ZeroPoint - 128, signed.Input.ZeroPoint);
+        var x8 = new byte[3 * 32 * 32];
+        var xs = new sbyte[x8.Length];
+        Quantizer.Quantize<byte>(calibration[0], x8, unsigned.Input);
+        Quantizer.Quantize<sbyte>(calibration[0], xs, signed.Input);
+        var y8 = new byte[1000];
+        var ys = new sbyte[1000];
+        unsigned.Forward(x8, y8, 1, 32, 32);
+        signed.Forward(xs, ys, 1, 32, 32);
+        Assert.Equal(y8.Select(v => v - 128), ys.Select(v => (int)v));
     }
 
     [Fact]
     public void Chains_are_checked_and_other_blocks_are_refused()
     {
-        var (blocks, calibration) = V1Body();
-        IReadOnlyList<QuantizedLayerDefinition> layers = QuantizedNetwork<byte>.Calibrate(blocks.Take(1).ToList(), calibration, 16, 16, new ReferenceBackend());
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(3));
+        List<float[]> calibration = Samples(1, 32 * 16 * 16, 5);
+        IReadOnlyList<QuantizedLayerDefinition> layers = QuantizedNetwork<byte>.Calibrate(blocks.Take(1).ToList(), calibration, 16, 16, new ReferenceBackend()).Layers;
         var broken = new List<QuantizedLayerDefinition> { layers[0], layers[1] with { Input = new QuantizationParameters(0.5f, 1) } };
         var e = Assert.Throws<ArgumentException>(() => new QuantizedNetwork<byte>(broken, new ReferenceBackend()));
         Assert.Contains("layer 1 reads", e.Message);
-        var (v2, _) = (MobileNets.Blocks(MobileNetModel.V2, new RandomStateDict(1)), 0);
-        Assert.Throws<NotSupportedException>(() => QuantizedNetwork<byte>.Calibrate(v2, calibration, 16, 16, new ReferenceBackend()));
+        IReadOnlyList<NetworkBlock> v3 = MobileNets.Blocks(MobileNetModel.V3Small, new RandomStateDict(1));
+        var refused = Assert.Throws<NotSupportedException>(() => QuantizedNetwork<byte>.Calibrate(v3, Samples(1, 3 * 32 * 32, 1), 32, 32, new ReferenceBackend()));
+        Assert.Contains("ChannelScale", refused.Message);
     }
 }

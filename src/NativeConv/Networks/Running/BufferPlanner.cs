@@ -11,16 +11,20 @@ internal static class BufferPlanner
     /// <param name="inputIsCallers">Value 0 is read straight from the caller's buffer (same layout inside and out).</param>
     /// <param name="outputIsCallers">The last value is written straight into the caller's buffer.</param>
     /// <returns>Per value its storage (a buffer index or <see cref="ValueStorage"/>), and per buffer its length.</returns>
-    public static (int[] Storage, int[] BufferLengths) Assign(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers)
+    public static (int[] Storage, int[] BufferLengths) Assign(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers) =>
+        Assign(graph.Ops, graph.ValueCount, graph.Output, shapes, inputIsCallers, outputIsCallers);
+
+    /// <summary>The same for any operations over values 0 (the input) to <paramref name="valueCount"/> − 1, <paramref name="output"/> the result.</summary>
+    public static (int[] Storage, int[] BufferLengths) Assign(IReadOnlyList<GraphOp> ops, int valueCount, int output, IReadOnlyList<TensorShape> shapes,
+        bool inputIsCallers, bool outputIsCallers)
     {
-        IReadOnlyList<GraphOp> ops = graph.Ops;
-        var lastUse = new int[graph.ValueCount];
+        var lastUse = new int[valueCount];
         Array.Fill(lastUse, -1);
         for (int i = 0; i < ops.Count; i++)
             foreach (int v in ops[i].Inputs)
                 lastUse[v] = i;
 
-        var storage = new int[graph.ValueCount];
+        var storage = new int[valueCount];
         var lengths = new List<int>();
         var free = new List<int>();
         int Take(int length)
@@ -47,7 +51,7 @@ internal static class BufferPlanner
             GraphOp op = ops[i];
             int inPlace = op.InPlaceInput;
             bool reused = false;
-            if (op.Output == graph.Output && outputIsCallers) storage[op.Output] = ValueStorage.CallerOutput;
+            if (op.Output == output && outputIsCallers) storage[op.Output] = ValueStorage.CallerOutput;
             else if (inPlace >= 0 && lastUse[inPlace] == i && storage[inPlace] >= 0)
             {
                 storage[op.Output] = storage[inPlace]; // the input dies here: overwrite it
