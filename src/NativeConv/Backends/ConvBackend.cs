@@ -78,6 +78,12 @@ public abstract class ConvBackend : IDisposable
     internal virtual QuantizedKernel<T>? CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output,
         TensorLayout layout) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> => null;
 
+    /// <summary>
+    /// Its uint8 convolutions run as int8 ones shifted by 128 on the way in and out, so a uint8 network does
+    /// better to shift once at its edges and run int8 inside.
+    /// </summary>
+    internal virtual bool PrefersSignedInt8 => false;
+
     internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
     /// <summary>Describes a checked spec and layout.</summary>

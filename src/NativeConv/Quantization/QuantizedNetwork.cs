@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace NativeConv;
@@ -9,20 +10,18 @@ namespace NativeConv;
 /// through the float network, every convolution int8 weights per output channel (<see cref="Calibrate"/>).
 /// Convolutions run as <see cref="QuantizedConv2dLayer{T}"/>s on the backend, adds and pools as vectorized
 /// managed code with their rounding written out (<see cref="QuantizedAdd"/>, <see cref="QuantizedAveragePool"/>),
-/// all in NHWC between buffers planned once per input shape (a value's buffer is reused after its last
-/// reader); an NCHW caller's bytes are transposed at the edges only.
+/// all in NHWC between buffers planned once per input shape; an NCHW caller's bytes are transposed at the
+/// edges only. A uint8 network on a backend whose uint8 convolutions shift around int8 ones (XNNPACK) runs
+/// int8 inside, shifted once at its edges (every zero point − 128: the same results).
 /// </summary>
 public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
     private readonly Lock _gate = new();
-    private readonly IReadOnlyList<GraphOp> _steps;
     private readonly IReadOnlyList<int> _channels;
-    private readonly object?[] _runners; // per step: its layer, add or pool
-    private readonly int[][] _inputs; // per step, the values it reads (read once: GraphOp.Inputs makes a new list per call)
-    private nint _memory;
-    private T*[] _values = []; // per value, where it lives for the planned shape (null: the caller's buffers)
-    private TensorShape[] _shapes = [];
-    private (int N, int H, int W) _planned;
+    private readonly QuantizedGraphRunner<T>? _direct;
+    private readonly QuantizedGraphRunner<sbyte>? _shifted; // uint8 data run as int8 inside
+    private nint _shiftedInput; // the caller's uint8 input, shifted (the input is never written)
+    private long _shiftedInputLength;
     private bool _disposed;
 
     /// <param name="calibration">Sample inputs of (batch 1, channels, height, width) in <paramref name="layout"/>, float.</param>
@@ -46,27 +45,11 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         ConvArguments.CheckLayout(layout);
         Parameters = parameters;
         Layout = layout;
-        _steps = parameters.Steps;
         _channels = parameters.Channels;
-        _runners = new object?[_steps.Count];
-        _inputs = _steps.Select(step => step.Inputs.ToArray()).ToArray();
-        bool signed = typeof(T) == typeof(sbyte);
-        try
-        {
-            for (int i = 0; i < _steps.Count; i++)
-                _runners[i] = _steps[i] switch
-                {
-                    QuantizedConvStep c => new QuantizedConv2dLayer<T>(c.Definition.Weights, c.Definition.Input, c.Definition.Output, backend, TensorLayout.Nhwc),
-                    QuantizedAddStep a => new QuantizedAdd(a.LeftParameters, a.RightParameters, a.OutputParameters, signed),
-                    QuantizedPoolStep p => new QuantizedAveragePool(p.InputParameters, p.OutputParameters, signed),
-                    _ => throw new InvalidOperationException($"unexpected step {_steps[i]}"),
-                };
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
+        if (typeof(T) == typeof(byte) && backend.PrefersSignedInt8)
+            _shifted = new QuantizedGraphRunner<sbyte>(parameters.Shifted(-128), backend, layout);
+        else
+            _direct = new QuantizedGraphRunner<T>(parameters, backend, layout);
         BackendName = backend.Name;
     }
 
@@ -102,99 +85,48 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     /// <summary>The number of convolutions.</summary>
     public int LayerCount => Parameters.Layers.Count;
 
-    public TensorShape OutputShape(TensorShape input) => Shapes(input)[^1];
-
-    public void Forward(ReadOnlySpan<T> input, Span<T> output, int batch, int height, int width)
+    public TensorShape OutputShape(TensorShape input)
     {
-        TensorShape inShape = new(batch, InChannels, height, width);
+        if (input.Channels != InChannels) throw new ArgumentException($"the network takes {InChannels} channels, not {input.Channels}", nameof(input));
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            // Under the lock: the planned shapes are read here. A warm call allocates nothing.
-            TensorShape outShape = _planned == (batch, height, width) && _shapes.Length > 0 ? _shapes[^1] : OutputShape(inShape);
+            return _direct?.OutputShape(input) ?? _shifted!.OutputShape(input);
+        }
+    }
+
+    public void Forward(ReadOnlySpan<T> input, Span<T> output, int batch, int height, int width)
+    {
+        var inShape = new TensorShape(batch, InChannels, height, width);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            TensorShape outShape = _direct?.OutputShape(inShape) ?? _shifted!.OutputShape(inShape); // the planned one when warm: no allocation
             if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
             if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
             if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
-            Plan(inShape);
             fixed (T* x = input)
             fixed (T* y = output)
             {
-                if (Layout == TensorLayout.Nchw) NhwcOps.Transpose(x, At(_values, x, y, NetworkGraph.Input), batch, InChannels, height * width);
-                for (int i = 0; i < _steps.Count; i++)
+                if (_direct is not null)
                 {
-                    GraphOp step = _steps[i];
-                    int[] reads = _inputs[i];
-                    TensorShape from = _shapes[reads[0]], to = _shapes[step.Output];
-                    switch (_runners[i])
-                    {
-                        case QuantizedConv2dLayer<T> layer:
-                            layer.Forward(new ReadOnlySpan<T>(At(_values, x, y, reads[0]), (int)from.Length), new Span<T>(At(_values, x, y, step.Output), (int)to.Length),
-                                batch, from.Height, from.Width);
-                            break;
-                        case QuantizedAdd add:
-                            add.Run((byte*)At(_values, x, y, reads[0]), (byte*)At(_values, x, y, reads[1]), (byte*)At(_values, x, y, step.Output), to.Length);
-                            break;
-                        case QuantizedAveragePool pool:
-                            pool.Run((byte*)At(_values, x, y, reads[0]), (byte*)At(_values, x, y, step.Output), from);
-                            break;
-                    }
+                    _direct.Run(x, y, inShape);
+                    return;
                 }
-                if (Layout == TensorLayout.Nchw)
-                    NhwcOps.Transpose(At(_values, x, y, _channels.Count - 1), y, batch, outShape.Height * outShape.Width, OutChannels);
+                // uint8 ⊕ 0x80 = int8 − (−128): in through a copy (the caller's input is never written), out in place.
+                if (_shiftedInputLength < input.Length)
+                {
+                    if (_shiftedInput != 0) NativeMemory.AlignedFree((void*)_shiftedInput);
+                    _shiftedInput = (nint)NativeMemory.AlignedAlloc((nuint)input.Length + 64, 64); // + XNNPACK's read slack
+                    _shiftedInputLength = input.Length;
+                }
+                var shiftedInput = new Span<byte>((void*)_shiftedInput, input.Length);
+                TensorPrimitives.Xor(new ReadOnlySpan<byte>(x, input.Length), (byte)0x80, shiftedInput);
+                _shifted!.Run((sbyte*)_shiftedInput, (sbyte*)y, inShape);
+                var result = new Span<byte>(y, output.Length);
+                TensorPrimitives.Xor(result, (byte)0x80, result);
             }
         }
-    }
-
-    /// <summary>Where a value lives: its planned buffer, or the caller's input or output.</summary>
-    private static T* At(T*[] values, T* input, T* output, int value) =>
-        values[value] != null ? values[value] : value == NetworkGraph.Input ? input : output;
-
-    /// <summary>Every value's shape for an input, or an exception naming the operation that cannot take its input.</summary>
-    private TensorShape[] Shapes(TensorShape input)
-    {
-        if (input.Channels != InChannels) throw new ArgumentException($"the network takes {InChannels} channels, not {input.Channels}", nameof(input));
-        var shapes = new TensorShape[_channels.Count];
-        shapes[NetworkGraph.Input] = input;
-        foreach (GraphOp step in _steps)
-        {
-            TensorShape x = shapes[step.Inputs[0]];
-            shapes[step.Output] = step switch
-            {
-                QuantizedConvStep c => c.Definition.Weights.Spec.Geometry(x.Batch, x.Height, x.Width) is var g
-                    ? new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth) : default,
-                QuantizedAddStep a => shapes[a.Right] == x ? x : throw new ArgumentException($"input {input}: '{a.Name}' adds {x} and {shapes[a.Right]}", nameof(input)),
-                _ => x with { Height = 1, Width = 1 },
-            };
-        }
-        return shapes;
-    }
-
-    /// <summary>
-    /// Buffers for one input shape, made once and kept for the latest: values share buffers by liveness
-    /// (<see cref="BufferPlanner"/>), each 64-byte aligned with XNNPACK's read slack after it.
-    /// </summary>
-    private void Plan(TensorShape input)
-    {
-        if (_memory != 0 && _planned == (input.Batch, input.Height, input.Width)) return;
-        TensorShape[] shapes = Shapes(input);
-        bool callers = Layout == TensorLayout.Nhwc;
-        var (storage, lengths) = BufferPlanner.Assign(_steps, _channels.Count, _channels.Count - 1, shapes, callers, callers);
-        var offsets = new long[lengths.Length];
-        long total = 0;
-        for (int b = 0; b < lengths.Length; b++)
-        {
-            offsets[b] = total;
-            total += ((long)lengths[b] * sizeof(T) + 64 + 63) / 64 * 64;
-        }
-        if (_memory != 0) NativeMemory.AlignedFree((void*)_memory);
-        _memory = (nint)NativeMemory.AlignedAlloc((nuint)Math.Max(total, 64), 64);
-        _values = new T*[_channels.Count];
-        for (int v = 0; v < storage.Length; v++)
-            _values[v] = storage[v] >= 0 ? (T*)((byte*)_memory + offsets[storage[v]]) : null;
-        foreach (object? runner in _runners)
-            if (runner is QuantizedAveragePool pool) pool.Prepare(_channels.Max());
-        _shapes = shapes;
-        _planned = (input.Batch, input.Height, input.Width);
     }
 
     private static QuantizedNetworkParameters Chain(IReadOnlyList<QuantizedLayerDefinition> layers)
@@ -220,9 +152,10 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (object? runner in _runners) (runner as IDisposable)?.Dispose();
-            if (_memory != 0) NativeMemory.AlignedFree((void*)_memory);
-            _memory = 0;
+            _direct?.Dispose();
+            _shifted?.Dispose();
+            if (_shiftedInput != 0) NativeMemory.AlignedFree((void*)_shiftedInput);
+            _shiftedInput = 0;
         }
     }
 }

@@ -15,6 +15,23 @@ public sealed class QuantizedNetworkParameters
         Layers = steps.OfType<QuantizedConvStep>().Select(s => s.Definition).ToList();
     }
 
+    /// <summary>
+    /// The same network for data shifted by <paramref name="shift"/> (uint8 − 128 = int8): every zero point moves
+    /// with it, scales and weights stay, so x − z and every result are unchanged.
+    /// </summary>
+    internal QuantizedNetworkParameters Shifted(int shift)
+    {
+        QuantizationParameters S(QuantizationParameters p) => p with { ZeroPoint = p.ZeroPoint + shift };
+        var steps = Steps.Select(step => step switch
+        {
+            QuantizedConvStep c => c with { Definition = c.Definition with { Input = S(c.Definition.Input), Output = S(c.Definition.Output) } },
+            QuantizedAddStep a => a with { LeftParameters = S(a.LeftParameters), RightParameters = S(a.RightParameters), OutputParameters = S(a.OutputParameters) },
+            QuantizedPoolStep p => (GraphOp)(p with { InputParameters = S(p.InputParameters), OutputParameters = S(p.OutputParameters) }),
+            _ => throw new InvalidOperationException($"unexpected step {step}"),
+        }).ToList();
+        return new QuantizedNetworkParameters(steps, Channels, S(Input), S(Output));
+    }
+
     /// <summary>The convolutions, in the order they run.</summary>
     public IReadOnlyList<QuantizedLayerDefinition> Layers { get; }
 

@@ -84,6 +84,9 @@ public sealed class XnnpackBackend : ConvBackend
         return new XnnpackQuantizedKernel<T>(_pool, weights, input, output, layout);
     }
 
+    /// <summary>XNNPACK's uint8 operator takes uint8 weights with one scale: uint8 layers shift around the int8 one.</summary>
+    internal override bool PrefersSignedInt8 => true;
+
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
         new XnnpackLayoutTransform(_pool, batch, rows, columns);
 
