@@ -79,6 +79,13 @@ public abstract class ConvBackend : IDisposable
         TensorLayout layout) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> => null;
 
     /// <summary>
+    /// The same library on the calling thread alone, named <c>{Name}/1</c>, for a network plan that gives small
+    /// convolutions one thread (a parallel region's start and end can cost more than they save); null when
+    /// this backend is single-threaded already or has no such form. The caller owns it.
+    /// </summary>
+    internal virtual ConvBackend? CreateSingleThreaded() => null;
+
+    /// <summary>
     /// Its uint8 convolutions run as int8 ones shifted by 128 on the way in and out, so a uint8 network does
     /// better to shift once at its edges and run int8 inside.
     /// </summary>

@@ -71,6 +71,8 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>The precisions this CPU runs natively here, for <c>nativeconv info</c>.</summary>
     public static string Precisions => "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
 
+    internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new OneDnnBackend(1, Name + "/1") : null;
+
     internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

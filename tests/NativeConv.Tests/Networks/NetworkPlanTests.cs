@@ -48,7 +48,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         Assert.Contains(plan.Chosen, plan.MeasuredMicroseconds.Keys);
         AssertWithinFirstOrderBound(y, expected, layout, $"{model} measured plan {plan.Chosen}");
 
-        // Every candidate pinned in turn: fused and unfused, each backend, the mix.
+        // Every candidate pinned in turn: fused and unfused, each backend and its single-threaded form, threads per op, the mix.
         foreach (string candidate in plan.MeasuredMicroseconds.Keys)
         {
             NetworkPlan pinned = Candidate(plan, candidate, blocks);
@@ -65,12 +65,17 @@ public class NetworkPlanTests(ITestOutputHelper log)
     private static NetworkPlan Candidate(NetworkPlan measured, string candidate, IReadOnlyList<NetworkBlock> blocks)
     {
         if (candidate == measured.Chosen) return measured with { MeasuredMicroseconds = new Dictionary<string, double>() };
-        string backend = candidate.Replace("+sum", "", StringComparison.Ordinal);
+        // "onednn+sum threads per op": one library, each convolution on its pool or on the calling thread ("onednn/1");
+        // its exact assignment is not kept unless chosen either, so every other convolution takes one thread.
+        const string perOperation = " threads per op";
+        bool threadsPerOp = candidate.EndsWith(perOperation, StringComparison.Ordinal);
+        string core = threadsPerOp ? candidate[..^perOperation.Length] : candidate;
+        string backend = core.Replace("+sum", "", StringComparison.Ordinal);
         if (backend == "mixed") backend = OneDnnBackend.BackendName; // its exact assignment is not kept unless chosen
         return measured with
         {
-            Chosen = candidate, Backends = measured.Backends.Select(_ => backend).ToList(),
-            FuseResidualSums = candidate.EndsWith("+sum", StringComparison.Ordinal), MeasuredMicroseconds = new Dictionary<string, double>(),
+            Chosen = candidate, Backends = measured.Backends.Select((_, i) => threadsPerOp && i % 2 == 1 ? backend + "/1" : backend).ToList(),
+            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), MeasuredMicroseconds = new Dictionary<string, double>(),
         };
     }
 

@@ -8,12 +8,13 @@ namespace NativeConv;
 /// <summary>
 /// Chooses how a network runs per input shape. On one backend: that backend, with residual adds fused
 /// where it can. Over several: the first call for a shape measures on the caller's data each backend
-/// alone, unfused and (where it can) with residual sums fused, then the mix that gives each convolution
+/// alone (and each library on the calling thread alone), unfused and (where it can) with residual sums fused, then per
+/// library each convolution with its faster thread count, then the mix that gives each convolution
 /// the backend that ran it fastest in those runs (fused where it can; chosen only when allowed), and keeps the candidate with the
 /// lowest time (the fastest of its runs) — so crossing libraries (a pool to wake, the other's workers still spinning) is paid for
 /// in the measurement, not assumed. Bounded: a warm-up run and <see cref="Rounds"/> timed runs per
-/// candidate, at most 2 backends + 1 fused + 1 mix, and a <see cref="SettleMilliseconds"/> pause where the
-/// library changes: about 4 x (4 runs + 15 ms), once per shape. A given plan that fits is used for its
+/// candidate, at most 2 backends and their 2 single-threaded forms + 2 fused + 2 thread mixes + 1 library mix, and a
+/// <see cref="SettleMilliseconds"/> pause where the library changes: about 9 x 6 runs + 3 x 15 ms, once per shape. A given plan that fits is used for its
 /// shape without measuring.
 /// <para>
 /// Libraries are not mixed cheaply on few cores: each keeps its idle threads spinning for the next call
@@ -66,8 +67,13 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         foreach (string name in candidates ?? backends.Names.Where(n => n != ReferenceBackend.BackendName))
             if (backends.TryGet(name, out ConvBackend? backend, out _)) available.Add(backend!);
         if (available.Count == 0) throw new ArgumentException("none of the candidate backends is available here", nameof(candidates));
-        return new NetworkPlanner(graph, available, measures: available.Count > 1, plan, available.Count > 1 ? "auto" : available[0].Name, allowMixed);
+        if (available.Count == 1) return new NetworkPlanner(graph, available, measures: false, plan, available[0].Name, allowMixed);
+        // Each library also on the calling thread alone ("onednn/1"): a plan may give small convolutions one thread.
+        List<ConvBackend> singleThreaded = available.Select(b => b.CreateSingleThreaded()).OfType<ConvBackend>().ToList();
+        return new NetworkPlanner(graph, [.. available, .. singleThreaded], measures: true, plan, "auto", allowMixed) { _owned = singleThreaded };
     }
+
+    private List<ConvBackend> _owned = []; // the single-threaded forms made for measuring
 
     /// <summary>"auto", or the one backend's name.</summary>
     public string Name { get; }
@@ -153,7 +159,20 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum))
                 Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"));
 
-            // 2. The mix that gives each convolution the backend that ran it fastest above, fused where it can.
+            // 2. Per library, each convolution with the thread count that ran it fastest above (one library: no
+            //    crossing costs, so it may be chosen like a single backend).
+            foreach (ConvBackend many in _backends)
+            {
+                if (_backends.FirstOrDefault(b => b.Name == many.Name + "/1") is not { } one) continue;
+                var threads = new ConvBackend[_convolutions.Length];
+                for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
+                    if (_graph.Ops[i] is ConvOp)
+                        threads[c++] = trials[one.Name].Ticks[i] < trials[many.Name].Ticks[i] ? one : many;
+                if (threads.Distinct().Count() > 1)
+                    Trial(Program(threads, fuse: many.HasResidualSum, many.Name + (many.HasResidualSum ? "+sum" : "") + " threads per op"));
+            }
+
+            // 3. The mix that gives each convolution the backend that ran it fastest above, fused where it can.
             var fastest = new ConvBackend[_convolutions.Length];
             for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
                 if (_graph.Ops[i] is ConvOp)
@@ -167,6 +186,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             // threads take each other's cores (measured: the v1 mix 39 ms where oneDNN alone ran 25 ms, batch 8),
             // which a few back-to-back runs here do not show reliably.
             string chosen = measured.Where(p => _allowMixed || p.Key != Mixed).MinBy(p => p.Value).Key;
+            // (A library's single-threaded form alone, or a per-operation choice of threads within one library, is not a mix.)
             (NetworkProgram program, ShapePlan kept, _, _) = trials[chosen];
             trials.Remove(chosen);
             if (lastLibraries is not null && !lastLibraries.SetEquals(program.Libraries)) Thread.Sleep(SettleMilliseconds);
@@ -250,5 +270,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     {
         foreach (NetworkProgram program in _programs.Values) program.Dispose();
         _programs.Clear();
+        foreach (ConvBackend backend in _owned) backend.Dispose(); // kernels hold their own references: safe after the programs
+        _owned.Clear();
     }
 }
