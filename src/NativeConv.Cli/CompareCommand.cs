@@ -125,7 +125,7 @@ internal static class CompareCommand
         double flops, Options options)
     {
         QuantizationParameters inQ = Quantizer.Calibrate<byte>([input]), outQ = Quantizer.Calibrate<byte>([expected]);
-        QuantizedConvWeights qWeights = Quantizer.QuantizeWeights(spec, weights, bias, inQ.Scale);
+        QuantizedConvWeights qWeights = Quantizer.QuantizeWeights(spec, weights, bias, inQ.Scale, backend.ExactInt8WeightBits);
         var x = new byte[input.Length];
         Quantizer.Quantize<byte>(input, x, inQ);
         var y = new byte[expected.Length];

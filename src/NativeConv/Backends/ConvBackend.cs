@@ -79,6 +79,13 @@ public abstract class ConvBackend : IDisposable
         TensorLayout layout) where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T> => null;
 
     /// <summary>
+    /// The widest int8 weights this backend multiplies exactly on this CPU: 8, or 7 where its int8 kernels add
+    /// pairs of u8·s8 products in 16 bits, which saturates for weights beyond ±63 (oneDNN without VNNI; see
+    /// oneDNN's "Nuances of int8 computations"). A quantized layer with wider weights is refused there.
+    /// </summary>
+    public virtual int ExactInt8WeightBits => 8;
+
+    /// <summary>
     /// The same library on the calling thread alone, named <c>{Name}/1</c>, for a network plan that gives small
     /// convolutions one thread (a parallel region's start and end can cost more than they save); null when
     /// this backend is single-threaded already or has no such form. The caller owns it.

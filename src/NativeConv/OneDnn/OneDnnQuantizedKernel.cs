@@ -14,6 +14,9 @@ namespace NativeConv;
 /// its slow reference, and for one input channel its gemm_s8s8s32 path gave wrong results (whole output
 /// channels scrambled; found by the int8 conformance cases), while the NHWC brgconv kernels agree with the
 /// exact reference.
+/// Without VNNI, oneDNN halves int8 weights for int8 inputs (its s8s8 "scale adjust" against 16-bit saturation),
+/// which rounds odd weights: int8 inputs then run as uint8 ones, shifted by 128 here (x − z is unchanged), on
+/// the u8 kernels, exact with 7-bit weights (<see cref="OneDnnBackend.ExactInt8WeightBits"/>).
 /// </summary>
 internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
@@ -25,6 +28,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
     private readonly OneDnnMemoryDescHandle _userWeightsDesc;
     private readonly OneDnnMemoryHandle _userWeights, _bias, _srcScale, _weightScales, _dstScale, _srcZero, _dstZero;
     private readonly ShapeCache<State> _states;
+    private readonly bool _shiftToUnsigned; // int8 inputs run as uint8 (see the class)
 
     public OneDnnQuantizedKernel(OneDnnEngineHandle engine, int threads, QuantizedConvWeights weights, QuantizationParameters input,
         QuantizationParameters output, TensorLayout layout) : base(weights, input, output, layout)
@@ -33,6 +37,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         _engine = engine.Value;
         _threads = threads;
         Conv2dSpec spec = weights.Spec;
+        _shiftToUnsigned = typeof(T) == typeof(sbyte) && !OneDnnBackend.HasVnni;
         try
         {
             dnnl_stream_t stream;
@@ -48,7 +53,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             _srcScale = Vector<float>([1], [input.Scale], "input scale", dnnl_data_type_t.dnnl_f32);
             _weightScales = Vector<float>([spec.OutChannels], weights.Scales, "weight scales", dnnl_data_type_t.dnnl_f32);
             _dstScale = Vector<float>([1], [output.Scale], "output scale", dnnl_data_type_t.dnnl_f32);
-            _srcZero = Vector<int>([1], [input.ZeroPoint], "input zero point", dnnl_data_type_t.dnnl_s32);
+            _srcZero = Vector<int>([1], [input.ZeroPoint + (_shiftToUnsigned ? 128 : 0)], "input zero point", dnnl_data_type_t.dnnl_s32);
             _dstZero = Vector<int>([1], [output.ZeroPoint], "output zero point", dnnl_data_type_t.dnnl_s32);
             _states = new ShapeCache<State>((n, h, w) => new State(this, spec.Geometry(n, h, w)));
         }
@@ -62,6 +67,8 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
     public override string ImplementationName => _states.Last?.ImplementationName ?? "(not run yet)";
 
     private static dnnl_data_type_t DataType => typeof(T) == typeof(byte) ? dnnl_data_type_t.dnnl_u8 : dnnl_data_type_t.dnnl_s8;
+
+    private dnnl_data_type_t SourceType => _shiftToUnsigned ? dnnl_data_type_t.dnnl_u8 : DataType;
 
     protected override void ForwardCore(in ConvGeometry g, ReadOnlySpan<T> input, Span<T> output)
     {
@@ -139,7 +146,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         private readonly OneDnnMemoryHandle _weights, _src, _dst;
         private readonly OneDnnMemoryHandle? _scratchpad;
         private readonly ConvGeometry _g;
-        private readonly nint _staging; // NCHW callers: NHWC input then output bytes
+        private readonly nint _staging; // NHWC (and for shifted int8, uint8) input then output bytes, when the caller's are not that
 
         public State(OneDnnQuantizedKernel<T> kernel, ConvGeometry g)
         {
@@ -148,7 +155,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             dnnl_engine_t engine = kernel._engine;
             string context = $"{spec} int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth}";
             dnnl_format_tag_t tag = dnnl_format_tag_t.dnnl_nhwc; // NCHW callers are transposed around it (see the class)
-            using var srcMd = OneDnnMemory.Desc([g.Batch, g.InChannels, g.InHeight, g.InWidth], tag, DataType);
+            using var srcMd = OneDnnMemory.Desc([g.Batch, g.InChannels, g.InHeight, g.InWidth], tag, kernel.SourceType);
             using var dstMd = OneDnnMemory.Desc([g.Batch, g.OutChannels, g.OutHeight, g.OutWidth], tag, DataType);
             using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any, dnnl_data_type_t.dnnl_s8);
             using var biasMd = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a, dnnl_data_type_t.dnnl_f32);
@@ -179,7 +186,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
                 _src = OneDnnMemory.Unattached(engine, srcMd.Value, "src " + context);
                 _dst = OneDnnMemory.Unattached(engine, dstMd.Value, "dst " + context);
                 _g = g;
-                if (kernel.Layout == TensorLayout.Nchw)
+                if (kernel.Layout == TensorLayout.Nchw || kernel._shiftToUnsigned)
                     _staging = (nint)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(g.InputLength + g.OutputLength), 64);
             }
             catch
@@ -194,11 +201,17 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         public void Execute(T* input, T* output)
         {
             T* x = input, y = output;
+            bool nchw = _kernel.Layout == TensorLayout.Nchw;
             if (_staging != 0)
             {
                 x = (T*)_staging;
-                y = x + _g.InputLength;
-                NhwcOps.Transpose((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
+                if (nchw) y = x + _g.InputLength;
+                if (nchw) NhwcOps.Transpose((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
+                if (_kernel._shiftToUnsigned)
+                {
+                    var shifted = new Span<byte>(x, _g.InputLength);
+                    System.Numerics.Tensors.TensorPrimitives.Xor(nchw ? shifted : new ReadOnlySpan<byte>(input, _g.InputLength), (byte)0x80, shifted);
+                }
             }
             ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, x), nameof(dnnl_memory_set_data_handle), "src");
             ThrowIfFailed(dnnl_memory_set_data_handle(_dst.Value, y), nameof(dnnl_memory_set_data_handle), "dst");
@@ -217,7 +230,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
             ThrowIfFailed(dnnl_primitive_execute(_primitive.Value, k._stream.Value, count, args), nameof(dnnl_primitive_execute), ImplementationName);
             ThrowIfFailed(dnnl_stream_wait(k._stream.Value), nameof(dnnl_stream_wait));
-            if (_staging != 0) NhwcOps.Transpose((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
+            if (nchw) NhwcOps.Transpose((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
         }
 
         public void Dispose()

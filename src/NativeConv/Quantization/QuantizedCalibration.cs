@@ -12,7 +12,7 @@ namespace NativeConv;
 internal static class QuantizedCalibration
 {
     public static QuantizedNetworkParameters Calibrate<T>(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration,
-        int height, int width, ConvBackend backend, TensorLayout layout) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
+        int height, int width, ConvBackend backend, TensorLayout layout, int weightBits) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         ArgumentNullException.ThrowIfNull(blocks);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -81,7 +81,7 @@ internal static class QuantizedCalibration
             steps.Add(op switch
             {
                 ConvOp c => new QuantizedConvStep(c.Name, c.Input, c.Output,
-                    new QuantizedLayerDefinition(Quantizer.QuantizeWeights(c.Spec, c.Weights, c.Bias, P(c.Input).Scale), P(c.Input), P(c.Output))),
+                    new QuantizedLayerDefinition(Quantizer.QuantizeWeights(c.Spec, c.Weights, c.Bias, P(c.Input).Scale, weightBits), P(c.Input), P(c.Output))),
                 AddOp a => new QuantizedAddStep(a.Name, a.Left, a.Right, a.Output, P(a.Left), P(a.Right), P(a.Output)),
                 GlobalAveragePoolOp g => new QuantizedPoolStep(g.Name, g.Input, g.Output, P(g.Input), P(g.Output)),
                 _ => throw new InvalidOperationException($"unexpected operation {op}"),

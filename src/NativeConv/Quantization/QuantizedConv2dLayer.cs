@@ -24,6 +24,11 @@ public sealed class QuantizedConv2dLayer<T> : IDisposable where T : unmanaged, I
         input.Validate<T>(nameof(input));
         output.Validate<T>(nameof(output));
         Requantization.Range(weights.Spec.Activation, output, int.CreateChecked(T.MinValue), int.CreateChecked(T.MaxValue)); // throws for activations with no quantized form
+        int limit = (1 << (backend.ExactInt8WeightBits - 1)) - 1;
+        if (limit < 127 && weights.LargestMagnitude > limit)
+            throw new NotSupportedException($"backend '{backend.Name}' multiplies int8 weights exactly only within ±{limit} on this CPU " +
+                $"({backend.Summary}): these reach ±{weights.LargestMagnitude}. Quantize to {backend.ExactInt8WeightBits} bits " +
+                $"(Quantizer.QuantizeWeights(..., weightBits: {backend.ExactInt8WeightBits})) or use another backend (XNNPACK is exact with 8)");
         for (int c = 0; c < weights.Scales.Length; c++)
         {
             float multiplier = Requantization.Multiplier(input.Scale, weights.Scales[c], output.Scale);

@@ -33,7 +33,11 @@ public sealed class QuantizedConvWeights
         _weights = weights.ToArray();
         _scales = scales.ToArray();
         _bias = bias.ToArray();
+        foreach (sbyte w in _weights) LargestMagnitude = Math.Max(LargestMagnitude, Math.Abs((int)w));
     }
+
+    /// <summary>max |w| (128 for −128): what decides whether a backend without VNNI multiplies them exactly.</summary>
+    public int LargestMagnitude { get; }
 
     public Conv2dSpec Spec { get; }
 

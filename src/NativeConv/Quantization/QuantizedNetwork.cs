@@ -27,7 +27,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     /// <param name="calibration">Sample inputs of (batch 1, channels, height, width) in <paramref name="layout"/>, float.</param>
     public QuantizedNetwork(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration, int height, int width,
         ConvBackend backend, TensorLayout layout = TensorLayout.Nchw)
-        : this(Calibrate(blocks, calibration, height, width, backend, layout), backend, layout)
+        : this(Calibrate(blocks, calibration, height, width, backend, layout, backend?.ExactInt8WeightBits ?? 8), backend!, layout)
     {
     }
 
@@ -56,11 +56,12 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     /// <summary>
     /// Post-training quantization: the float network (<paramref name="blocks"/>) runs over <paramref name="calibration"/>
     /// on <paramref name="backend"/>; every tensor's range gives its parameters, every convolution's weights int8 per
-    /// output channel. Blocks that lower to other operations (squeeze-and-excitation, HardSwish) are refused.
+    /// output channel (<paramref name="weightBits"/> 7 for a backend whose <see cref="ConvBackend.ExactInt8WeightBits"/> is 7).
+    /// Blocks that lower to other operations (squeeze-and-excitation, HardSwish) are refused.
     /// </summary>
     public static QuantizedNetworkParameters Calibrate(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration,
-        int height, int width, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) =>
-        QuantizedCalibration.Calibrate<T>(blocks, calibration, height, width, backend, layout);
+        int height, int width, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw, int weightBits = 8) =>
+        QuantizedCalibration.Calibrate<T>(blocks, calibration, height, width, backend, layout, weightBits);
 
     /// <summary>What runs: the convolutions' weights and every tensor's parameters.</summary>
     public QuantizedNetworkParameters Parameters { get; }

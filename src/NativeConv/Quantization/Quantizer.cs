@@ -62,16 +62,20 @@ public static class Quantizer
     /// <summary>
     /// A float convolution's weights (PyTorch order) and bias as int8 weights with one symmetric scale per output
     /// channel (max |w| / 127) and an int32 bias in the accumulator's scale (input scale · weight scale).
+    /// <paramref name="weightBits"/> 7 keeps the weights within ±63 (max |w| / 63), what a backend whose
+    /// <see cref="ConvBackend.ExactInt8WeightBits"/> is 7 multiplies exactly.
     /// </summary>
-    public static QuantizedConvWeights QuantizeWeights(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, float inputScale)
+    public static QuantizedConvWeights QuantizeWeights(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, float inputScale,
+        int weightBits = 8)
     {
+        if (weightBits is < 2 or > 8) throw new ArgumentOutOfRangeException(nameof(weightBits), weightBits, "must be 2 to 8");
         ArgumentNullException.ThrowIfNull(spec);
         ConvArguments.CheckParameters(spec, weights, bias);
         if (!(inputScale > 0) || !float.IsNormal(inputScale)) throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "must be positive, finite and normal");
         var q = new sbyte[weights.Length];
         var scales = new float[spec.OutChannels];
         var qBias = new int[spec.BiasCount];
-        QuantizePerOutputChannel(spec, weights, q, scales);
+        QuantizePerOutputChannel(spec, weights, q, scales, weightBits);
         if (spec.HasBias)
             for (int oc = 0; oc < spec.OutChannels; oc++)
                 qBias[oc] = (int)Math.Clamp(Math.Round(bias[oc] / ((double)inputScale * scales[oc]), MidpointRounding.ToEven), int.MinValue, int.MaxValue);
@@ -79,19 +83,20 @@ public static class Quantizer
     }
 
     /// <summary>
-    /// Symmetric int8 per output channel: scale = max |w| / 127 (1 for an all-zero channel), q = round_half_even(w / scale),
-    /// so |w − scale · q| ≤ scale / 2. Weights stay in their order; <paramref name="weights"/> is checked by the caller.
+    /// Symmetric per output channel in <paramref name="bits"/> bits (qmax = 127 for 8): scale = max |w| / qmax (1 for an
+    /// all-zero channel), q = round_half_even(w / scale), so |w − scale · q| ≤ scale / 2. Weights stay in their order;
+    /// <paramref name="weights"/> is checked by the caller.
     /// </summary>
-    internal static void QuantizePerOutputChannel(Conv2dSpec spec, ReadOnlySpan<float> weights, Span<sbyte> quantized, Span<float> scales)
+    internal static void QuantizePerOutputChannel(Conv2dSpec spec, ReadOnlySpan<float> weights, Span<sbyte> quantized, Span<float> scales, int bits = 8)
     {
-        int per = spec.WeightsPerOutputChannel;
+        int per = spec.WeightsPerOutputChannel, qmax = (1 << (bits - 1)) - 1;
         for (int oc = 0; oc < spec.OutChannels; oc++)
         {
             float largest = 0;
             for (int i = 0; i < per; i++) largest = Math.Max(largest, Math.Abs(weights[oc * per + i]));
-            scales[oc] = largest > 0 ? largest / 127 : 1f;
+            scales[oc] = largest > 0 ? largest / qmax : 1f;
             for (int i = 0; i < per; i++)
-                quantized[oc * per + i] = (sbyte)Math.Clamp(Math.Round(weights[oc * per + i] / scales[oc], MidpointRounding.ToEven), -127, 127);
+                quantized[oc * per + i] = (sbyte)Math.Clamp(Math.Round(weights[oc * per + i] / scales[oc], MidpointRounding.ToEven), -qmax, qmax);
         }
     }
 }
