@@ -2,7 +2,8 @@
 # Low precision against float32 and ONNX Runtime, one run: MobileNet v1's body (26 convolutions on
 # 32x112x112) and the whole v2, batch 1, 2 threads, NCHW in and out, as NativeConv fp32, bf16 (oneDNN), int8
 # (oneDNN, XNNPACK; post-training quantized, uint8 activations) and ONNX Runtime fp32 and int8
-# (QLinearConv, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py) and qd8 (XNNPACK, its
+# (QLinearConv, QLinearAdd, QLinearGlobalAveragePool, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py)
+# and qd8 (XNNPACK, its
 # pointwise convolutions quantizing their input per call), side by side for --rounds rounds; then every
 # v1 layer with `nativeconv compare --precision fp32|bf16|int8|qd8`.
 # Usage: build/benchmarks/precision.sh [--rounds R] [--min-ms M] [--out DIR]  (writes DIR/precision-*.jsonl)
@@ -30,8 +31,9 @@ runner="$NC_ROOT/artifacts/ort-runner/NativeConv.Benchmarks.Ort.dll"
 onnx=$(mktemp -d)
 trap 'rm -rf "$onnx"' EXIT
 "$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v1-body --layout nchw --batch 1 --out "$onnx/v1-body-fp32.onnx"
-"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --batch 1 --out "$onnx/v1-body-int8.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --model v1-body --batch 1 --out "$onnx/v1-body-int8.onnx"
 "$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v2 --layout nchw --batch 1 --out "$onnx/v2-fp32.onnx"
+"$python" "$NC_ROOT/build/benchmarks/export_qlinear_onnx.py" --model v2 --batch 1 --out "$onnx/v2-int8.onnx"
 
 : > "$out/precision-networks.jsonl"
 for _ in $(seq "$rounds"); do
@@ -42,8 +44,8 @@ for _ in $(seq "$rounds"); do
         >> "$out/precision-networks.jsonl" || echo "{\"model\":\"$model\",\"precision\":\"$1\",\"backend\":\"$2\",\"unsupported\":true}" >> "$out/precision-networks.jsonl"
     done
   done
-  # ONNX Runtime: fp32 for both; int8 (QLinearConv chain) for the v1 body, the model onnx.helper builds here.
-  for peer in "v1-body fp32" "v1-body int8" "v2 fp32"; do
+  # ONNX Runtime: fp32 (torch exports) and int8 (QLinearConv/QLinearAdd/QLinearGlobalAveragePool, built with onnx.helper).
+  for peer in "v1-body fp32" "v1-body int8" "v2 fp32" "v2 int8"; do
     set -- $peer
     dotnet "$runner" --model "$onnx/$1-$2.onnx" --threads 2 --min-ms "$min_ms" --json \
       | sed -E "s/\"model\":\"[^\"]*\"/\"model\":\"$1\"/; s/^\{/{\"precision\":\"$2\",\"backend\":\"onnxruntime\",/" >> "$out/precision-networks.jsonl"

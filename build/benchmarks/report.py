@@ -112,7 +112,7 @@ def precision_section(run_dir, w, int8_peak):
     w("MobileNet v1's body (26 convolutions on 32x112x112) and the whole v2 (224x224), batch 1, 2 threads, NCHW in and out, "
       "measured side by side (median of the rounds). int8: post-training quantization (uint8 activations calibrated on four "
       "seeded inputs, int8 weights per output channel; NativeConv times uint8 in and out, ONNX Runtime float in and out "
-      "around its QLinearConv chain, built with onnx.helper, v1 body only). bf16: bfloat16 products, float32 tensors "
+      "around its QLinearConv/QLinearAdd/QLinearGlobalAveragePool model, built with onnx.helper). bf16: bfloat16 products, float32 tensors "
       "(oneDNN, AVX512_BF16). qd8: float32 in and out, pointwise convolutions quantizing their input per call (XNNPACK).\n")
     w("| network | precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | vs ONNX Runtime, same precision |")
     w("|---|---|---|---|---|---|---|")
