@@ -5,13 +5,15 @@
 #   2. every staged arm64 library (and the published app) is an AArch64 ELF file; the generated layout
 #      probes print the same facts on AArch64 (cross-compiled, under qemu) as on x64;
 #   3. tests/NativeConv.Emulated published self-contained for linux-arm64 (the .NET runtime pack comes
-#      from NuGet), the staged libraries beside it, run under qemu-aarch64: `info` (versions, CPU ISA seen
-#      by oneDNN, where each library was loaded from, implementations for a dw 3x3 and a pw 1x1), then a
-#      seeded conformance subset (NC_EMULATED_CASES per native backend, default 120, both layouts).
+#      from NuGet), the staged libraries beside it, run under qemu-aarch64 on three emulated CPUs (below):
+#      `info` (versions, CPU ISA seen by oneDNN, where each library was loaded from, implementations for a
+#      dw 3x3 and a pw 1x1), then the seeded conformance cases (NC_EMULATED_CASES per native backend,
+#      default all 520, both layouts).
 # No binfmt registration is needed: qemu-aarch64 starts the program itself, with -L for the target's
 # loader and libc (Debian's cross packages in /usr/aarch64-linux-gnu).
-# Writes artifacts/test-results/emulated-arm64.log (+ ctest-linux-arm64.xml); the closing line is
-# "arm64: N passed, N failed", which build/test.sh adds to its summary.
+# Writes artifacts/test-results/emulated-arm64-*.log (+ ctest-linux-arm64.xml); the closing line is
+# "arm64: N passed, N failed", which build/test.sh adds to its summary. The xbyak_aarch64 line "Can't
+# open MIDR_EL1 sysfs entry" is emulation's (the host's sysfs has no AArch64 ID registers): filtered out.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 start=$(date +%s)
@@ -63,23 +65,39 @@ for f in "$native"/lib/* "$app/NativeConv.Emulated" "$app/libcoreclr.so"; do
   check "$(basename "$f") is AArch64" is_aarch64 "$f"
 done
 
-nc_log "run under $(qemu-aarch64 --version | head -1)"
+# Three emulated CPUs, one per path oneDNN has on AArch64 without the Arm Compute Library: SVE 512-bit
+# (its brgemm/brdgmm JIT kernels), SVE 256-bit (as Graviton3; jit_dw and brgemm 1x1), and Neoverse N1
+# (no SVE, as Graviton2 or Ampere Altra: only its reference gemm convolution). XNNPACK runs its NEON
+# kernels on all three. Each run: `info`, then the conformance cases on both native backends.
+cpus=("sve512=max,sve-default-vector-length=64" "sve256=max,sve-default-vector-length=32" "neon=neoverse-n1")
+# .NET's W^X (on by default) writes JIT'd code through a second, writable mapping of the same memory.
+# qemu-user notices code changes only through writes to the executable mapping, so a method re-JIT'd
+# (tiered compilation) can run stale translated code: without this, repeated XNNPACK pointwise layers
+# crashed under emulation (a NullReferenceException inside Dictionary.Clear, 0 of 6 stress runs passed;
+# 6 of 6 with it, and with DOTNET_TieredCompilation=0 too). Natively on x64 the same stress passes.
+export DOTNET_EnableWriteXorExecute=0
+nc_log "run under $(qemu-aarch64 --version | head -1), CPUs: ${cpus[*]}"
 t0=$(date +%s)
-# The app's output (info, then one line per failed case) and its own closing line, counted below.
-set +e
-(cd / && qemu-aarch64 -L "$sysroot" "$app/NativeConv.Emulated" info --libraries-from "$app" \
-   conformance --cases "${NC_EMULATED_CASES:-120}") 2>&1 | tee "$results/emulated-arm64-app.log"
-rc=${PIPESTATUS[0]}
-set -e
-read -r app_passed app_failed < <(sed -n 's/^arm64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/emulated-arm64-app.log" | tail -1)
-if [ -z "${app_passed:-}" ]; then
-  echo "FAIL the emulated app printed no closing line (exit $rc)"
-  app_passed=0 app_failed=1
-elif [ "$rc" -ne 0 ] && [ "${app_failed:-0}" -eq 0 ]; then
-  echo "FAIL the emulated app exited $rc"
-  app_failed=1
-fi
-passed=$((passed + app_passed)) failed=$((failed + app_failed))
+: > "$results/emulated-arm64-app.log"
+for entry in "${cpus[@]}"; do
+  label=${entry%%=*} cpu=${entry#*=}
+  nc_log "qemu-aarch64 -cpu $cpu ($label)"
+  set +e
+  (cd / && qemu-aarch64 -cpu "$cpu" -L "$sysroot" "$app/NativeConv.Emulated" info --libraries-from "$app" \
+     conformance --cases "${NC_EMULATED_CASES:-520}") > "$results/emulated-arm64-$label.log" 2>&1
+  rc=$?
+  set -e
+  sed "s/^/  [$label] /" "$results/emulated-arm64-$label.log" | grep -v "Can't open MIDR_EL1" | tee -a "$results/emulated-arm64-app.log"
+  read -r app_passed app_failed < <(sed -n 's/^arm64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/emulated-arm64-$label.log" | tail -1) || true
+  if [ -z "${app_passed:-}" ]; then
+    echo "FAIL $label: the emulated app printed no closing line (exit $rc)"
+    app_passed=0 app_failed=1
+  elif [ "$rc" -ne 0 ] && [ "${app_failed:-0}" -eq 0 ]; then
+    echo "FAIL $label: the emulated app exited $rc"
+    app_failed=1
+  fi
+  passed=$((passed + app_passed)) failed=$((failed + app_failed))
+done
 nc_log "emulated run took $(( $(date +%s) - t0 )) s; whole script $(( $(date +%s) - start )) s"
 echo "arm64: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,11 +7,11 @@ using NativeConv.Testing;
 // usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]]   (no command: both)
 //   info         versions, CPU ISA, where each library was loaded from (checked to be DIR when given),
 //                implementations for a dw 3x3 and a pw 1x1
-//   conformance  N (default 120) seeded conformance cases per native backend, both layouts, checked against
+//   conformance  N (default: all 520) seeded conformance cases per native backend, both layouts, checked against
 //                the reference as tests/NativeConv.Tests/ConformanceTests does; closing line
 //                "<arch>: N passed, N failed" (e.g. arm64: 240 passed, 0 failed)
 var commands = new List<string>();
-int perBackend = 120, seed = 20261130;
+int perBackend = ConformanceCases.Count, seed = 20261130;
 string? librariesFrom = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -96,20 +96,20 @@ internal static class Conformance
     private const float GuardValue = -123.25f;
 
     /// <summary>
-    /// A seeded draw of <paramref name="count"/> cases, as many NCHW as NHWC (the set alternates no
-    /// layout on purpose, so the draw takes half from each).
+    /// A seeded draw of <paramref name="count"/> cases, half NCHW and half NHWC (as far as each layout
+    /// has cases); the whole set when <paramref name="count"/> reaches its size.
     /// </summary>
     public static List<ConformanceCase> Subset(int count, int seed)
     {
+        if (count >= ConformanceCases.Count) return ConformanceCases.All.ToList();
         var random = new Random(seed);
-        var picked = new List<ConformanceCase>();
-        foreach (TensorLayout layout in new[] { TensorLayout.Nchw, TensorLayout.Nhwc })
-        {
-            var pool = ConformanceCases.All.Where(c => c.Layout == layout).ToArray();
-            random.Shuffle(pool);
-            picked.AddRange(pool.Take(layout == TensorLayout.Nchw ? count / 2 : count - count / 2));
-        }
-        return picked.OrderBy(c => c.Index).ToList();
+        var pools = new[] { TensorLayout.Nchw, TensorLayout.Nhwc }
+            .Select(layout => ConformanceCases.All.Where(c => c.Layout == layout).ToArray()).ToArray();
+        foreach (var pool in pools) random.Shuffle(pool);
+        int nchw = Math.Min(count / 2, pools[0].Length);
+        int nhwc = Math.Min(count - nchw, pools[1].Length);
+        nchw = Math.Min(count - nhwc, pools[0].Length);
+        return pools[0].Take(nchw).Concat(pools[1].Take(nhwc)).OrderBy(c => c.Index).ToList();
     }
 
     public static void Run(ConvBackends backends, int perBackend, int seed, Tally tally)

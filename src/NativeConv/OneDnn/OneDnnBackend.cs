@@ -85,7 +85,8 @@ public sealed class OneDnnBackend : ConvBackend
         || ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni);
 
     /// <summary>The precisions this CPU runs natively here, for <c>nativeconv info</c>.</summary>
-    public static string Precisions => "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
+    public static string Precisions => IsArm64 ? "fp32; int8; bf16 not supported (x64 AVX512_BF16 or AMX only)"
+        : "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
 
     internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
