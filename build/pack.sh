@@ -19,7 +19,7 @@ pack() { nc_log "pack $1 $version ${*:2}" >&2; dotnet pack "$NC_ROOT/$1" -c Rele
 for rid in "${rids[@]}"; do
   pack src/NativeConv.Native.Runtime/NativeConv.Native.Runtime.csproj -p:NcRid="$rid"
 done
-pack src/NativeConv.Native/NativeConv.Native.csproj -p:RestoreAdditionalProjectSources="$feed" -p:NcRids="$(IFS=,; echo "${rids[*]}" | sed 's/,/%3B/g')"
+pack src/NativeConv.Native/NativeConv.Native.csproj -p:RestoreAdditionalProjectSources="$feed" "-p:NcRids=\"$(IFS=';'; echo "${rids[*]}")\""
 pack bindings/NativeConv.Interop.Common/NativeConv.Interop.Common.csproj
 pack bindings/NativeConv.Interop.OneDnn/NativeConv.Interop.OneDnn.csproj
 pack bindings/NativeConv.Interop.Xnnpack/NativeConv.Interop.Xnnpack.csproj
