@@ -66,7 +66,10 @@ try
             if (!Directory.Exists(dir))
                 throw new DirectoryNotFoundException($"{configName}: include directory {dir} does not exist (run build/native.sh first)");
 
-        var clangArgs = new List<string> { "-x", "c", "-std=gnu11", $"--target={config.Target}" };
+        // Plain char is signed on x86-64 and unsigned on AArch64 Linux. These APIs pass only text and
+        // ASCII flags through it ('N'/'T'), where the sign never matters, so it is read as signed on every
+        // target: the bindings stay one for all runtimes (sbyte, as they were generated for linux-x64).
+        var clangArgs = new List<string> { "-x", "c", "-std=gnu11", $"--target={config.Target}", "-fsigned-char" };
         string? resourceDir = Targets.ClangResourceDir(llvmDir);
         if (resourceDir is not null) clangArgs.AddRange(["-resource-dir", resourceDir]);
         foreach (string dir in includeDirs) clangArgs.Add("-I" + dir);
