@@ -4,7 +4,8 @@
 #      and run under qemu-user, the exports of the staged arm64 libraries;
 #   2. every staged arm64 library (and the published app) is an AArch64 ELF file; the generated layout
 #      probes print the same facts on AArch64 (cross-compiled, under qemu) as on x64;
-#   3. tests/NativeConv.Emulated published self-contained for linux-arm64 (the .NET runtime pack comes
+#   3. `nativeconv info` (src/NativeConv.Cli published self-contained for linux-arm64) under qemu;
+#   4. tests/NativeConv.Emulated published self-contained for linux-arm64 (the .NET runtime pack comes
 #      from NuGet), the staged libraries beside it, run under qemu-aarch64 on three emulated CPUs (below):
 #      `info` (versions, CPU ISA seen by oneDNN, where each library was loaded from, implementations for a
 #      dw 3x3 and a pw 1x1), then the seeded conformance cases (NC_EMULATED_CASES per native backend,
@@ -51,15 +52,21 @@ for probe in "$NC_ROOT"/bindings/*/Generated/*/layout_probe.c; do
     cmp -s "$probe_dir/$name-x64.txt" "$probe_dir/$name-arm64.txt"
 done
 
-nc_log "publish tests/NativeConv.Emulated self-contained for linux-arm64"
-rm -rf "$app"
-dotnet publish "$NC_ROOT/tests/NativeConv.Emulated" -c Release -r linux-arm64 --self-contained -nologo -v quiet -o "$app"
-# The staged libraries beside it, each under its soname (what the loader and NativeLibrarySearch look for).
-for f in "$native"/lib/*; do
-  [ -f "$f" ] || continue
-  soname=$(objdump -p "$f" 2>/dev/null | awk '/SONAME/ { print $2 }')
-  [ -n "$soname" ] && [ ! -e "$app/$soname" ] && cp -L "$f" "$app/$soname"
-done
+# publish PROJECT DIR: self-contained for linux-arm64 into DIR, the staged libraries beside it, each under
+# its soname (what the loader and NativeLibrarySearch look for).
+publish() {
+  rm -rf "$2"
+  dotnet publish "$1" -c Release -r linux-arm64 --self-contained -nologo -v quiet -o "$2"
+  local f soname
+  for f in "$native"/lib/*; do
+    [ -f "$f" ] || continue
+    soname=$(objdump -p "$f" 2>/dev/null | awk '/SONAME/ { print $2 }')
+    if [ -n "$soname" ] && [ ! -e "$2/$soname" ]; then cp -L "$f" "$2/$soname"; fi
+  done
+}
+nc_log "publish tests/NativeConv.Emulated and the nativeconv CLI self-contained for linux-arm64"
+publish "$NC_ROOT/tests/NativeConv.Emulated" "$app"
+publish "$NC_ROOT/src/NativeConv.Cli" "$app-cli"
 for f in "$native"/lib/* "$app/NativeConv.Emulated" "$app/libcoreclr.so"; do
   [ -L "$f" ] && continue
   check "$(basename "$f") is AArch64" is_aarch64 "$f"
@@ -76,6 +83,14 @@ cpus=("sve512=max,sve-default-vector-length=64" "sve256=max,sve-default-vector-l
 # crashed under emulation (a NullReferenceException inside Dictionary.Clear, 0 of 6 stress runs passed;
 # 6 of 6 with it, and with DOTNET_TieredCompilation=0 too). Natively on x64 the same stress passes.
 export DOTNET_EnableWriteXorExecute=0
+nc_log "nativeconv info under qemu-aarch64"
+(cd / && qemu-aarch64 -L "$sysroot" "$app-cli/NativeConv.Cli" info) 2>&1 | grep -v "Can't open MIDR_EL1" | tee "$results/emulated-arm64-info.log"
+check "nativeconv info: both native backends, loaded from the app's folder" bash -c "
+  grep -q 'onednn .*available: oneDNN' '$results/emulated-arm64-info.log' &&
+  grep -q 'xnnpack .*available: XNNPACK' '$results/emulated-arm64-info.log' &&
+  grep -q 'loaded nativeconv_dnnl from $app-cli/libnativeconv_dnnl.so.3' '$results/emulated-arm64-info.log' &&
+  grep -q 'loaded nativeconv_xnnpack from $app-cli/libnativeconv_xnnpack.so.0' '$results/emulated-arm64-info.log'"
+
 nc_log "run under $(qemu-aarch64 --version | head -1), CPUs: ${cpus[*]}"
 t0=$(date +%s)
 : > "$results/emulated-arm64-app.log"

@@ -23,7 +23,7 @@ ctest --test-dir "$NC_BUILD_DIR" --output-on-failure --output-junit "$results/ct
 nc_log ".NET tests"
 dotnet test "$NC_ROOT/NativeConv.sln" -c Release --results-directory "$results" --logger trx || status=1
 
-nc_log "linux-arm64: cross build, nc_smoke and the conformance subset under qemu-user"
+nc_log "linux-arm64 under qemu-user: nc_smoke, layout facts, the conformance cases on three emulated CPUs"
 "$NC_ROOT/build/emulated-arm64-test.sh" 2>&1 | tee "$results/emulated-arm64.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
