@@ -14,7 +14,8 @@ source "$(dirname "$0")/common.sh"
 
 rid=""
 if [ "${1:-}" = "--rid" ]; then rid=$2; shift 2; fi
-host_rid="linux-$(case "$(uname -m)" in x86_64) echo x64;; aarch64) echo arm64;; *) uname -m;; esac)"
+host_rid="$(case "$(uname -s)" in Darwin) echo osx;; MINGW*|MSYS*|CYGWIN*) echo win;; *) echo linux;; esac)-$(
+  case "$(uname -m)" in x86_64|amd64) echo x64;; aarch64|arm64) echo arm64;; *) uname -m;; esac)"
 cmake_args=()
 if [ -n "$rid" ] && [ "$rid" != "$host_rid" ]; then
   toolchain="$NC_ROOT/cmake/toolchains/$rid.cmake"
