@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test command: builds what is missing, then every test: native (CTest), .NET (dotnet test), the
-# packages as a user takes them. The closing line is counted from the result files each run writes
-# (CTest's JUnit XML, one TRX per test assembly, the package test's own count), never from console text,
-# and it is printed whatever failed.
+# linux-arm64 build under emulation (qemu-user), the packages as a user takes them. The closing line is
+# counted from the result files each run writes (CTest's JUnit XML, one TRX per test assembly, the
+# emulated and package tests' own counts), never from console text, and it is printed whatever failed.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh"
+# The linux-arm64 cross build too, before the .NET tests: the regeneration check parses its headers.
+"$NC_ROOT/build/native.sh" --rid linux-arm64
 # The PyTorch cross-checks (tests/NativeConv.Cli.Tests, the network tests) need Debian's python3-torch and
 # python3-torchvision; libclang runs the binding generator's regeneration check.
 nc_apt_install python3-torch python3-torchvision python3-numpy libclang1-14 libclang-common-14-dev
@@ -20,6 +22,10 @@ ctest --test-dir "$NC_BUILD_DIR" --output-on-failure --output-junit "$results/ct
 
 nc_log ".NET tests"
 dotnet test "$NC_ROOT/NativeConv.sln" -c Release --results-directory "$results" --logger trx || status=1
+
+nc_log "linux-arm64 under qemu-user: nc_smoke, layout facts, the conformance cases on three emulated CPUs"
+"$NC_ROOT/build/emulated-arm64-test.sh" 2>&1 | tee "$results/emulated-arm64.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 nc_log "package tests (local feed, as a user would)"
 "$NC_ROOT/build/package-test.sh" 2>&1 | tee "$results/package-test.log"
@@ -38,11 +44,14 @@ ctest_skipped=$(( $(count skipped "${junit[@]}") + $(count disabled "${junit[@]}
 read -r package_passed package_failed < <(sed -n 's/^package: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/package-test.log" | tail -1)
 package_passed=${package_passed:-0}
 package_failed=${package_failed:-1}
-passed=$(( $(count passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed ))
-failed=$(( $(count failed "${trx[@]}") + $(count error "${trx[@]}") + $(count timeout "${trx[@]}") + ctest_failed + package_failed ))
+read -r arm64_passed arm64_failed < <(sed -n 's/^arm64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/emulated-arm64.log" | tail -1)
+arm64_passed=${arm64_passed:-0}
+arm64_failed=${arm64_failed:-1}
+passed=$(( $(count passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed + arm64_passed ))
+failed=$(( $(count failed "${trx[@]}") + $(count error "${trx[@]}") + $(count timeout "${trx[@]}") + ctest_failed + package_failed + arm64_failed ))
 skipped=$(( $(count notExecuted "${trx[@]}") + ctest_skipped ))
 [ "${#trx[@]}" -gt 0 ] || { echo "no TRX result files were written"; status=1; }
-echo "results: ${#trx[@]} TRX files and ${#junit[@]} JUnit file in artifacts/test-results"
+echo "results: ${#trx[@]} TRX files and ${#junit[@]} JUnit file in artifacts/test-results; arm64 (emulated): $arm64_passed passed, $arm64_failed failed; package: $package_passed passed, $package_failed failed"
 echo "summary: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit "$status"

@@ -58,9 +58,21 @@ foreach(component IN LISTS NC_COMPONENTS)
   nc_patches_hash(${component} hash)
   string(APPEND patches_hash "${hash};")
 endforeach()
-string(SHA256 NC_BUILD_KEY
+set(key_text
   "${pins_hash};${patches_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${sub_build_args};${NC_RID};\
 ${CMAKE_C_COMPILER_ID};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER_ID};${CMAKE_CXX_COMPILER_VERSION};${CMAKE_GENERATOR}")
+# Cross builds (build/native.sh --rid linux-arm64) hand their toolchain file to every sub-build, and
+# its contents join the key. Only then: a native build's key, and so its cache entry, stays as it was.
+if(CMAKE_CROSSCOMPILING)
+  if(NOT CMAKE_TOOLCHAIN_FILE)
+    message(FATAL_ERROR "nativeconv: cross-compiling for ${NC_RID} needs a toolchain file (cmake/toolchains/)")
+  endif()
+  get_filename_component(nc_toolchain "${CMAKE_TOOLCHAIN_FILE}" ABSOLUTE)
+  file(SHA256 "${nc_toolchain}" toolchain_hash)
+  string(APPEND key_text ";cross;${toolchain_hash}")
+  list(APPEND sub_build_args -DCMAKE_TOOLCHAIN_FILE=${nc_toolchain})
+endif()
+string(SHA256 NC_BUILD_KEY "${key_text}")
 string(SUBSTRING "${NC_BUILD_KEY}" 0 16 NC_BUILD_KEY)
 set(NC_DEPS_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${NC_BUILD_KEY}")
 set(NC_DEPS_PREFIX "${NC_DEPS_DIR}/install")
@@ -116,13 +128,25 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include/omp.h
 if(NOT EXISTS "${NC_OMP_HEADER}")
   message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no omp.h (asked -print-file-name=include/omp.h)")
 endif()
-# The OpenMP runtime itself is staged too: packages carry it for systems without libgomp1.
-execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libgomp.so.1
+# The OpenMP runtime itself is staged too, under its soname: packages carry it for systems without
+# libgomp1. The compiler names the copy it links against: the host's for a native build, the target's
+# (Debian's libgomp1-<arch>-cross) for a cross build.
+set(NC_OMP_SONAME libgomp.so.1)
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${NC_OMP_SONAME}
                 OUTPUT_VARIABLE NC_OMP_LIBRARY OUTPUT_STRIP_TRAILING_WHITESPACE)
 get_filename_component(NC_OMP_LIBRARY "${NC_OMP_LIBRARY}" REALPATH)
 if(NOT EXISTS "${NC_OMP_LIBRARY}")
-  message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no libgomp.so.1 (asked -print-file-name=libgomp.so.1)")
+  message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no ${NC_OMP_SONAME} (asked -print-file-name=${NC_OMP_SONAME})")
 endif()
+# Its license text is the copyright file of the Debian package that holds it: libgomp1 for a native
+# build, libgomp1-arm64-cross (say) for a cross build.
+execute_process(COMMAND dpkg-query -S "${NC_OMP_LIBRARY}" OUTPUT_VARIABLE nc_omp_package
+                RESULT_VARIABLE rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nativeconv: ${NC_OMP_LIBRARY} belongs to no Debian package (dpkg-query -S), so its license text is unknown")
+endif()
+string(REGEX REPLACE "[:,].*$" "" nc_omp_package "${nc_omp_package}")
+set(NC_OMP_LICENSE "/usr/share/doc/${nc_omp_package}/copyright")
 # License texts of everything the libraries contain, named by component (see StageNative.cmake).
 set(NC_LICENSES
   "onednn=${NC_onednn_SOURCE_DIR}/LICENSE"
@@ -131,11 +155,11 @@ set(NC_LICENSES
   "cpuinfo=${NC_cpuinfo_SOURCE_DIR}/LICENSE"
   "pthreadpool=${NC_pthreadpool_SOURCE_DIR}/LICENSE"
   "fxdiv=${NC_fxdiv_SOURCE_DIR}/LICENSE"
-  "libgomp=/usr/share/doc/libgomp1/copyright")
+  "libgomp=${NC_OMP_LICENSE}")
 string(REPLACE ";" "|" NC_LICENSES "${NC_LICENSES}")
 add_custom_target(nc_stage_native ALL
   COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
-          -DOMP_LIBRARY=${NC_OMP_LIBRARY} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
+          -DOMP_LIBRARY=${NC_OMP_LIBRARY} -DOMP_SONAME=${NC_OMP_SONAME} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"
   DEPENDS nc_dependencies

@@ -1,6 +1,6 @@
 # cmake -DPREFIX=<install prefix> -DDEST=<native dir> -DLIBRARIES=a|b -DOMP_HEADER=<omp.h> -DOMP_LIBRARY=<libgomp>
-#       -DLICENSES=name=path|... -DPINS=<NativeConvPins.cmake> -P StageNative.cmake
-# Copies into DEST: lib/lib<name>.so* (symlinks kept) and libgomp.so.1, include/ (public headers and
+#       -DOMP_SONAME=libgomp.so.1 -DLICENSES=name=path|... -DPINS=<NativeConvPins.cmake> -P StageNative.cmake
+# Copies into DEST: lib/lib<name>.so* (symlinks kept) and the OpenMP runtime as OMP_SONAME, include/ (public headers and
 # omp.h), licenses/<name>.txt, and THIRD-PARTY-NOTICES.txt listing every component with its version.
 string(REPLACE "|" ";" LIBRARIES "${LIBRARIES}")
 string(REPLACE "|" ";" LICENSES "${LICENSES}")
@@ -13,7 +13,7 @@ foreach(name IN LISTS LIBRARIES)
   endif()
   file(COPY ${libs} DESTINATION "${DEST}/lib" FOLLOW_SYMLINK_CHAIN)
 endforeach()
-file(COPY_FILE "${OMP_LIBRARY}" "${DEST}/lib/libgomp.so.1")
+file(COPY_FILE "${OMP_LIBRARY}" "${DEST}/lib/${OMP_SONAME}")
 file(COPY "${PREFIX}/include/" DESTINATION "${DEST}/include"
      FILES_MATCHING PATTERN "dnnl*.h" PATTERN "dnnl*.hpp" PATTERN "xnnpack.h" PATTERN "pthreadpool.h")
 file(COPY "${OMP_HEADER}" DESTINATION "${DEST}/include")
@@ -37,5 +37,5 @@ string(APPEND notices
   "cpuinfo ${NC_cpuinfo_VERSION}: BSD 2-Clause, licenses/cpuinfo.txt\n"
   "pthreadpool ${NC_pthreadpool_VERSION}: BSD 2-Clause, licenses/pthreadpool.txt\n"
   "FXdiv ${NC_fxdiv_VERSION}: MIT, licenses/fxdiv.txt\n"
-  "GNU libgomp (libgomp.so.1, the OpenMP runtime oneDNN uses): GPL 3 with the GCC Runtime Library Exception, licenses/libgomp.txt\n")
+  "GNU libgomp (${OMP_SONAME}, the OpenMP runtime oneDNN uses): GPL 3 with the GCC Runtime Library Exception, licenses/libgomp.txt\n")
 file(WRITE "${DEST}/THIRD-PARTY-NOTICES.txt" "${notices}")

@@ -3,8 +3,10 @@
 # usage: check-exports.sh LIB_DIR
 set -euo pipefail
 lib_dir=$1
-dnnl=$(ls "$lib_dir"/libnativeconv_dnnl.so.? 2>/dev/null | head -1)
-xnn=$(ls "$lib_dir"/libnativeconv_xnnpack.so.? 2>/dev/null | head -1)
+# The soname file: lib<name>.so.<major>, whatever the major's digits (not the .so link, not .so.<major>.<minor>).
+soname_file() { ls "$lib_dir" 2>/dev/null | grep -E "^lib$1\.so\.[0-9]+\$" | head -1 | sed "s|^|$lib_dir/|" || true; }
+dnnl=$(soname_file nativeconv_dnnl)
+xnn=$(soname_file nativeconv_xnnpack)
 [ -n "$dnnl" ] || { echo "FAIL: no libnativeconv_dnnl.so.<major> in $lib_dir"; exit 1; }
 [ -n "$xnn" ] || { echo "FAIL: no libnativeconv_xnnpack.so.<major> in $lib_dir"; exit 1; }
 

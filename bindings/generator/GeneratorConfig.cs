@@ -11,7 +11,7 @@ internal sealed class GeneratorConfig
     public string Namespace = "";               // --namespace NativeConv.Interop.OneDnn
     public string ClassName = "";               // --class Dnnl
     public string Output = "";                  // --output bindings/.../Generated
-    public List<string> IncludeDirs = new();    // --include-dir artifacts/native/linux-x64/include
+    public List<string> IncludeDirs = new();    // --include-dir artifacts/native/{rid}/include
     public List<string> Headers = new();        // --header oneapi/dnnl/dnnl.h   (what the unit #includes)
     public List<string> Traverse = new();       // --traverse oneapi/dnnl/dnnl_types.h  (whose declarations count)
     public List<string> FunctionPrefixes = new(); // --function-prefix dnnl_
@@ -24,10 +24,11 @@ internal sealed class GeneratorConfig
     public string VersionLabel = "";            // --version "{DNNL_VERSION_MAJOR}.{DNNL_VERSION_MINOR}" or --version-pin xnnpack
     public string VersionPin = "";
     public string PinsFile = "cmake/NativeConvPins.cmake";
-    public string Target = "x86_64-pc-linux-gnu";
+    public string Target = "";                  // --target x86_64-pc-linux-gnu  (default: the --rid's, see Targets)
     public List<string> ClangArgs = new();      // --clang-arg -DNAME=VALUE  (extra arguments for libclang)
 
-    public static GeneratorConfig Load(string path)
+    /// <summary>Reads <paramref name="path"/>; <c>{rid}</c> in its values stands for <paramref name="rid"/>.</summary>
+    public static GeneratorConfig Load(string path, string rid)
     {
         var config = new GeneratorConfig();
         int lineNumber = 0;
@@ -38,7 +39,7 @@ internal sealed class GeneratorConfig
             if (line.Length == 0 || line.StartsWith('#')) continue;
             int space = line.IndexOf(' ');
             string option = space < 0 ? line : line[..space];
-            string value = space < 0 ? "" : line[(space + 1)..].Trim();
+            string value = space < 0 ? "" : line[(space + 1)..].Trim().Replace("{rid}", rid, StringComparison.Ordinal);
             string[] words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             switch (option)
             {
@@ -77,6 +78,7 @@ internal sealed class GeneratorConfig
             if (value.Length == 0) throw new FormatException($"{path}: {name} is required");
         if (config.Headers.Count == 0) throw new FormatException($"{path}: at least one --header is required");
         if (config.Traverse.Count == 0) config.Traverse.AddRange(config.Headers);
+        if (config.Target.Length == 0) config.Target = Targets.ClangTarget(rid);
         return config;
     }
 

@@ -8,13 +8,18 @@ using NativeConv.BindingGenerator.Clang;
 using NativeConv.BindingGenerator.Emit;
 using NativeConv.BindingGenerator.Model;
 
-// usage: NativeConv.BindingGenerator [--root DIR] [--output-root DIR] [--libclang PATH] CONFIG.rsp...
+// usage: NativeConv.BindingGenerator [--root DIR] [--output-root DIR] [--rid RID] [--libclang PATH] CONFIG.rsp...
 //   --root         repository root; config paths are relative to it (default: current directory)
 //   --output-root  write under DIR/<config --output> instead of the repository (the regeneration check)
-//   --libclang     path of libclang's shared library (default: Debian's libclang-14.so.1)
+//   --rid          the runtime whose staged headers are read: {rid} in a config's paths, and the clang
+//                  target unless the config names one (default: this machine's, e.g. linux-x64). The
+//                  output must not depend on it: the bindings are one for every runtime.
+//   --libclang     path of libclang's shared library (default: Debian's libclang-14.so.1, else another
+//                  /usr/lib/llvm-N's)
 string root = Directory.GetCurrentDirectory();
 string? outputRoot = null;
 string? libclang = null;
+string rid = Targets.HostRid;
 var configs = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -22,40 +27,50 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--root": root = Path.GetFullPath(args[++i]); break;
         case "--output-root": outputRoot = Path.GetFullPath(args[++i]); break;
+        case "--rid": rid = args[++i]; break;
         case "--libclang": libclang = args[++i]; break;
         default: configs.Add(args[i]); break;
     }
 }
 if (configs.Count == 0)
 {
-    Console.Error.WriteLine("usage: NativeConv.BindingGenerator [--root DIR] [--output-root DIR] [--libclang PATH] CONFIG.rsp...");
+    Console.Error.WriteLine("usage: NativeConv.BindingGenerator [--root DIR] [--output-root DIR] [--rid RID] [--libclang PATH] CONFIG.rsp...");
     return 2;
 }
 
+// The llvm-N whose libclang was loaded: its resource directory (stddef.h and friends) goes with it.
+string? llvmDir = null;
 NativeLibrary.SetDllImportResolver(typeof(LibClang).Assembly, (name, assembly, path) =>
 {
     if (name != LibClang.Library) return 0;
-    string[] candidates = libclang is not null
-        ? [libclang]
-        : ["libclang-14.so.1", "libclang.so.1", "libclang-14.so", "libclang.so"];
-    foreach (string candidate in candidates)
-        if (NativeLibrary.TryLoad(candidate, out nint handle)) return handle;
-    throw new DllNotFoundException($"libclang not found (tried {string.Join(", ", candidates)}); install Debian's libclang1-14 or pass --libclang PATH");
+    var candidates = libclang is not null
+        ? new List<(string File, string? LlvmDir)> { (libclang, null) }
+        : Targets.LibClangCandidates();
+    foreach (var (candidate, dir) in candidates)
+        if (NativeLibrary.TryLoad(candidate, out nint handle))
+        {
+            llvmDir = dir;
+            return handle;
+        }
+    throw new DllNotFoundException($"libclang not found (tried {string.Join(", ", candidates.Select(c => c.File))}); install Debian's libclang1-14 or pass --libclang PATH");
 });
 
 try
 {
     foreach (string configPath in configs)
     {
-        var config = GeneratorConfig.Load(Path.Combine(root, configPath));
+        var config = GeneratorConfig.Load(Path.Combine(root, configPath), rid);
         string configName = Path.GetFileName(configPath);
         var includeDirs = config.IncludeDirs.Select(d => Path.GetFullPath(Path.Combine(root, d))).ToList();
         foreach (string dir in includeDirs)
             if (!Directory.Exists(dir))
                 throw new DirectoryNotFoundException($"{configName}: include directory {dir} does not exist (run build/native.sh first)");
 
-        var clangArgs = new List<string> { "-x", "c", "-std=gnu11", $"--target={config.Target}" };
-        string? resourceDir = ClangResourceDir();
+        // Plain char is signed on x86-64 and unsigned on AArch64 Linux. These APIs pass only text and
+        // ASCII flags through it ('N'/'T'), where the sign never matters, so it is read as signed on every
+        // target: the bindings stay one for all runtimes (sbyte, as they were generated for linux-x64).
+        var clangArgs = new List<string> { "-x", "c", "-std=gnu11", $"--target={config.Target}", "-fsigned-char" };
+        string? resourceDir = Targets.ClangResourceDir(llvmDir);
         if (resourceDir is not null) clangArgs.AddRange(["-resource-dir", resourceDir]);
         foreach (string dir in includeDirs) clangArgs.Add("-I" + dir);
         clangArgs.AddRange(config.ClangArgs);
@@ -117,15 +132,6 @@ static void WriteOutput(string output, IReadOnlyDictionary<string, string> files
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text, utf8);
     }
-}
-
-static string? ClangResourceDir()
-{
-    // Debian: /usr/lib/llvm-14/lib/clang/14.0.6 holds stddef.h and friends for libclang.
-    var dirs = Directory.Exists("/usr/lib/llvm-14/lib/clang")
-        ? Directory.GetDirectories("/usr/lib/llvm-14/lib/clang").Where(d => File.Exists(Path.Combine(d, "include", "stddef.h"))).Order(StringComparer.Ordinal).ToList()
-        : new List<string>();
-    return dirs.LastOrDefault();
 }
 
 static string Version(GeneratorConfig config, string root, Dictionary<string, (string Type, string Value)> macros)

@@ -42,7 +42,23 @@ public sealed class OneDnnBackend : ConvBackend
     public override string Summary => $"oneDNN {Version}, CPU ISA {CpuIsa}, {Threads} OpenMP threads; precisions: {Precisions}";
 
     /// <summary>The best instruction set oneDNN will use on this CPU.</summary>
-    public static string CpuIsa => dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
+    public static string CpuIsa => IsArm64 ? Arm64IsaName((uint)dnnl_get_effective_cpu_isa())
+        : dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
+
+    private static bool IsArm64 => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
+
+    // oneDNN for AArch64 returns its own values through dnnl_cpu_isa_t (cpu/aarch64/cpu_isa_traits.hpp), which
+    // alias the x64 names of the public header: 0x27 is sve_512 there, not avx512_core.
+    private static string Arm64IsaName(uint isa) => isa switch
+    {
+        0x1 => "asimd",
+        0x3 => "sve_128",
+        0x7 => "sve_256",
+        0xf => "sve_384",
+        0x27 => "sve_512",
+        0 => "default",
+        _ => $"0x{isa:x} (aarch64)",
+    };
 
     /// <summary>The engine; kernels hold a reference on it, so disposing the backend never frees it under a live layer.</summary>
     internal OneDnnEngineHandle Engine => _engine;
@@ -62,14 +78,15 @@ public sealed class OneDnnBackend : ConvBackend
     internal override bool HasResidualSum => true;
 
     /// <summary>Whether this CPU runs bfloat16 natively for oneDNN (AVX512_BF16 or AMX).</summary>
-    public static bool SupportsBFloat16 => ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16;
+    public static bool SupportsBFloat16 => !IsArm64 && ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16;
 
     /// <summary>Whether int8 runs on VNNI instructions here (else on AVX2 or AVX-512 kernels without them).</summary>
-    public static bool HasVnni => ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni
-        || ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni;
+    public static bool HasVnni => !IsArm64 && (((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_vnni
+        || ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx2_vnni);
 
     /// <summary>The precisions this CPU runs natively here, for <c>nativeconv info</c>.</summary>
-    public static string Precisions => "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
+    public static string Precisions => IsArm64 ? "fp32; int8; bf16 not supported (x64 AVX512_BF16 or AMX only)"
+        : "fp32; int8 " + (HasVnni ? "(VNNI)" : "(without VNNI)") + "; bf16 " + (SupportsBFloat16 ? "(AVX512_BF16)" : "not supported (no AVX512_BF16 or AMX)");
 
     /// <summary>
     /// 7 without VNNI: oneDNN's AVX2 and AVX-512 int8 kernels then sum two u8·s8 products in a saturating 16-bit

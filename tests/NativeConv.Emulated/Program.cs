@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NativeConv;
+using NativeConv.Interop;
+using NativeConv.Testing;
+
+// usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]]   (no command: both)
+//   info         versions, CPU ISA, where each library was loaded from (checked to be DIR when given),
+//                implementations for a dw 3x3 and a pw 1x1
+//   conformance  N (default: all 520) seeded conformance cases per native backend, both layouts, checked against
+//                the reference as tests/NativeConv.Tests/ConformanceTests does; closing line
+//                "<arch>: N passed, N failed" (e.g. arm64: 240 passed, 0 failed)
+var commands = new List<string>();
+int perBackend = ConformanceCases.Count, seed = 20261130;
+string? librariesFrom = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "info" or "conformance": commands.Add(args[i]); break;
+        case "--cases": perBackend = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--libraries-from": librariesFrom = Path.GetFullPath(args[++i]); break;
+        default:
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]]");
+            return 2;
+    }
+}
+if (commands.Count == 0) commands.AddRange(["info", "conformance"]);
+
+var tally = new Tally(RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
+using var backends = TestBackends.Registry.Build();
+if (commands.Contains("info")) Info.Run(backends, librariesFrom, tally);
+if (commands.Contains("conformance")) Conformance.Run(backends, perBackend, seed, tally);
+tally.PrintClosingLine();
+return tally.Failed == 0 ? 0 : 1;
+
+internal sealed class Tally(string label)
+{
+    public int Passed { get; private set; }
+    public int Failed { get; private set; }
+
+    public void Check(bool ok, string what)
+    {
+        if (ok) Passed++;
+        else Failed++;
+        if (!ok) Console.WriteLine($"FAIL {what}");
+    }
+
+    public void PrintClosingLine() => Console.WriteLine($"{label}: {Passed} passed, {Failed} failed");
+}
+
+internal static class Info
+{
+    public static void Run(ConvBackends backends, string? librariesFrom, Tally tally)
+    {
+        Console.WriteLine($"NativeConv on .NET {Environment.Version}, {NativeLibrarySearch.RuntimeIdentifier} ({RuntimeInformation.OSDescription}), " +
+            $"{Environment.ProcessorCount} processors, app in {AppContext.BaseDirectory}");
+        foreach (string name in TestBackends.Native)
+        {
+            bool available = backends.TryGet(name, out ConvBackend? backend, out string? reason);
+            Console.WriteLine(available ? $"  {name,-8} available: {backend!.Summary}" : $"  {name,-8} unavailable: {reason}");
+            tally.Check(available, $"backend {name} is available");
+        }
+        foreach (var (library, path) in NativeLibrarySearch.LoadedFrom.OrderBy(p => p.Key))
+        {
+            Console.WriteLine($"  loaded {library} from {path}");
+            if (librariesFrom is not null)
+                tally.Check(Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(librariesFrom),
+                    $"{library} is loaded from {librariesFrom}, not {path}");
+        }
+        // What each library runs for the two MobileNet layer kinds (the implementation it reports).
+        var shapes = new (string Label, Conv2dSpec Spec, int Size)[]
+        {
+            ("dw 3x3 32ch 56x56", Conv2dSpec.Depthwise(32, 3, padding: 1, activation: Activation.ReLU6), 56),
+            ("pw 1x1 32->64 56x56", Conv2dSpec.Pointwise(32, 64, activation: Activation.ReLU6), 56),
+        };
+        foreach (var (label, spec, size) in shapes)
+            foreach (TensorLayout layout in new[] { TensorLayout.Nhwc, TensorLayout.Nchw })
+                foreach (string name in TestBackends.Native)
+                {
+                    if (!backends.TryGet(name, out ConvBackend? backend, out _)) continue;
+                    var weights = new float[spec.WeightCount];
+                    var bias = new float[spec.BiasCount];
+                    using var layer = new Conv2dLayer(spec, weights, bias, backend!, layout);
+                    ConvGeometry g = spec.Geometry(1, size, size);
+                    layer.Forward(new float[g.InputLength], new float[g.OutputLength], 1, size, size);
+                    Console.WriteLine($"  {label} {layout}: {name,-8} {layer.ImplementationName}");
+                }
+    }
+}
+
+internal static class Conformance
+{
+    private const int Guard = 64;
+    private const float GuardValue = -123.25f;
+
+    /// <summary>
+    /// A seeded draw of <paramref name="count"/> cases, half NCHW and half NHWC (as far as each layout
+    /// has cases); the whole set when <paramref name="count"/> reaches its size.
+    /// </summary>
+    public static List<ConformanceCase> Subset(int count, int seed)
+    {
+        if (count >= ConformanceCases.Count) return ConformanceCases.All.ToList();
+        var random = new Random(seed);
+        var pools = new[] { TensorLayout.Nchw, TensorLayout.Nhwc }
+            .Select(layout => ConformanceCases.All.Where(c => c.Layout == layout).ToArray()).ToArray();
+        foreach (var pool in pools) random.Shuffle(pool);
+        int nchw = Math.Min(count / 2, pools[0].Length);
+        int nhwc = Math.Min(count - nchw, pools[1].Length);
+        nchw = Math.Min(count - nhwc, pools[0].Length);
+        return pools[0].Take(nchw).Concat(pools[1].Take(nhwc)).OrderBy(c => c.Index).ToList();
+    }
+
+    public static void Run(ConvBackends backends, int perBackend, int seed, Tally tally)
+    {
+        List<ConformanceCase> cases = Subset(perBackend, seed);
+        Console.WriteLine($"conformance: {cases.Count} of {ConformanceCases.Count} seeded cases (seed {seed}; " +
+            $"{cases.Count(c => c.Layout == TensorLayout.Nchw)} NCHW, {cases.Count(c => c.Layout == TensorLayout.Nhwc)} NHWC, " +
+            $"{cases.Count(c => c.IntegerData)} integer-valued) on {string.Join(" and ", TestBackends.Native)}");
+        var available = new List<(string Name, ConvBackend Backend)>();
+        foreach (string name in TestBackends.Native)
+        {
+            if (backends.TryGet(name, out ConvBackend? backend, out string? reason)) available.Add((name, backend!));
+            else tally.Check(false, $"{name}: unavailable, {cases.Count} cases not run: {reason}");
+        }
+        var worst = available.ToDictionary(b => b.Name, _ => 0.0);
+        var clock = Stopwatch.StartNew();
+        foreach (ConformanceCase c in cases)
+        {
+            var (input, weights, bias) = c.Data();
+            ConvGeometry g = c.Spec.Geometry(c.Batch, c.Height, c.Width);
+            var expected = new float[g.OutputLength];
+            using (var reference = new Conv2dLayer(c.Spec, weights, bias, new ReferenceBackend(), c.Layout))
+                reference.Forward(input, expected, c.Batch, c.Height, c.Width);
+            var (pre, absSum) = ExpectedConvolution.Compute(c.Spec, c.Layout, g, input, weights, bias);
+            string? referenceProblem = null;
+            for (int o = 0; o < g.OutputLength && referenceProblem is null; o++)
+                if (expected[o] != (float)c.Spec.Activation.Apply(pre[o]))
+                    referenceProblem = $"reference output {o} = {expected[o]}, exact {(float)c.Spec.Activation.Apply(pre[o])}";
+            foreach (var (name, backend) in available)
+            {
+                double ratio = 0;
+                string? problem = referenceProblem ?? Check(c, backend, input, weights, bias, expected, pre, absSum, g, out ratio);
+                if (problem is null) worst[name] = Math.Max(worst[name], ratio);
+                tally.Check(problem is null, $"{name} {c}: {problem}");
+            }
+        }
+        foreach (var (name, ratio) in worst)
+            Console.WriteLine($"  {name,-8} largest |error|/bound over the subset: {ratio:e3}");
+        Console.WriteLine($"conformance: {cases.Count * available.Count} checks in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static string? Check(ConformanceCase c, ConvBackend backend, float[] input, float[] weights, float[] bias, float[] expected,
+        double[] pre, double[] absSum, ConvGeometry g, out double worst)
+    {
+        worst = 0;
+        float[] inputBefore = input.ToArray(), weightsBefore = weights.ToArray();
+        var guarded = new float[g.OutputLength + 2 * Guard];
+        Array.Fill(guarded, GuardValue);
+        try
+        {
+            using var layer = new Conv2dLayer(c.Spec, weights, bias, backend, c.Layout);
+            layer.Forward(input, guarded.AsSpan(Guard, g.OutputLength), c.Batch, c.Height, c.Width);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"threw {e.GetType().Name}: {e.Message}";
+        }
+        if (guarded.AsSpan(0, Guard).ContainsAnyExcept(GuardValue)) return "write before the output buffer";
+        if (guarded.AsSpan(Guard + g.OutputLength).ContainsAnyExcept(GuardValue)) return "write after the output buffer";
+        if (!input.AsSpan().SequenceEqual(inputBefore)) return "input changed";
+        if (!weights.AsSpan().SequenceEqual(weightsBefore)) return "weights changed";
+        int failures = 0;
+        string first = "";
+        for (int o = 0; o < g.OutputLength; o++)
+        {
+            float actual = guarded[Guard + o];
+            double error = Math.Abs((double)actual - expected[o]);
+            double bound = ErrorBound.For(c.Spec, pre[o], absSum[o], c.IntegerData);
+            if (!(error <= bound) && failures++ == 0)
+                first = $"output {o}: {actual} vs reference {expected[o]}: |error| {error:e3} > bound {bound:e3}";
+            if (error > 0) worst = Math.Max(worst, bound > 0 ? error / bound : double.PositiveInfinity);
+        }
+        return failures == 0 ? null : $"{failures} outputs out of bound, first {first}";
+    }
+}
