@@ -75,7 +75,8 @@ done
 # Three emulated CPUs, one per path oneDNN has on AArch64 without the Arm Compute Library: SVE 512-bit
 # (its brgemm/brdgmm JIT kernels), SVE 256-bit (as Graviton3; jit_dw and brgemm 1x1), and Neoverse N1
 # (no SVE, as Graviton2 or Ampere Altra: only its reference gemm convolution). XNNPACK runs its NEON
-# kernels on all three. Each run: `info`, then the conformance cases on both native backends.
+# kernels on all three. Each run: `info`, then the conformance cases on both native backends, then the 520
+# int8 cases against the exact integer reference.
 cpus=("sve512=max,sve-default-vector-length=64" "sve256=max,sve-default-vector-length=32" "neon=neoverse-n1")
 # .NET's W^X (on by default) writes JIT'd code through a second, writable mapping of the same memory.
 # qemu-user notices code changes only through writes to the executable mapping, so a method re-JIT'd
@@ -99,7 +100,7 @@ for entry in "${cpus[@]}"; do
   nc_log "qemu-aarch64 -cpu $cpu ($label)"
   set +e
   (cd / && qemu-aarch64 -cpu "$cpu" -L "$sysroot" "$app/NativeConv.Emulated" info --libraries-from "$app" \
-     conformance --cases "${NC_EMULATED_CASES:-520}") > "$results/emulated-arm64-$label.log" 2>&1
+     conformance --cases "${NC_EMULATED_CASES:-520}" int8) > "$results/emulated-arm64-$label.log" 2>&1
   rc=$?
   set -e
   sed "s/^/  [$label] /" "$results/emulated-arm64-$label.log" | grep -v "Can't open MIDR_EL1" | tee -a "$results/emulated-arm64-app.log"

@@ -4,12 +4,14 @@ using NativeConv;
 using NativeConv.Interop;
 using NativeConv.Testing;
 
-// usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]]   (no command: both)
+// usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]] [int8]   (no command: all)
 //   info         versions, CPU ISA, where each library was loaded from (checked to be DIR when given),
 //                implementations for a dw 3x3 and a pw 1x1
 //   conformance  N (default: all 520) seeded conformance cases per native backend, both layouts, checked against
 //                the reference as tests/NativeConv.Tests/ConformanceTests does; closing line
 //                "<arch>: N passed, N failed" (e.g. arm64: 240 passed, 0 failed)
+//   int8         the 520 seeded int8 cases per native backend against the exact integer reference, as
+//                tests/NativeConv.Tests/Quantized/QuantizedConformanceTests does (equal, or one step off)
 var commands = new List<string>();
 int perBackend = ConformanceCases.Count, seed = 20261130;
 string? librariesFrom = null;
@@ -17,21 +19,22 @@ for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "info" or "conformance": commands.Add(args[i]); break;
+        case "info" or "conformance" or "int8": commands.Add(args[i]); break;
         case "--cases": perBackend = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--seed": seed = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--libraries-from": librariesFrom = Path.GetFullPath(args[++i]); break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]]");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: NativeConv.Emulated [info [--libraries-from DIR]] [conformance [--cases N] [--seed S]] [int8]");
             return 2;
     }
 }
-if (commands.Count == 0) commands.AddRange(["info", "conformance"]);
+if (commands.Count == 0) commands.AddRange(["info", "conformance", "int8"]);
 
 var tally = new Tally(RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant());
 using var backends = TestBackends.Registry.Build();
 if (commands.Contains("info")) Info.Run(backends, librariesFrom, tally);
 if (commands.Contains("conformance")) Conformance.Run(backends, perBackend, seed, tally);
+if (commands.Contains("int8")) Int8Conformance.Run(backends, tally);
 tally.PrintClosingLine();
 return tally.Failed == 0 ? 0 : 1;
 
@@ -183,5 +186,63 @@ internal static class Conformance
             if (error > 0) worst = Math.Max(worst, bound > 0 ? error / bound : double.PositiveInfinity);
         }
         return failures == 0 ? null : $"{failures} outputs out of bound, first {first}";
+    }
+}
+
+internal static class Int8Conformance
+{
+    public static void Run(ConvBackends backends, Tally tally)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (string name in TestBackends.Native)
+        {
+            if (!backends.TryGet(name, out ConvBackend? backend, out string? reason))
+            {
+                tally.Check(false, $"{name}: unavailable, int8 cases not run: {reason}");
+                continue;
+            }
+            long exact = 0, off = 0;
+            foreach (QuantizedCase c in QuantizedCases.All)
+            {
+                string? problem = c.Unsigned ? Check<byte>(backend!, c, ref exact, ref off) : Check<sbyte>(backend!, c, ref exact, ref off);
+                tally.Check(problem is null, $"{name} int8 {c}: {problem}");
+            }
+            Console.WriteLine($"  {name,-8} int8: {exact} outputs equal to the reference, {off} one step off ({backend!.ExactInt8WeightBits}-bit weights exact)");
+        }
+        Console.WriteLine($"int8: {QuantizedCases.Count} cases per backend in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static string? Check<T>(ConvBackend backend, QuantizedCase c, ref long exact, ref long off)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>, System.Numerics.IMinMaxValue<T>
+    {
+        var (inputInts, w, scales, bias) = c.Data();
+        T[] input = inputInts.Select(v => T.CreateTruncating(v)).ToArray();
+        int limit = (1 << (backend.ExactInt8WeightBits - 1)) - 1;
+        if (w.Any(v => Math.Abs((int)v) > limit)) w = w.Select(v => (sbyte)(v / 2)).ToArray(); // the backend's exact range (see ExactInt8WeightBits)
+        var weights = new QuantizedConvWeights(c.Spec, w, scales, bias);
+        ConvGeometry g = c.Spec.Geometry(c.Batch, c.Height, c.Width);
+        var expected = new T[g.OutputLength];
+        var actual = new T[g.OutputLength];
+        string implementation;
+        try
+        {
+            using (var reference = new QuantizedConv2dLayer<T>(weights, c.Input, c.Output, new ReferenceBackend(), c.Layout))
+                reference.Forward(input, expected, c.Batch, c.Height, c.Width);
+            using var layer = new QuantizedConv2dLayer<T>(weights, c.Input, c.Output, backend, c.Layout);
+            layer.Forward(input, actual, c.Batch, c.Height, c.Width);
+            implementation = layer.ImplementationName;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"threw {e.GetType().Name}: {e.Message}";
+        }
+        for (int i = 0; i < expected.Length; i++)
+        {
+            int e = int.CreateTruncating(expected[i]), a = int.CreateTruncating(actual[i]);
+            if (e == a) exact++;
+            else if (Math.Abs(e - a) == 1) off++;
+            else return $"output {i} = {a}, the reference {e}: more than one step apart ({implementation})";
+        }
+        return null;
     }
 }

@@ -93,7 +93,10 @@ public sealed class OneDnnBackend : ConvBackend
     /// VPMADDUBSW (s8 inputs are shifted to u8 first), exact only while |w| ≤ 63. Measured here under
     /// DNNL_MAX_CPU_ISA=AVX2: 255 of 520 conformance cases with 8-bit weights off by two steps or more.
     /// </summary>
-    public override int ExactInt8WeightBits => HasVnni ? 8 : 7;
+    public override int ExactInt8WeightBits => SaturatesInt8Pairs ? 7 : 8;
+
+    /// <summary>x64 without VNNI: int8 products summed in pairs in 16 saturating bits (AArch64's kernels widen first).</summary>
+    internal static bool SaturatesInt8Pairs => !IsArm64 && !HasVnni;
 
     internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new OneDnnBackend(1, Name + "/1") : null;
 
