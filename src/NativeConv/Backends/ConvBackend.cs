@@ -49,11 +49,6 @@ public abstract class ConvBackend : IDisposable
     }
 
     /// <summary>
-    /// A fused form for networks, where the backend has one: an NHWC kernel that adds what its output
-    /// buffer holds before the call to the (activated) convolution, i.e. a residual connection in the same
-    /// pass (oneDNN's sum post-op). Null when the backend has none. Arguments are checked by the caller.
-    /// </summary>
-    /// <summary>
     /// An NHWC kernel for a network; <paramref name="anotherLibraryNext"/> says the operation after it runs on
     /// another native library, so this backend's threads should sleep rather than spin once it is done.
     /// </summary>
@@ -98,6 +93,11 @@ public abstract class ConvBackend : IDisposable
     /// </summary>
     internal virtual bool PrefersSignedInt8 => false;
 
+    /// <summary>
+    /// A fused form for networks, where the backend has one: an NHWC kernel that adds what its output
+    /// buffer holds before the call to the (activated) convolution, i.e. a residual connection in the same
+    /// pass (oneDNN's sum post-op). Null when the backend has none. Arguments are checked by the caller.
+    /// </summary>
     internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
     /// <summary>Describes a checked spec and layout.</summary>
