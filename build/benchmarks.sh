@@ -46,6 +46,7 @@ git -C "$NC_ROOT" diff --quiet HEAD -- . ':!docs' || commit="$commit + uncommitt
 cat > "$run/commands.txt" <<EOC
 build/benchmarks.sh --min-ms $min_ms      # everything below, then build/benchmarks/report.py
 artifacts/build/native/nc_peak --threads 2 --csv
+artifacts/build/native/nc_fusion --threads 1|2 --min-ms $min_ms --csv   # 1x1 + depthwise pairs: two primitives vs dnnl_post_ops_append_dw
 artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
@@ -69,6 +70,10 @@ c_harness_pass() {
 nc_log "machine limits (nc_peak)"
 "$NC_BUILD_DIR/native/nc_peak" --threads 2 --csv | tee "$run/peak.csv"
 c_harness_pass ""
+for t in "${threads[@]}"; do
+  nc_log "oneDNN depthwise post-op fusion (nc_fusion): $t thread(s)"
+  "$NC_BUILD_DIR/native/nc_fusion" --threads "$t" --min-ms "$min_ms" --csv > "$run/fusion-t$t.csv"
+done
 printf '%s\n%s\n' "$(head -1 "$run/shapes.csv")" "tiny,dw8 1x1,1,1,8,8,8,1,1,0,none" > "$run/tiny.csv"
 "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/tiny.csv" --threads 1 --min-ms "$min_ms" --csv > "$run/native-tiny-t1.csv"
 for t in "${threads[@]}"; do

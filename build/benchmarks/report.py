@@ -150,6 +150,30 @@ def precision_section(run_dir, w, int8_peak):
         w("")
 
 
+def fusion_section(run_dir, w):
+    """oneDNN's depthwise post-op: each 1x1 + 3x3 depthwise pair of v1 and v2 fused into one primitive, against the pair."""
+    runs = sorted(f for f in os.listdir(run_dir) if f.startswith("fusion-t") and f.endswith(".csv"))
+    if not runs:
+        return
+    w("## oneDNN depthwise post-op fusion (`native/nc_fusion`)\n")
+    w("Each 1x1 convolution that a 3x3 depthwise convolution follows (v1: pw_i + dw_i+1; v2: expand + depthwise), fp32, "
+      "batch 1, ReLU6 after both, called from C: the two primitives with NHWC between them (what the network runner runs) "
+      "against one primitive with `dnnl_post_ops_append_dw` (ReLU6, dw, ReLU6), NHWC in, and once more with the input in "
+      "oneDNN's own layout (format `any`). Best of three interleaved medians each, µs; below 1 the fused primitive is faster. "
+      "`ref_fused_convolution` is oneDNN's fallback that runs the same two primitives one after the other.\n")
+    for f in runs:
+        t = int(f[len("fusion-t"):-len(".csv")])
+        w(f"{t} thread{'s' if t > 1 else ''}:\n")
+        w("| pair | channels | size, stride | unfused µs | fused µs (NHWC in) | fused / unfused | fused implementation | "
+          "fused µs (own layout) | fused / unfused | own layout in -> out | largest difference / largest output |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in read_csv(os.path.join(run_dir, f)):
+            w(f"| {r['pair']} | {r['c_in']}->{r['c_mid']} | {r['hw']}, s{r['stride']} | {float(r['unfused_us']):.1f} | "
+              f"{float(r['fused_nhwc_us']):.1f} | {float(r['fused_nhwc_over_unfused']):.2f} | {r['impl_fused_nhwc'].split(':any:')[0]} | "
+              f"{float(r['fused_own_us']):.1f} | {float(r['fused_own_over_unfused']):.2f} | {r['fused_own_src_dst']} | {float(r['max_rel_diff']):.1e} |")
+        w("")
+
+
 def main(run_dir, docs_dir):
     shapes = read_csv(os.path.join(run_dir, "shapes.csv"))
     peak = {(r["metric"], int(r["threads"])): float(r["value"]) for r in read_csv(os.path.join(run_dir, "peak.csv"))}
@@ -221,6 +245,7 @@ def main(run_dir, docs_dir):
     network_section(run_dir, fma[max(threads_list)], w)
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
+    fusion_section(run_dir, w)
 
     all_ratios = []
     for t in reversed(threads_list):
