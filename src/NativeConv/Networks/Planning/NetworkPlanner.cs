@@ -12,7 +12,8 @@ namespace NativeConv;
 /// library each convolution with its faster thread count, then the mix that gives each convolution
 /// the backend that ran it fastest in those runs (fused where it can; chosen only when allowed), and keeps the candidate with the
 /// lowest time (the fastest of its runs) — so crossing libraries (a pool to wake, the other's workers still spinning) is paid for
-/// in the measurement, not assumed. Bounded: per candidate 2 warm-up runs and <see cref="FirstPassRounds"/> runs with
+/// in the measurement, not assumed. Bounded: the first candidate runs until the JIT has been quiet for 150 ms (at most
+/// 1 s), then per candidate 2 warm-up runs and <see cref="FirstPassRounds"/> runs with
 /// each operation timed, then <see cref="Rounds"/> rounds interleaved with the other candidates', each an untimed and a timed
 /// whole call (those choose); at most 2 backends and their 2 single-threaded forms + 2 fused + 2 thread mixes + 1 library mix, and a
 /// <see cref="SettleMilliseconds"/> pause where the library changes: about 9 x 12 runs + 12 x 15 ms, once per shape. A given
@@ -162,6 +163,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 trials[p.Name] = t;
                 p.Run(buffers, layout, input, output);
                 p.Run(buffers, layout, input, output); // twice: the first wakes the threads after the settle pause
+                if (trials.Count == 1) WarmUntilJitQuiet(() => p.Run(buffers, layout, input, output));
                 for (int round = 0; round < FirstPassRounds; round++) p.Run(buffers, layout, input, output, t.Item4);
             }
 
@@ -242,6 +244,30 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         // here ran 6-20% slower than oneDNN alone (v3-large, NHWC, batch 1, 4 interleaved runs each).
         return best.Value < bestPlain.Value * (1 - CompositeMargin) ? best.Key : bestPlain.Key;
     }
+
+    /// <summary>
+    /// The JIT tiers up the managed code between native calls in the background during the first few hundred
+    /// milliseconds of calls; on 2 cores that thread takes a core from the libraries' workers. Measuring before it
+    /// is done times the JIT, not the candidates.
+    /// </summary>
+    private static void WarmUntilJitQuiet(Action run)
+    {
+        var total = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (quiet.Elapsed.TotalMilliseconds < JitQuietMilliseconds && total.Elapsed.TotalMilliseconds < MaxWarmUpMilliseconds)
+        {
+            run();
+            if (System.Runtime.JitInfo.GetCompiledMethodCount() is var now && now != compiled)
+            {
+                compiled = now;
+                quiet.Restart();
+            }
+        }
+    }
+
+    private const double JitQuietMilliseconds = 150;
+    private const double MaxWarmUpMilliseconds = 1000;
 
     private static ShapeRun Run(NetworkProgram program, TensorShape shape, TensorLayout layout, NetworkPlan plan) =>
         new(program, program.PlanFor(shape, layout), plan);
