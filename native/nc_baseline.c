@@ -14,18 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef void (*run_fn)(void *conv, const float *x, float *y);
 static void run_onednn(void *c, const float *x, float *y) { nc_onednn_run(c, x, y); }
@@ -34,21 +23,21 @@ static void run_xnnpack(void *c, const float *x, float *y) { nc_xnnpack_run(c, x
 /* Median over batches of the per-call time, in microseconds. */
 static double time_us(run_fn run, void *conv, const float *x, float *y, double min_ms) {
     for (int i = 0; i < 5; i++) run(conv, x, y); /* warm caches, JIT, thread pools */
-    double t0 = now_s();
+    double t0 = nc_now_s();
     int calls = 0;
-    while (now_s() - t0 < 0.02 || calls < 3) { run(conv, x, y); calls++; }
-    const double per_call = (now_s() - t0) / calls;
+    while (nc_now_s() - t0 < 0.02 || calls < 3) { run(conv, x, y); calls++; }
+    const double per_call = (nc_now_s() - t0) / calls;
     int per_batch = (int)(0.002 / per_call) + 1;
     enum { MAX_BATCHES = 4096 };
     static double samples[MAX_BATCHES];
     int batches = 0;
-    const double start = now_s();
-    while (batches < MAX_BATCHES && (batches < 7 || now_s() - start < min_ms * 1e-3)) {
-        const double b0 = now_s();
+    const double start = nc_now_s();
+    while (batches < MAX_BATCHES && (batches < 7 || nc_now_s() - start < min_ms * 1e-3)) {
+        const double b0 = nc_now_s();
         for (int i = 0; i < per_batch; i++) run(conv, x, y);
-        samples[batches++] = (now_s() - b0) / per_batch * 1e6;
+        samples[batches++] = (nc_now_s() - b0) / per_batch * 1e6;
     }
-    qsort(samples, (size_t)batches, sizeof(double), cmp_double);
+    qsort(samples, (size_t)batches, sizeof(double), nc_cmp_double);
     return samples[batches / 2];
 }
 

@@ -8,15 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define NC_CHECK_DNNL(call)                                                            \
-    do {                                                                               \
-        dnnl_status_t st_ = (call);                                                    \
-        if (st_ != dnnl_success) {                                                     \
-            fprintf(stderr, "%s:%d: %s failed: dnnl status %d\n", __FILE__, __LINE__, #call, (int)st_); \
-            exit(2);                                                                   \
-        }                                                                              \
-    } while (0)
+double nc_now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int nc_cmp_double(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 #define NC_CHECK_XNN(call)                                                             \
     do {                                                                               \

@@ -6,6 +6,22 @@
 #define NC_CONV_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A oneDNN call that must succeed: on failure, where and what, then exit(2). */
+#define NC_CHECK_DNNL(call)                                                            \
+    do {                                                                               \
+        dnnl_status_t st_ = (call);                                                    \
+        if (st_ != dnnl_success) {                                                     \
+            fprintf(stderr, "%s:%d: %s failed: dnnl status %d\n", __FILE__, __LINE__, #call, (int)st_); \
+            exit(2);                                                                   \
+        }                                                                              \
+    } while (0)
+
+/* Monotonic seconds, and a qsort comparator for doubles: the harness programs' timing. */
+double nc_now_s(void);
+int nc_cmp_double(const void *a, const void *b);
 
 typedef struct nc_shape {
     const char *name;

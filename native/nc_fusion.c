@@ -10,6 +10,8 @@
  * outputs relative to the largest output (both compute the same sums, possibly in another order).
  *
  * usage: nc_fusion [--threads N] [--min-ms M] [--csv] */
+#include "nc_conv.h"
+
 #include <oneapi/dnnl/dnnl.h>
 
 #include <math.h>
@@ -17,16 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#define CHECK(call)                                                                                          \
-    do {                                                                                                     \
-        dnnl_status_t st_ = (call);                                                                          \
-        if (st_ != dnnl_success) {                                                                           \
-            fprintf(stderr, "%s:%d: %s failed: dnnl status %d\n", __FILE__, __LINE__, #call, (int)st_);       \
-            exit(2);                                                                                         \
-        }                                                                                                    \
-    } while (0)
 
 typedef struct pair_shape {
     const char *name;
@@ -46,16 +38,6 @@ static const pair_shape pairs[] = {
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static float *random_floats(size_t n, unsigned *seed, float scale) {
     float *p = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
@@ -65,32 +47,40 @@ static float *random_floats(size_t n, unsigned *seed, float scale) {
 
 static dnnl_memory_desc_t md(int ndims, const dnnl_dim_t *dims, dnnl_format_tag_t tag) {
     dnnl_memory_desc_t m;
-    CHECK(dnnl_memory_desc_create_with_tag(&m, ndims, dims, dnnl_f32, tag));
+    NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&m, ndims, dims, dnnl_f32, tag));
     return m;
 }
 
-/* A memory in the implementation's layout, filled from the user's plain one by a reorder (once, at setup). */
-static dnnl_memory_t reordered(const_dnnl_memory_desc_t user_md, const float *data, const_dnnl_memory_desc_t impl_md) {
-    dnnl_memory_t user, impl;
-    CHECK(dnnl_memory_create(&user, user_md, engine, (void *)data));
-    CHECK(dnnl_memory_create(&impl, impl_md, engine, DNNL_MEMORY_ALLOCATE));
+/* Copies one memory into another of any layout, through a reorder primitive (setup and checks only, never timed). */
+static void copy_memory(dnnl_memory_t from, dnnl_memory_t to) {
+    const_dnnl_memory_desc_t from_md, to_md;
+    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(from, &from_md));
+    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(to, &to_md));
     dnnl_primitive_desc_t rpd;
     dnnl_primitive_t r;
-    CHECK(dnnl_reorder_primitive_desc_create(&rpd, user_md, engine, impl_md, engine, NULL));
-    CHECK(dnnl_primitive_create(&r, rpd));
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, impl}};
-    CHECK(dnnl_primitive_execute(r, stream, 2, args));
-    CHECK(dnnl_stream_wait(stream));
+    NC_CHECK_DNNL(dnnl_reorder_primitive_desc_create(&rpd, from_md, engine, to_md, engine, NULL));
+    NC_CHECK_DNNL(dnnl_primitive_create(&r, rpd));
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    NC_CHECK_DNNL(dnnl_primitive_execute(r, stream, 2, args));
+    NC_CHECK_DNNL(dnnl_stream_wait(stream));
     dnnl_primitive_destroy(r);
     dnnl_primitive_desc_destroy(rpd);
+}
+
+/* A memory in the implementation's layout, filled from the user's plain one (once, at setup). */
+static dnnl_memory_t reordered(const_dnnl_memory_desc_t user_md, const float *data, const_dnnl_memory_desc_t impl_md) {
+    dnnl_memory_t user, impl;
+    NC_CHECK_DNNL(dnnl_memory_create(&user, user_md, engine, (void *)data));
+    NC_CHECK_DNNL(dnnl_memory_create(&impl, impl_md, engine, DNNL_MEMORY_ALLOCATE));
+    copy_memory(user, impl);
     dnnl_memory_destroy(user);
     return impl;
 }
 
 static dnnl_primitive_attr_t attr_with(dnnl_post_ops_t ops) {
     dnnl_primitive_attr_t attr;
-    CHECK(dnnl_primitive_attr_create(&attr));
-    CHECK(dnnl_primitive_attr_set_post_ops(attr, ops));
+    NC_CHECK_DNNL(dnnl_primitive_attr_create(&attr));
+    NC_CHECK_DNNL(dnnl_primitive_attr_set_post_ops(attr, ops));
     return attr;
 }
 
@@ -101,11 +91,11 @@ typedef struct step {
     dnnl_exec_arg_t args[8];
 } step;
 
-static void run(const step *s) { CHECK(dnnl_primitive_execute(s->prim, stream, s->nargs, s->args)); }
+static void run(const step *s) { NC_CHECK_DNNL(dnnl_primitive_execute(s->prim, stream, s->nargs, s->args)); }
 
 static const char *impl_of(const step *s) {
     const char *impl = "?";
-    CHECK(dnnl_primitive_desc_query(s->pd, dnnl_query_impl_info_str, 0, &impl));
+    NC_CHECK_DNNL(dnnl_primitive_desc_query(s->pd, dnnl_query_impl_info_str, 0, &impl));
     return impl;
 }
 
@@ -113,42 +103,32 @@ static const char *impl_of(const step *s) {
 static double time_us(const step *steps, int count, double min_ms) {
     for (int i = 0; i < 10; i++) {
         for (int k = 0; k < count; k++) run(&steps[k]);
-        CHECK(dnnl_stream_wait(stream));
+        NC_CHECK_DNNL(dnnl_stream_wait(stream));
     }
     enum { MAX = 4096 };
     static double samples[MAX];
     int n = 0;
-    const double start = now_s();
-    while (n < MAX && (n < 15 || now_s() - start < min_ms * 1e-3)) {
-        const double t0 = now_s();
+    const double start = nc_now_s();
+    while (n < MAX && (n < 15 || nc_now_s() - start < min_ms * 1e-3)) {
+        const double t0 = nc_now_s();
         for (int k = 0; k < count; k++) run(&steps[k]);
-        CHECK(dnnl_stream_wait(stream));
-        samples[n++] = (now_s() - t0) * 1e6;
+        NC_CHECK_DNNL(dnnl_stream_wait(stream));
+        samples[n++] = (nc_now_s() - t0) * 1e6;
     }
-    qsort(samples, (size_t)n, sizeof(double), cmp_double);
+    qsort(samples, (size_t)n, sizeof(double), nc_cmp_double);
     return samples[n / 2];
 }
 
-/* Copies a memory of any layout into plain NHWC floats (through a reorder). */
+/* Copies a memory of any layout into plain NHWC floats. */
 static void to_nhwc(dnnl_memory_t m, float *out) {
     const_dnnl_memory_desc_t m_md;
-    CHECK(dnnl_memory_get_memory_desc(m, &m_md));
-    int ndims = 0;
-    CHECK(dnnl_memory_desc_query(m_md, dnnl_query_ndims_s32, &ndims));
+    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(m, &m_md));
     const dnnl_dims_t *dims;
-    CHECK(dnnl_memory_desc_query(m_md, dnnl_query_dims, &dims));
+    NC_CHECK_DNNL(dnnl_memory_desc_query(m_md, dnnl_query_dims, &dims));
     dnnl_memory_desc_t plain = md(4, *dims, dnnl_nhwc);
     dnnl_memory_t p;
-    CHECK(dnnl_memory_create(&p, plain, engine, out));
-    dnnl_primitive_desc_t rpd;
-    dnnl_primitive_t r;
-    CHECK(dnnl_reorder_primitive_desc_create(&rpd, m_md, engine, plain, engine, NULL));
-    CHECK(dnnl_primitive_create(&r, rpd));
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, m}, {DNNL_ARG_TO, p}};
-    CHECK(dnnl_primitive_execute(r, stream, 2, args));
-    CHECK(dnnl_stream_wait(stream));
-    dnnl_primitive_destroy(r);
-    dnnl_primitive_desc_destroy(rpd);
+    NC_CHECK_DNNL(dnnl_memory_create(&p, plain, engine, out));
+    copy_memory(m, p);
     dnnl_memory_destroy(p);
     dnnl_memory_desc_destroy(plain);
 }
@@ -156,14 +136,14 @@ static void to_nhwc(dnnl_memory_t m, float *out) {
 static const char *format_of(const_dnnl_memory_desc_t m) {
     /* Enough to tell plain NHWC from a blocked layout: the innermost block size of the channel dimension. */
     int inner_nblks = 0;
-    CHECK(dnnl_memory_desc_query(m, dnnl_query_inner_nblks_s32, &inner_nblks));
+    NC_CHECK_DNNL(dnnl_memory_desc_query(m, dnnl_query_inner_nblks_s32, &inner_nblks));
     if (inner_nblks == 0) {
         const dnnl_dims_t *strides;
-        CHECK(dnnl_memory_desc_query(m, dnnl_query_strides, &strides));
+        NC_CHECK_DNNL(dnnl_memory_desc_query(m, dnnl_query_strides, &strides));
         return (*strides)[1] == 1 ? "nhwc" : "nchw";
     }
     const dnnl_dims_t *blocks;
-    CHECK(dnnl_memory_desc_query(m, dnnl_query_inner_blks, &blocks));
+    NC_CHECK_DNNL(dnnl_memory_desc_query(m, dnnl_query_inner_blks, &blocks));
     static char name[32];
     snprintf(name, sizeof name, "nChw%dc", (int)(*blocks)[0]);
     return name;
@@ -182,8 +162,8 @@ int main(int argc, char **argv) {
         }
     }
     omp_set_num_threads(threads);
-    CHECK(dnnl_engine_create(&engine, dnnl_cpu, 0));
-    CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
+    NC_CHECK_DNNL(dnnl_engine_create(&engine, dnnl_cpu, 0));
+    NC_CHECK_DNNL(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
     if (csv) printf("pair,c_in,c_mid,hw,stride,unfused_us,fused_nhwc_us,fused_own_us,fused_nhwc_over_unfused,fused_own_over_unfused,impl_1x1,impl_dw,impl_fused_nhwc,fused_nhwc_dst,impl_fused_own,fused_own_src_dst,max_rel_diff\n");
     else printf("oneDNN depthwise post-op fusion, fp32, batch 1, %d thread(s), median µs\n", threads);
 
@@ -209,26 +189,26 @@ int main(int argc, char **argv) {
         const dnnl_dims_t one = {1, 1}, stride = {s->stride, s->stride}, none = {0, 0}, pad = {1, 1}, nopad = {0, 0};
 
         dnnl_post_ops_t relu6;
-        CHECK(dnnl_post_ops_create(&relu6));
-        CHECK(dnnl_post_ops_append_eltwise(relu6, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
+        NC_CHECK_DNNL(dnnl_post_ops_create(&relu6));
+        NC_CHECK_DNNL(dnnl_post_ops_append_eltwise(relu6, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
         dnnl_primitive_attr_t relu6_attr = attr_with(relu6);
 
         dnnl_memory_t src, mid, out_unfused, b1_mem, bd_mem;
-        CHECK(dnnl_memory_create(&src, src_md, engine, x));
-        CHECK(dnnl_memory_create(&b1_mem, b_md, engine, b1));
-        CHECK(dnnl_memory_create(&bd_mem, b_md, engine, bd));
-        CHECK(dnnl_memory_create(&mid, mid_md, engine, DNNL_MEMORY_ALLOCATE));
-        CHECK(dnnl_memory_create(&out_unfused, out_md, engine, DNNL_MEMORY_ALLOCATE));
+        NC_CHECK_DNNL(dnnl_memory_create(&src, src_md, engine, x));
+        NC_CHECK_DNNL(dnnl_memory_create(&b1_mem, b_md, engine, b1));
+        NC_CHECK_DNNL(dnnl_memory_create(&bd_mem, b_md, engine, bd));
+        NC_CHECK_DNNL(dnnl_memory_create(&mid, mid_md, engine, DNNL_MEMORY_ALLOCATE));
+        NC_CHECK_DNNL(dnnl_memory_create(&out_unfused, out_md, engine, DNNL_MEMORY_ALLOCATE));
 
         /* Unfused: two primitives, NHWC between them. */
         step unfused[2];
-        CHECK(dnnl_convolution_forward_primitive_desc_create(&unfused[0].pd, engine, dnnl_forward_inference,
+        NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&unfused[0].pd, engine, dnnl_forward_inference,
                 dnnl_convolution_direct, src_md, w1_any, b_md, mid_md, one, none, nopad, nopad, relu6_attr));
-        CHECK(dnnl_convolution_forward_primitive_desc_create(&unfused[1].pd, engine, dnnl_forward_inference,
+        NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&unfused[1].pd, engine, dnnl_forward_inference,
                 dnnl_convolution_direct, mid_md, wd_any, b_md, out_md, stride, none, pad, pad, relu6_attr));
         dnnl_memory_t w1_u = reordered(w1_user, w1, dnnl_primitive_desc_query_md(unfused[0].pd, dnnl_query_weights_md, 0));
         dnnl_memory_t wd_u = reordered(wd_user, wd, dnnl_primitive_desc_query_md(unfused[1].pd, dnnl_query_weights_md, 0));
-        for (int k = 0; k < 2; k++) CHECK(dnnl_primitive_create(&unfused[k].prim, unfused[k].pd));
+        for (int k = 0; k < 2; k++) NC_CHECK_DNNL(dnnl_primitive_create(&unfused[k].prim, unfused[k].pd));
         unfused[0].nargs = 4;
         memcpy(unfused[0].args, (dnnl_exec_arg_t[]){{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w1_u}, {DNNL_ARG_BIAS, b1_mem}, {DNNL_ARG_DST, mid}}, 4 * sizeof(dnnl_exec_arg_t));
         unfused[1].nargs = 4;
@@ -236,21 +216,21 @@ int main(int argc, char **argv) {
 
         /* Fused: one primitive, ReLU6 -> dw -> ReLU6 as post-ops of the 1x1 convolution. */
         dnnl_post_ops_t chain;
-        CHECK(dnnl_post_ops_create(&chain));
-        CHECK(dnnl_post_ops_append_eltwise(chain, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
-        CHECK(dnnl_post_ops_append_dw(chain, dnnl_f32, dnnl_f32, dnnl_f32, 3, s->stride, 1));
-        CHECK(dnnl_post_ops_append_eltwise(chain, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
+        NC_CHECK_DNNL(dnnl_post_ops_create(&chain));
+        NC_CHECK_DNNL(dnnl_post_ops_append_eltwise(chain, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
+        NC_CHECK_DNNL(dnnl_post_ops_append_dw(chain, dnnl_f32, dnnl_f32, dnnl_f32, 3, s->stride, 1));
+        NC_CHECK_DNNL(dnnl_post_ops_append_eltwise(chain, dnnl_eltwise_clip_v2, 0.0f, 6.0f));
         dnnl_primitive_attr_t chain_attr = attr_with(chain);
         step fused;
-        CHECK(dnnl_convolution_forward_primitive_desc_create(&fused.pd, engine, dnnl_forward_inference,
+        NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&fused.pd, engine, dnnl_forward_inference,
                 dnnl_convolution_direct, src_md, w1_any, b_md, mid_any, one, none, nopad, nopad, chain_attr));
         const_dnnl_memory_desc_t fused_dst_md = dnnl_primitive_desc_query_md(fused.pd, dnnl_query_dst_md, 0);
         const_dnnl_memory_desc_t fused_wd_md = dnnl_primitive_desc_query_md(fused.pd, dnnl_query_exec_arg_md, DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_WEIGHTS);
         dnnl_memory_t w1_f = reordered(w1_user, w1, dnnl_primitive_desc_query_md(fused.pd, dnnl_query_weights_md, 0));
         dnnl_memory_t wd_f = reordered(wd_user, wd, fused_wd_md);
         dnnl_memory_t out_fused;
-        CHECK(dnnl_memory_create(&out_fused, fused_dst_md, engine, DNNL_MEMORY_ALLOCATE));
-        CHECK(dnnl_primitive_create(&fused.prim, fused.pd));
+        NC_CHECK_DNNL(dnnl_memory_create(&out_fused, fused_dst_md, engine, DNNL_MEMORY_ALLOCATE));
+        NC_CHECK_DNNL(dnnl_primitive_create(&fused.prim, fused.pd));
         fused.nargs = 6;
         memcpy(fused.args, (dnnl_exec_arg_t[]){{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w1_f}, {DNNL_ARG_BIAS, b1_mem},
                {DNNL_ARG_DST, out_fused}, {DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_WEIGHTS, wd_f},
@@ -260,15 +240,15 @@ int main(int argc, char **argv) {
          * that kept blocked layouts between layers would run. */
         dnnl_memory_desc_t src_any = md(4, src_dims, dnnl_format_tag_any);
         step blocked;
-        CHECK(dnnl_convolution_forward_primitive_desc_create(&blocked.pd, engine, dnnl_forward_inference,
+        NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&blocked.pd, engine, dnnl_forward_inference,
                 dnnl_convolution_direct, src_any, w1_any, b_md, mid_any, one, none, nopad, nopad, chain_attr));
         const_dnnl_memory_desc_t blocked_dst_md = dnnl_primitive_desc_query_md(blocked.pd, dnnl_query_dst_md, 0);
         dnnl_memory_t src_b = reordered(src_md, x, dnnl_primitive_desc_query_md(blocked.pd, dnnl_query_src_md, 0));
         dnnl_memory_t w1_b = reordered(w1_user, w1, dnnl_primitive_desc_query_md(blocked.pd, dnnl_query_weights_md, 0));
         dnnl_memory_t wd_b = reordered(wd_user, wd, dnnl_primitive_desc_query_md(blocked.pd, dnnl_query_exec_arg_md, DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_WEIGHTS));
         dnnl_memory_t out_b;
-        CHECK(dnnl_memory_create(&out_b, blocked_dst_md, engine, DNNL_MEMORY_ALLOCATE));
-        CHECK(dnnl_primitive_create(&blocked.prim, blocked.pd));
+        NC_CHECK_DNNL(dnnl_memory_create(&out_b, blocked_dst_md, engine, DNNL_MEMORY_ALLOCATE));
+        NC_CHECK_DNNL(dnnl_primitive_create(&blocked.prim, blocked.pd));
         blocked.nargs = 6;
         memcpy(blocked.args, (dnnl_exec_arg_t[]){{DNNL_ARG_SRC, src_b}, {DNNL_ARG_WEIGHTS, w1_b}, {DNNL_ARG_BIAS, b1_mem},
                {DNNL_ARG_DST, out_b}, {DNNL_ARG_ATTR_POST_OP_DW | DNNL_ARG_WEIGHTS, wd_b},
@@ -279,7 +259,7 @@ int main(int argc, char **argv) {
         run(&unfused[1]);
         run(&fused);
         run(&blocked);
-        CHECK(dnnl_stream_wait(stream));
+        NC_CHECK_DNNL(dnnl_stream_wait(stream));
         float *a = malloc(out_len * sizeof(float)), *b = malloc(out_len * sizeof(float)), *c = malloc(out_len * sizeof(float));
         to_nhwc(out_unfused, a);
         to_nhwc(out_fused, b);

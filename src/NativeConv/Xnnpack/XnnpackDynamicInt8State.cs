@@ -7,28 +7,23 @@ namespace NativeConv;
 /// One input shape of a dynamically quantized pointwise convolution: every pixel is a GEMM row, so XNNPACK's
 /// f32→qd8 conversion gives each pixel its own scale and zero point (its min and max, widened to include 0),
 /// then the qd8_f32_qc8w GEMM (weights packed here, once per shape) accumulates in int32 and writes float32.
-/// NCHW goes through two transposes, as the float path does.
+/// NCHW goes through the same NHWC frame (two transposes) as the float path.
 /// </summary>
 internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
 {
     private readonly pthreadpool_t _pool;
     private readonly ActivationKind _activationPass;
-    private readonly int _inputLength, _outputLength;
+    private readonly int _outputLength;
     private readonly XnnOperatorHandle _quantize;
     private readonly XnnOperatorHandle _gemm;
     private readonly NativeFloatBuffer _quantized; // rows × in int8, with XNNPACK's read slack
     private readonly NativeFloatBuffer _rowParameters; // rows + XNN_EXTRA_QUANTIZATION_PARAMS of (zero point, scale)
-    private readonly XnnOperatorHandle? _toNhwc;
-    private readonly XnnOperatorHandle? _toNchw;
-    private readonly NativeFloatBuffer? _nhwcInput;
-    private readonly NativeFloatBuffer? _nhwcOutput;
-    private NativeFloatBuffer? _slackInput; // made on first need: see XnnpackInputTail
+    private readonly XnnpackNhwcFrame _frame;
 
     public XnnpackDynamicInt8State(XnnpackDynamicInt8Plan plan, in ConvGeometry g)
     {
         _pool = plan.Pool;
         _activationPass = plan.ActivationPass;
-        _inputLength = g.InputLength;
         _outputLength = g.OutputLength;
         string context = $"{plan.Spec} dynamic int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {plan.Layout}";
         int rows = g.Batch * g.InHeight * g.InWidth;
@@ -43,14 +38,7 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         _gemm = CreateGemm(plan);
         ThrowIfFailed(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, (nuint)rows, _pool),
             nameof(xnn_reshape_fully_connected_nc_qd8_f32_qc8w), context);
-
-        if (plan.Layout == TensorLayout.Nchw)
-        {
-            _nhwcInput = new NativeFloatBuffer(g.InputLength);
-            _nhwcOutput = new NativeFloatBuffer(g.OutputLength);
-            _toNhwc = XnnpackShapeState.Transpose(g.Batch, g.InChannels, g.InHeight * g.InWidth, _pool, context);
-            _toNchw = XnnpackShapeState.Transpose(g.Batch, g.OutHeight * g.OutWidth, g.OutChannels, _pool, context);
-        }
+        _frame = new XnnpackNhwcFrame(plan.Layout, g, _pool, context);
     }
 
     /// <summary>XNNPACK names no microkernel; this is the operator pair that runs.</summary>
@@ -58,15 +46,7 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
 
     public void Execute(float* input, float* output)
     {
-        float* source = XnnpackInputTail.Readable(input, _inputLength, ref _slackInput);
-        float* gemmInput = source, gemmOutput = output;
-        if (_toNhwc is not null)
-        {
-            ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNhwc.Value, source, _nhwcInput!.Pointer), nameof(xnn_setup_transpose_nd_x32));
-            ThrowIfFailed(xnn_run_operator(_toNhwc.Value, _pool), nameof(xnn_run_operator), "NCHW->NHWC");
-            gemmInput = _nhwcInput.Pointer;
-            gemmOutput = _nhwcOutput!.Pointer;
-        }
+        _frame.Enter(input, output, out float* gemmInput, out float* gemmOutput);
         var parameters = (xnn_quantization_params*)_rowParameters.Pointer;
         var quantized = (sbyte*)_quantized.Pointer;
         ThrowIfFailed(xnn_setup_convert_nc_f32_qd8(_quantize.Value, gemmInput, quantized, parameters), nameof(xnn_setup_convert_nc_f32_qd8));
@@ -75,11 +55,7 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
             nameof(xnn_setup_fully_connected_nc_qd8_f32_qc8w));
         ThrowIfFailed(xnn_run_operator(_gemm.Value, _pool), nameof(xnn_run_operator), "qd8 GEMM");
         ActivationPass.Apply(_activationPass, gemmOutput, _outputLength);
-        if (_toNchw is not null)
-        {
-            ThrowIfFailed(xnn_setup_transpose_nd_x32(_toNchw.Value, gemmOutput, output), nameof(xnn_setup_transpose_nd_x32));
-            ThrowIfFailed(xnn_run_operator(_toNchw.Value, _pool), nameof(xnn_run_operator), "NHWC->NCHW");
-        }
+        _frame.Leave(gemmOutput, output);
     }
 
     /// <summary>The qd8_f32_qc8w GEMM for the plan's weights, packed by XNNPACK here.</summary>
@@ -104,10 +80,6 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         _gemm.Dispose();
         _quantized.Dispose();
         _rowParameters.Dispose();
-        _toNhwc?.Dispose();
-        _toNchw?.Dispose();
-        _nhwcInput?.Dispose();
-        _nhwcOutput?.Dispose();
-        _slackInput?.Dispose();
+        _frame.Dispose();
     }
 }
