@@ -60,8 +60,12 @@ public abstract class ConvBackend : IDisposable
 
     internal virtual bool HasResidualSum => false;
 
-    /// <summary>A float kernel computing in bfloat16 (arguments checked by the caller), or null when the backend has none.</summary>
-    internal virtual ConvKernel? CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
+    /// <summary>
+    /// A float kernel computing in bfloat16 (arguments checked by the caller), or null when the backend has none;
+    /// <paramref name="tensors"/> says which of its tensors are bfloat16 in memory (within a network).
+    /// </summary>
+    internal virtual ConvKernel? CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        BFloat16Tensors tensors = BFloat16Tensors.None) => null;
 
     /// <summary>
     /// A float kernel that quantizes its input per call and multiplies in int8 (<see cref="ConvPrecision.DynamicInt8"/>;

@@ -100,13 +100,14 @@ public sealed class OneDnnBackend : ConvBackend
 
     internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new OneDnnBackend(1, Name + "/1") : null;
 
-    internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        BFloat16Tensors tensors = BFloat16Tensors.None)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!SupportsBFloat16)
             throw new NotSupportedException($"bfloat16 needs AVX512_BF16 or AMX; this CPU's best instruction set for oneDNN is {CpuIsa}");
         return new NativeConvKernel(spec, layout, _engine, weights, bias,
-            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b, bfloat16: true));
+            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b, bfloat16: true, bfloat16Tensors: tensors));
     }
 
     internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)

@@ -19,7 +19,8 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
 
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
     public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false) : base(spec, layout)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false,
+        BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None) : base(spec, layout)
     {
         Engine = engine;
         Threads = threads;
@@ -30,6 +31,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
             _stream = new OneDnnStreamHandle(stream);
             _attributes = CreateAttributes(spec.Activation, residualSum);
             BFloat16 = bfloat16;
+            BFloat16Tensors = bfloat16 ? bfloat16Tensors : BFloat16Tensors.None;
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw);
             _userWeights = OneDnnMemory.Copy(engine, _userWeightsDesc, weights, "weights");
             if (spec.HasBias)
@@ -50,9 +52,13 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     /// <summary>
     /// bfloat16 inside, float32 at the API: weights reordered once to bfloat16, each call's input converted by
     /// a reorder into the state's own buffer, float32 output. (oneDNN's fpmath mode would do it implicitly only
-    /// on AMX; on AVX512_BF16 the data types must say bf16.)
+    /// on AMX; on AVX512_BF16 the data types must say bf16.) <see cref="BFloat16Tensors"/> may make the input or
+    /// output bfloat16 in memory instead.
     /// </summary>
     public bool BFloat16 { get; }
+
+    /// <summary>Which tensors are bfloat16 in memory: the input then needs no conversion, the output is written as bfloat16.</summary>
+    public BFloat16Tensors BFloat16Tensors { get; }
 
     /// <summary>OpenMP threads per call.</summary>
     public int Threads { get; }
@@ -78,11 +84,14 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     {
         dnnl_format_tag_t tag = Layout == TensorLayout.Nhwc ? dnnl_format_tag_t.dnnl_nhwc : dnnl_format_tag_t.dnnl_nchw;
         // oneDNN dims are logical NCHW whatever the layout; the tag says how memory is ordered.
-        using var src = OneDnnMemory.Desc([geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth], tag);
-        using var dst = OneDnnMemory.Desc([geometry.Batch, geometry.OutChannels, geometry.OutHeight, geometry.OutWidth], tag);
+        ReadOnlySpan<long> inDims = [geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth];
+        ReadOnlySpan<long> outDims = [geometry.Batch, geometry.OutChannels, geometry.OutHeight, geometry.OutWidth];
+        using var src = OneDnnMemory.Desc(inDims, tag);
+        using var dst = OneDnnMemory.Desc(outDims, tag, BFloat16Tensors.HasFlag(BFloat16Tensors.Output) ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
         if (!BFloat16) return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
-        using var converted = OneDnnMemory.Desc([geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth], tag, dnnl_data_type_t.dnnl_bf16);
-        return new OneDnnShapeState(this, geometry, converted.Value, dst.Value, convertFrom: src.Value);
+        using var bf16Src = OneDnnMemory.Desc(inDims, tag, dnnl_data_type_t.dnnl_bf16);
+        if (BFloat16Tensors.HasFlag(BFloat16Tensors.Input)) return new OneDnnShapeState(this, geometry, bf16Src.Value, dst.Value);
+        return new OneDnnShapeState(this, geometry, bf16Src.Value, dst.Value, convertFrom: src.Value);
     }
 
     private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation, bool residualSum)

@@ -20,6 +20,11 @@ namespace NativeConv.Testing;
 /// the product);</item>
 /// <item>per-channel scale x·s: E_x·|s| + (|x| + E_x)·E_s + u·(|x| + E_x)(|s| + E_s).</item>
 /// </list>
+/// With bfloat16 products (<see cref="BFloat16Products"/>), each convolution first rounds every weight and
+/// input to bfloat16 (8 significant bits, relative 2⁻⁸ each), so each product is off by at most
+/// (2·2⁻⁸ + 2⁻¹⁶)·|w|·(|x| + E), its exact value then summed in float32: that term joins the γ-term per
+/// convolution. It covers a value kept in bfloat16 between convolutions too: that is the rounding of its
+/// reader's input, done once at the store instead of at the read.
 /// The double evaluations' own errors (this one's, and a peer's such as PyTorch in float64) are of the
 /// same form with 2⁻⁵³ and are added the same way, twice.
 /// Everything is exact-arithmetic reasoning with the γ bounds, no tuned constant.
@@ -40,30 +45,35 @@ public static class NetworkEvaluation
     public const double U = 1.0 / (1 << 24);
     private const double UDouble = 2.0 / (1L << 53); // this evaluation's and a double-precision peer's
 
+    /// <summary>The relative error of a product of two operands each rounded to bfloat16: 2·2⁻⁸ + 2⁻¹⁶.</summary>
+    public const double BFloat16Products = 2.0 / 256 + 1.0 / 65536;
+
     /// <param name="foldedFromBatchNorm">Add the folding term: the reference is the unfolded model (e.g. PyTorch's), not the folded weights.</param>
-    public static BoundedTensor Run(IEnumerable<NetworkBlock> blocks, BoundedTensor input, bool foldedFromBatchNorm)
+    /// <param name="productRounding">0 for float32 convolutions, <see cref="BFloat16Products"/> for bfloat16 ones.</param>
+    public static BoundedTensor Run(IEnumerable<NetworkBlock> blocks, BoundedTensor input, bool foldedFromBatchNorm, double productRounding = 0)
     {
         BoundedTensor x = input;
-        foreach (NetworkBlock block in blocks) x = Block(block, x, foldedFromBatchNorm);
+        foreach (NetworkBlock block in blocks) x = Block(block, x, foldedFromBatchNorm, productRounding);
         return x;
     }
 
-    private static BoundedTensor Block(NetworkBlock block, BoundedTensor x, bool folded) => block switch
+    private static BoundedTensor Block(NetworkBlock block, BoundedTensor x, bool folded, double p) => block switch
     {
-        ConvBlock conv => Conv(conv, x, folded),
-        SeparableBlock s => Conv(s.Pointwise, Conv(s.Depthwise, x, folded), folded),
-        InvertedResidualBlock r => Residual(r.HasResidual, x, Conv(r.Project, Conv(r.Depthwise, r.Expand is null ? x : Conv(r.Expand, x, folded), folded), folded)),
-        BottleneckBlock b => Residual(b.HasResidual, x, Conv(b.Project, Excite(b.SqueezeExcitation, Conv(b.Depthwise, b.Expand is null ? x : Conv(b.Expand, x, folded), folded), folded), folded)),
+        ConvBlock conv => Conv(conv, x, folded, p),
+        SeparableBlock s => Conv(s.Pointwise, Conv(s.Depthwise, x, folded, p), folded, p),
+        InvertedResidualBlock r => Residual(r.HasResidual, x, Conv(r.Project, Conv(r.Depthwise, r.Expand is null ? x : Conv(r.Expand, x, folded, p), folded, p), folded, p)),
+        BottleneckBlock b => Residual(b.HasResidual, x, Conv(b.Project,
+            Excite(b.SqueezeExcitation, Conv(b.Depthwise, b.Expand is null ? x : Conv(b.Expand, x, folded, p), folded, p), folded, p), folded, p)),
         GlobalAveragePoolBlock => Pool(x),
         _ => throw new InvalidOperationException($"no evaluation for {block}"),
     };
 
     private static BoundedTensor Residual(bool add, BoundedTensor input, BoundedTensor y) => add ? Add(y, input) : y;
 
-    private static BoundedTensor Excite(SqueezeExcitation? se, BoundedTensor x, bool folded) =>
-        se is null ? x : Scale(x, Conv(se.Expand, Conv(se.Reduce, Pool(x), folded), folded));
+    private static BoundedTensor Excite(SqueezeExcitation? se, BoundedTensor x, bool folded, double p) =>
+        se is null ? x : Scale(x, Conv(se.Expand, Conv(se.Reduce, Pool(x), folded, p), folded, p));
 
-    public static BoundedTensor Conv(ConvBlock block, BoundedTensor x, bool folded)
+    public static BoundedTensor Conv(ConvBlock block, BoundedTensor x, bool folded, double productRounding = 0)
     {
         Conv2dSpec spec = block.Spec;
         ConvGeometry g = spec.Geometry(x.Shape.Batch, x.Shape.Height, x.Shape.Width);
@@ -80,7 +90,7 @@ public static class NetworkEvaluation
         double[] xAbs = x.Value.Select(Math.Abs).ToArray();
         int icg = spec.InChannelsPerGroup, ocg = spec.OutChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
         int cin = x.Shape.Channels, cout = spec.OutChannels, terms = icg * kh * kw + 1;
-        double foldTerm = folded ? U : 0, accumulation = 2.0 * terms * (U + UDouble) + foldTerm;
+        double foldTerm = folded ? U : 0, accumulation = 2.0 * terms * (U + UDouble) + foldTerm + productRounding;
         for (int n = 0; n < g.Batch; n++)
         for (int oy = 0; oy < g.OutHeight; oy++)
         for (int ox = 0; ox < g.OutWidth; ox++)

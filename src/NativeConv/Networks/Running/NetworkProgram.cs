@@ -13,12 +13,14 @@ internal sealed unsafe class NetworkProgram : IDisposable
 {
     private readonly GraphOp[] _ops;
     private readonly ConvKernel?[] _kernels;
+    private readonly BFloat16Tensors[] _bfloat16Tensors;
     private readonly HashSet<Type> _libraries = [];
 
     /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
     /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
     /// <param name="precision">
-    /// BFloat16: every convolution computes bfloat16 products (float32 between layers). DynamicInt8: pointwise
+    /// BFloat16: every convolution computes bfloat16 products, and values passed from convolution to convolution
+    /// stay bfloat16 (<see cref="BFloat16Values"/>; float32 where managed operations read them). DynamicInt8: pointwise
     /// convolutions quantize their input per call (the others stay float32).
     /// </param>
     public NetworkProgram(string name, NetworkGraph graph, Func<ConvOp, ConvBackend> backendFor, ConvPrecision precision = ConvPrecision.Float32)
@@ -28,6 +30,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
         _ops = graph.Ops.ToArray();
         _kernels = new ConvKernel?[_ops.Length];
         Backends = new string[_ops.Length];
+        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
+        bool[] bfloat16Values = precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(graph) : new bool[graph.ValueCount];
         try
         {
             for (int i = 0; i < _ops.Length; i++)
@@ -37,9 +41,10 @@ internal sealed unsafe class NetworkProgram : IDisposable
                     case ConvOp conv:
                     {
                         ConvBackend backend = backendFor(conv);
+                        _bfloat16Tensors[i] = BFloat16Values.For(conv, bfloat16Values);
                         _kernels[i] = precision switch
                         {
-                            ConvPrecision.BFloat16 => backend.CreateBFloat16(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
+                            ConvPrecision.BFloat16 => backend.CreateBFloat16(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias, _bfloat16Tensors[i])
                                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)"),
                             ConvPrecision.DynamicInt8 when conv.Spec.IsPointwise =>
                                 backend.CreateDynamicInt8(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
@@ -119,7 +124,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
             GraphOp op = _ops[i];
             yield return op switch
             {
-                ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}",
+                ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}{Describe(_bfloat16Tensors[i])}",
                 ConvSumOp fused => $"{op.Name}: {fused.Spec}, residual added as a post-op -> {Backends[i]} {_kernels[i]!.ImplementationName}",
                 _ => $"{op.Name}: {op.GetType().Name.Replace("Op", "", StringComparison.Ordinal)} -> managed (TensorPrimitives)",
             };
@@ -177,6 +182,14 @@ internal sealed unsafe class NetworkProgram : IDisposable
         plan.OutputTransform?.Run(values[Graph.Output], output);
         if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
     }
+
+    private static string Describe(BFloat16Tensors tensors) => tensors switch
+    {
+        BFloat16Tensors.None => "",
+        BFloat16Tensors.Input => " (bf16 input)",
+        BFloat16Tensors.Output => " (bf16 output)",
+        _ => " (bf16 input and output)",
+    };
 
     private static void Tick(long[] ticks, int slot, ref long mark)
     {
