@@ -34,6 +34,7 @@ require "$dnnl" dnnl_version dnnl_engine_create dnnl_engine_destroy dnnl_stream_
 require "$xnn" xnn_initialize xnn_deinitialize xnn_create_convolution2d_nhwc_f32 \
   xnn_reshape_convolution2d_nhwc_f32 xnn_setup_convolution2d_nhwc_f32 xnn_run_operator xnn_delete_operator \
   xnn_create_transpose_nd_x32 xnn_reshape_transpose_nd_x32 xnn_setup_transpose_nd_x32 \
+  xnn_create_transpose_nd_x8 xnn_reshape_transpose_nd_x8 xnn_setup_transpose_nd_x8 \
   pthreadpool_create pthreadpool_destroy pthreadpool_get_threads_count
 
 for lib in "$dnnl" "$xnn"; do

@@ -55,8 +55,8 @@ public abstract class ConvBackend : IDisposable
     internal virtual ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext) =>
         Create(spec, TensorLayout.Nhwc, weights, bias);
 
-    /// <summary>(N, A, B) → (N, B, A) on this backend's own threads, or null (a managed transpose is used).</summary>
-    internal virtual ILayoutTransform? CreateLayoutTransform(int batch, int rows, int columns) => null;
+    /// <summary>(N, A, B) → (N, B, A) of 4- or 1-byte elements on this backend's own threads, or null (a managed transpose is used).</summary>
+    internal virtual ILayoutTransform? CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) => null;
 
     internal virtual bool HasResidualSum => false;
 

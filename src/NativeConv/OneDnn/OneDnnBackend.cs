@@ -116,8 +116,8 @@ public sealed class OneDnnBackend : ConvBackend
         return new OneDnnQuantizedKernel<T>(_engine, Threads, weights, input, output, layout);
     }
 
-    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
-        new OneDnnLayoutTransform(_engine, Threads, batch, rows, columns);
+    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>
+        new OneDnnLayoutTransform(_engine, Threads, batch, rows, columns, elementBytes);
 
     internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {

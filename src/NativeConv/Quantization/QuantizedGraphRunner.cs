@@ -7,13 +7,16 @@ namespace NativeConv;
 /// Runs a quantized network's steps on data of type <typeparamref name="T"/> in NHWC: convolutions as
 /// <see cref="QuantizedConv2dLayer{T}"/>s, adds and pools as managed code, between buffers planned once per
 /// input shape (a value's buffer is reused after its last reader); NCHW callers' data is transposed at the
-/// edges only. Not thread-safe and unchecked: <see cref="QuantizedNetwork{T}"/> checks and serializes calls.
+/// edges only, by the backend's own transpose (oneDNN's reorder, XNNPACK's transpose) on its threads. Not thread-safe and unchecked: <see cref="QuantizedNetwork{T}"/> checks and serializes calls.
 /// </summary>
 internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
     private readonly IReadOnlyList<GraphOp> _steps;
     private readonly IReadOnlyList<int> _channels;
     private readonly TensorLayout _layout;
+    private readonly ConvBackend _backend;
+    private ILayoutTransform? _inputTransform; // NCHW callers: per planned shape
+    private ILayoutTransform? _outputTransform;
     private readonly object?[] _runners; // per step: its layer, add or pool
     private readonly int[][] _inputs; // per step, the values it reads (read once: GraphOp.Inputs makes a new list per call)
     private nint _memory;
@@ -26,6 +29,7 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
         _steps = parameters.Steps;
         _channels = parameters.Channels;
         _layout = layout;
+        _backend = backend;
         _runners = new object?[_steps.Count];
         _inputs = _steps.Select(step => step.Inputs.ToArray()).ToArray();
         bool signed = typeof(T) == typeof(sbyte);
@@ -55,8 +59,7 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
     public void Run(T* x, T* y, TensorShape input)
     {
         Plan(input);
-        TensorShape output = _shapes[^1];
-        if (_layout == TensorLayout.Nchw) NhwcOps.Transpose(x, At(_values, x, y, NetworkGraph.Input), input.Batch, input.Channels, input.Height * input.Width);
+        _inputTransform?.Run(x, At(_values, x, y, NetworkGraph.Input));
         for (int i = 0; i < _steps.Count; i++)
         {
             int[] reads = _inputs[i];
@@ -76,8 +79,7 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
                     break;
             }
         }
-        if (_layout == TensorLayout.Nchw)
-            NhwcOps.Transpose(At(_values, x, y, _channels.Count - 1), y, output.Batch, output.Height * output.Width, output.Channels);
+        _outputTransform?.Run(At(_values, x, y, _channels.Count - 1), y);
     }
 
     /// <summary>Where a value lives: its planned buffer, or the caller's input or output.</summary>
@@ -128,12 +130,26 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
             _values[v] = storage[v] >= 0 ? (T*)((byte*)_memory + offsets[storage[v]]) : null;
         foreach (object? runner in _runners)
             if (runner is QuantizedAveragePool pool) pool.Prepare(_channels.Max());
+        _inputTransform?.Dispose();
+        _outputTransform?.Dispose();
+        _inputTransform = _outputTransform = null;
+        if (!callers)
+        {
+            TensorShape output = shapes[^1];
+            _inputTransform = Transform(input.Batch, input.Channels, input.Height * input.Width);
+            _outputTransform = Transform(output.Batch, output.Height * output.Width, output.Channels);
+        }
         _shapes = shapes;
         _planned = (input.Batch, input.Height, input.Width);
     }
 
+    private ILayoutTransform Transform(int batch, int rows, int columns) =>
+        _backend.CreateLayoutTransform(batch, rows, columns, sizeof(byte)) ?? new ManagedLayoutTransform(batch, rows, columns, sizeof(byte));
+
     public void Dispose()
     {
+        _inputTransform?.Dispose();
+        _outputTransform?.Dispose();
         foreach (object? runner in _runners) (runner as IDisposable)?.Dispose();
         if (_memory != 0) NativeMemory.AlignedFree((void*)_memory);
         _memory = 0;

@@ -89,8 +89,8 @@ public sealed class XnnpackBackend : ConvBackend
 
     internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new XnnpackBackend(1, Name + "/1") : null;
 
-    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns) =>
-        new XnnpackLayoutTransform(_pool, batch, rows, columns);
+    internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>
+        new XnnpackLayoutTransform(_pool, batch, rows, columns, elementBytes);
 
     internal override ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext)
     {

@@ -19,9 +19,11 @@ internal static class XnnpackInputTail
         return slack.Pointer;
     }
 
-    public static unsafe bool IsReadable(float* input, int length)
+    public static unsafe bool IsReadable(float* input, int length) => IsReadable(input, (long)length * sizeof(float));
+
+    public static unsafe bool IsReadable(void* input, long bytes)
     {
-        nuint end = (nuint)(input + length); // one past the last byte
+        nuint end = (nuint)input + (nuint)bytes; // one past the last byte
         nuint lastByte = end - 1;
         nuint lastRead = end + (nuint)Interop.Xnnpack.Xnn.XNN_EXTRA_BYTES - 1;
         return lastByte / PageSize == lastRead / PageSize;

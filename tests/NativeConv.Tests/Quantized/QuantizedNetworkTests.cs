@@ -50,6 +50,45 @@ public class QuantizedNetworkTests
         Assert.Equal(before, input);
     }
 
+    [SkippableTheory]
+    [InlineData("onednn")]
+    [InlineData("xnnpack")]
+    [InlineData("reference")]
+    public void Nchw_runs_as_nhwc_between_transposes_on_the_backend_s_own_threads(string backendName)
+    {
+        // NCHW callers' bytes are transposed by the backend's own operator (oneDNN's u8 reorder, XNNPACK's x8
+        // transpose, the managed one on the reference): the network must give exactly its NHWC run on the
+        // same data transposed here by index. v1's body at 32x32: 32 input channels x 1024 pixels in, 2x2 out.
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        const int Size = 32, Channels = 32, Batch = 2;
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(7));
+        List<float[]> calibration = Samples(1, Channels * Size * Size, 8);
+        QuantizedNetworkParameters parameters = QuantizedNetwork<byte>.Calibrate(blocks, calibration, Size, Size, new ReferenceBackend(),
+            weightBits: backend.ExactInt8WeightBits);
+        using var nchw = new QuantizedNetwork<byte>(parameters, backend, TensorLayout.Nchw);
+        using var nhwc = new QuantizedNetwork<byte>(parameters, backend, TensorLayout.Nhwc);
+        var r = new Random(9);
+        var x = new byte[Batch * Channels * Size * Size];
+        r.NextBytes(x);
+        TensorShape outShape = nchw.OutputShape(new TensorShape(Batch, Channels, Size, Size));
+        var y = new byte[outShape.Length];
+        var yNhwc = new byte[outShape.Length];
+        nchw.Forward(x, y, Batch, Size, Size);
+        nhwc.Forward(ToNhwc(x, Batch, Channels, Size * Size), yNhwc, Batch, Size, Size);
+        Assert.Equal(ToNhwc(y, outShape.Batch, outShape.Channels, outShape.Height * outShape.Width), yNhwc);
+        Assert.True(y.Distinct().Count() > 10, "the outputs spread over the range");
+    }
+
+    private static byte[] ToNhwc(byte[] nchw, int batch, int channels, int pixels)
+    {
+        var nhwc = new byte[nchw.Length];
+        for (int n = 0; n < batch; n++)
+            for (int c = 0; c < channels; c++)
+                for (int p = 0; p < pixels; p++)
+                    nhwc[(n * pixels + p) * channels + c] = nchw[(n * channels + c) * pixels + p];
+        return nhwc;
+    }
+
     [SkippableFact]
     public void An_int8_network_runs_as_its_uint8_twin()
     {
