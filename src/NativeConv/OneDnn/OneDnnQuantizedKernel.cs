@@ -10,6 +10,10 @@ namespace NativeConv;
 /// attributes, the bias dequantized to float (oneDNN adds the bias after the scales), the activation as the
 /// same eltwise post-op as in float (on the real value, before the output scale). Weights are reordered
 /// once per shape into the implementation's format, compensation for int8 inputs included.
+/// What changes nothing is left out, because oneDNN cannot know it and pays for it: a zero point of 0 (ReLU
+/// outputs calibrated from 0; a source zero point costs a compensation pass, about 10% on MobileNet v1's
+/// first pointwise layer), and a clamp that the output type's saturation already makes
+/// (<see cref="ClampIsSaturation"/>).
 /// NCHW runs NHWC inside, through byte transposes: oneDNN 3.7's int8 implementations for plain NCHW here are
 /// its slow reference, and for one input channel its gemm_s8s8s32 path gave wrong results (whole output
 /// channels scrambled; found by the int8 conformance cases), while the NHWC brgconv kernels agree with the
@@ -29,6 +33,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
     private readonly OneDnnMemoryHandle _userWeights, _bias, _srcScale, _weightScales, _dstScale, _srcZero, _dstZero;
     private readonly ShapeCache<State> _states;
     private readonly bool _shiftToUnsigned; // int8 inputs run as uint8 (see the class)
+    private readonly bool _hasSourceZeroPoint, _hasDestinationZeroPoint;
 
     public OneDnnQuantizedKernel(OneDnnEngineHandle engine, int threads, QuantizedConvWeights weights, QuantizationParameters input,
         QuantizationParameters output, TensorLayout layout) : base(weights, input, output, layout)
@@ -43,7 +48,9 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             dnnl_stream_t stream;
             ThrowIfFailed(dnnl_stream_create(&stream, _engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
             _stream = new OneDnnStreamHandle(stream);
-            _attr = Attributes(spec);
+            _hasSourceZeroPoint = input.ZeroPoint + (_shiftToUnsigned ? 128 : 0) != 0;
+            _hasDestinationZeroPoint = output.ZeroPoint != 0;
+            _attr = Attributes(spec, ClampIsSaturation(spec.Activation, output));
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw, dnnl_data_type_t.dnnl_s8);
             _userWeights = Copy(_userWeightsDesc, weights.Weights, "int8 weights");
             // oneDNN adds the bias after the scales: the int32 bias (scale input · weight) as the real value it stands for.
@@ -81,7 +88,22 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         }
     }
 
-    private OneDnnPrimitiveAttrHandle Attributes(Conv2dSpec spec)
+    /// <summary>
+    /// Whether clamping the real output to the activation's [Min, Max] changes nothing that saturating to the
+    /// output type does: for v below Min, the clamped Min quantizes to at most the type's minimum
+    /// (Min ≤ s·(qmin − z + ¼), a quarter step clear of the rounding boundary against float error), and v,
+    /// quantized by the same monotone steps, to no more; above Max likewise. ReLU and ReLU6 outputs
+    /// calibrated from 0 to at most 6 satisfy it.
+    /// </summary>
+    internal static bool ClampIsSaturation(Activation activation, QuantizationParameters output)
+    {
+        if (activation.Kind is not (ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp)) return false;
+        double s = output.Scale, z = output.ZeroPoint;
+        double qmin = double.CreateTruncating(T.MinValue), qmax = double.CreateTruncating(T.MaxValue);
+        return activation.Min <= s * (qmin - z + 0.25) && activation.Max >= s * (qmax - z - 0.25);
+    }
+
+    private OneDnnPrimitiveAttrHandle Attributes(Conv2dSpec spec, bool clampIsSaturation)
     {
         dnnl_primitive_attr_t attr;
         ThrowIfFailed(dnnl_primitive_attr_create(&attr), nameof(dnnl_primitive_attr_create));
@@ -92,9 +114,11 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_scales_mask), "src");
         ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightMask), nameof(dnnl_primitive_attr_set_scales_mask), "weights");
         ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_scales_mask), "dst");
-        ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "src");
-        ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "dst");
-        if (OneDnnActivations.PostOp(spec.Activation) is var (algorithm, alpha, beta))
+        if (_hasSourceZeroPoint)
+            ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "src");
+        if (_hasDestinationZeroPoint)
+            ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "dst");
+        if (!clampIsSaturation && OneDnnActivations.PostOp(spec.Activation) is var (algorithm, alpha, beta))
         {
             dnnl_post_ops_t ops;
             ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
@@ -239,8 +263,8 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, memory = k._srcScale.Value };
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, memory = k._weightScales.Value };
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, memory = k._dstScale.Value };
-            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, memory = k._srcZero.Value };
-            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, memory = k._dstZero.Value };
+            if (k._hasSourceZeroPoint) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, memory = k._srcZero.Value };
+            if (k._hasDestinationZeroPoint) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, memory = k._dstZero.Value };
             if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
             ThrowIfFailed(dnnl_primitive_execute(_primitive.Value, k._stream.Value, count, args), nameof(dnnl_primitive_execute), ImplementationName);
             ThrowIfFailed(dnnl_stream_wait(k._stream.Value), nameof(dnnl_stream_wait));
