@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Globalization;
 using System.Text.Json;
 
@@ -47,7 +48,7 @@ internal static class CompareCommand
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         table.WriteLine($"MobileNet layers, batch 1, {options.Layout}, {options.Precision}, threads={threads}, " +
                         $"64-byte aligned activations, time = median per call after warm-up; error = max |backend - fp32 reference|" +
-                        (options.Precision == "int8" ? " (dequantized; uint8 activations calibrated on this input and the fp32 output)" : "") +
+                        (options.Precision == "int8" ? " (dequantized; uint8 activations calibrated on this input and the fp32 output; inputs non-negative where the network's are ReLU6 outputs)" : "") +
                         (options.Precision == "qd8" ? " (pointwise layers only)" : ""));
         string header = $"{"layer",-26} {"n",2} {"MFLOP",8}" + string.Concat(available.Select(b => $" | {b.Name + " us",12} {"GFLOP/s",7} {"error",8}")) + " | implementations";
         table.WriteLine(header);
@@ -61,6 +62,8 @@ internal static class CompareCommand
             ConvGeometry g = spec.Geometry(1, layer.Size, layer.Size);
             float scale = 1f / MathF.Sqrt(spec.WeightsPerOutputChannel);
             float[] input = Random(random, g.InputLength, 1f);
+            // int8 layers get what they read in the network: a ReLU6 output is non-negative, so its uint8 zero point is 0.
+            if (options.Precision == "int8" && layer.ReadsActivation) TensorPrimitives.Abs(input, input);
             float[] weights = Random(random, spec.WeightCount, scale);
             float[] bias = Random(random, spec.BiasCount, 0.1f);
             float[]? expected = null;

@@ -1,7 +1,11 @@
 namespace NativeConv;
 
 /// <summary>One depthwise or pointwise layer of a MobileNet body at 224x224, batch 1.</summary>
-public sealed record MobileNetLayer(string Model, string Name, Conv2dSpec Spec, int Size, int Count);
+/// <param name="ReadsActivation">
+/// Its input is a ReLU6 output in the network (non-negative: quantized to uint8, its zero point is 0); false
+/// for v2's expansions and last layer, which read the linear projections.
+/// </param>
+public sealed record MobileNetLayer(string Model, string Name, Conv2dSpec Spec, int Size, int Count, bool ReadsActivation = true);
 
 /// <summary>
 /// The distinct depthwise (3x3) and pointwise (1x1) layers of MobileNet v1 (its 13 separable blocks)
@@ -40,14 +44,14 @@ public static class MobileNetLayers
     {
         // (expansion t, output channels c, repeats n, first stride s): Sandler et al. 2018, Table 2.
         (int T, int C, int N, int S)[] settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)];
-        var counts = new Dictionary<string, (Conv2dSpec Spec, int Size, int Count)>();
+        var counts = new Dictionary<string, (Conv2dSpec Spec, int Size, int Count, bool ReadsActivation)>();
         var order = new List<string>();
-        void Add(string name, Conv2dSpec spec, int size)
+        void Add(string name, Conv2dSpec spec, int size, bool readsActivation = true)
         {
-            if (counts.TryGetValue(name, out var e)) counts[name] = (e.Spec, e.Size, e.Count + 1);
+            if (counts.TryGetValue(name, out var e)) counts[name] = e with { Count = e.Count + 1 };
             else
             {
-                counts[name] = (spec, size, 1);
+                counts[name] = (spec, size, 1, readsActivation);
                 order.Add(name);
             }
         }
@@ -57,14 +61,14 @@ public static class MobileNetLayers
             for (int i = 0; i < n; i++)
             {
                 int stride = i == 0 ? s : 1, hidden = inC * t, outSize = (size - 1) / stride + 1;
-                if (t != 1) Add($"expand {inC}->{hidden}@{size}", Conv2dSpec.Pointwise(inC, hidden, activation: Activation.ReLU6), size);
+                if (t != 1) Add($"expand {inC}->{hidden}@{size}", Conv2dSpec.Pointwise(inC, hidden, activation: Activation.ReLU6), size, readsActivation: false);
                 Add($"dw {hidden}@{size} s{stride}", Conv2dSpec.Depthwise(hidden, 3, stride: stride, padding: 1, activation: Activation.ReLU6), size);
                 Add($"project {hidden}->{c}@{outSize}", Conv2dSpec.Pointwise(hidden, c), outSize);
                 inC = c;
                 size = outSize;
             }
         }
-        Add($"pw {inC}->1280@{size}", Conv2dSpec.Pointwise(inC, 1280, activation: Activation.ReLU6), size);
-        return order.Select(name => new MobileNetLayer("v2", name, counts[name].Spec, counts[name].Size, counts[name].Count)).ToList();
+        Add($"pw {inC}->1280@{size}", Conv2dSpec.Pointwise(inC, 1280, activation: Activation.ReLU6), size, readsActivation: false);
+        return order.Select(name => new MobileNetLayer("v2", name, counts[name].Spec, counts[name].Size, counts[name].Count, counts[name].ReadsActivation)).ToList();
     }
 }
