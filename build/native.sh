@@ -33,7 +33,7 @@ cmake --build "$NC_BUILD_DIR"
 
 # Per-component time of a cold build, read from ExternalProject's step stamps in the cache.
 deps_dir=$(sed -n 's/^NC_CACHE_DIR:PATH=//p' "$NC_BUILD_DIR/CMakeCache.txt")
-for ep in "$deps_dir"/builds/*/*-ep/src/*-stamp; do
+for ep in "$deps_dir"/builds/*/ep/src/*-stamp; do
   [ -f "$ep/$(basename "${ep%-stamp}")-install" ] || continue
   name=$(basename "${ep%-stamp}")
   t0=$(stat -c %Y "$ep/$name-mkdir" 2>/dev/null || echo 0)

@@ -1,9 +1,10 @@
-# Builds oneDNN and XNNPACK (with cpuinfo, pthreadpool, FXdiv) as ExternalProjects into a build
-# cache outside the clone, keyed by the pins, the options below and the compiler, then stages the
-# shared libraries and public headers into ${NC_NATIVE_DIR}/{lib,include}.
+# Builds oneDNN and XNNPACK (with cpuinfo and FXdiv, and pthreadpool's API over OpenMP) as
+# ExternalProjects into a build cache outside the clone, one entry per library keyed by its pins, its
+# options and the compiler, then stages the shared libraries and public headers into
+# ${NC_NATIVE_DIR}/{lib,include}.
 #
-# A finished cache entry carries a marker file; any clone that computes the same key skips the
-# dependency builds entirely. An interrupted build resumes in the same cache folder.
+# A finished cache entry carries a marker file; any clone that computes the same key skips that
+# library's build entirely. An interrupted build resumes in the same cache folder.
 
 include_guard(GLOBAL)
 include(ExternalProject)
@@ -45,79 +46,125 @@ foreach(component IN LISTS NC_COMPONENTS)
   nc_acquire_source(${component} NC_${component}_SOURCE_DIR)
 endforeach()
 
-# What decides the bytes of the libraries, and so the cache key: the pins, the options, the
-# XNNPACK wrapper, the compiler. (Not this file's other logic: staging never changes a library.)
+# What decides the bytes of each library, and so its cache key: its components' pins and patches, its
+# options, (XNNPACK) our wrapper project, the compiler. Each library has its own key and cache entry, so a
+# change to one never rebuilds the other. (Not this file's other logic: staging never changes a library.)
 set(sub_build_args
   -DCMAKE_BUILD_TYPE=Release
   -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
   -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
-file(SHA256 "${NC_CMAKE_DIR}/NativeConvPins.cmake" pins_hash)
-file(SHA256 "${NC_CMAKE_DIR}/xnnpack/CMakeLists.txt" wrapper_hash)
-set(patches_hash "")
-foreach(component IN LISTS NC_COMPONENTS)
-  nc_patches_hash(${component} hash)
-  string(APPEND patches_hash "${hash};")
-endforeach()
-set(key_text
-  "${pins_hash};${patches_hash};${wrapper_hash};${NC_ONEDNN_OPTIONS};${NC_XNNPACK_OPTIONS};${sub_build_args};${NC_RID};\
+set(common_key_text "${sub_build_args};${NC_RID};\
 ${CMAKE_C_COMPILER_ID};${CMAKE_C_COMPILER_VERSION};${CMAKE_CXX_COMPILER_ID};${CMAKE_CXX_COMPILER_VERSION};${CMAKE_GENERATOR}")
 # Cross builds (build/native.sh --rid linux-arm64) hand their toolchain file to every sub-build, and
-# its contents join the key. Only then: a native build's key, and so its cache entry, stays as it was.
+# its contents join the keys. Only then: a native build's keys, and so its cache entries, stay as they were.
 if(CMAKE_CROSSCOMPILING)
   if(NOT CMAKE_TOOLCHAIN_FILE)
     message(FATAL_ERROR "nativeconv: cross-compiling for ${NC_RID} needs a toolchain file (cmake/toolchains/)")
   endif()
   get_filename_component(nc_toolchain "${CMAKE_TOOLCHAIN_FILE}" ABSOLUTE)
   file(SHA256 "${nc_toolchain}" toolchain_hash)
-  string(APPEND key_text ";cross;${toolchain_hash}")
+  string(APPEND common_key_text ";cross;${toolchain_hash}")
   list(APPEND sub_build_args -DCMAKE_TOOLCHAIN_FILE=${nc_toolchain})
 endif()
-string(SHA256 NC_BUILD_KEY "${key_text}")
-string(SUBSTRING "${NC_BUILD_KEY}" 0 16 NC_BUILD_KEY)
-set(NC_DEPS_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${NC_BUILD_KEY}")
-set(NC_DEPS_PREFIX "${NC_DEPS_DIR}/install")
-set(NC_DEPS_MARKER "${NC_DEPS_PREFIX}/.nativeconv-complete")
-list(APPEND sub_build_args -DCMAKE_INSTALL_PREFIX=${NC_DEPS_PREFIX} -DCMAKE_INSTALL_LIBDIR=lib)
+
+# The pins of some components (every field of NativeConvPins.cmake) and their patches' contents.
+function(nc_pins_text out_var)
+  set(text "")
+  foreach(component IN LISTS ARGN)
+    nc_patches_hash(${component} patches)
+    foreach(field VERSION UPSTREAM_URL UPSTREAM_SHA256 DEBIAN_PACKAGE DEBIAN_VERSION ARCHIVE SHA256 PATCHES)
+      string(APPEND text "${component}.${field}=${NC_${component}_${field}};")
+    endforeach()
+    string(APPEND text "${component}.patches=${patches};")
+  endforeach()
+  set(${out_var} "${text}" PARENT_SCOPE)
+endfunction()
+
+nc_pins_text(onednn_pins onednn)
+nc_pins_text(xnnpack_pins xnnpack cpuinfo pthreadpool fxdiv)
+# The wrapper project is every file in cmake/xnnpack/ (its CMakeLists.txt and the OpenMP pthreadpool).
+file(GLOB wrapper_files "${NC_CMAKE_DIR}/xnnpack/*")
+list(SORT wrapper_files)
+set(wrapper_text "")
+foreach(f IN LISTS wrapper_files)
+  file(SHA256 "${f}" hash)
+  get_filename_component(name "${f}" NAME)
+  string(APPEND wrapper_text "${name}:${hash};")
+endforeach()
+
+# nc_library_cache(<name> <key text>): NC_<name>_DIR (the cache entry), NC_<name>_PREFIX (its install
+# prefix) and NC_<name>_MARKER (present once the entry is complete).
+macro(nc_library_cache name key_text)
+  string(SHA256 key "${key_text}")
+  string(SUBSTRING "${key}" 0 16 key)
+  string(TOLOWER "${name}" lower)
+  set(NC_${name}_DIR "${NC_CACHE_DIR}/builds/${NC_RID}-${lower}-${key}")
+  set(NC_${name}_PREFIX "${NC_${name}_DIR}/install")
+  set(NC_${name}_MARKER "${NC_${name}_PREFIX}/.nativeconv-complete")
+endmacro()
+nc_library_cache(ONEDNN "onednn;${onednn_pins};${NC_ONEDNN_OPTIONS};${common_key_text}")
+nc_library_cache(XNNPACK "xnnpack;${xnnpack_pins};${wrapper_text};${NC_XNNPACK_OPTIONS};${common_key_text}")
 
 find_program(NC_CCACHE ccache)
 if(NC_CCACHE)
-  # ccache never changes what is compiled, so it is not part of the key. base_dir makes its hits
+  # ccache never changes what is compiled, so it is not part of the keys. base_dir makes its hits
   # independent of where a cache entry's build folder is.
   list(APPEND sub_build_args
     "-DCMAKE_C_COMPILER_LAUNCHER=env|CCACHE_BASEDIR=${NC_CACHE_DIR}|${NC_CCACHE}"
     "-DCMAKE_CXX_COMPILER_LAUNCHER=env|CCACHE_BASEDIR=${NC_CACHE_DIR}|${NC_CCACHE}")
 endif()
 
-if(EXISTS "${NC_DEPS_MARKER}")
-  message(STATUS "nativeconv: reusing native dependency build ${NC_DEPS_DIR}")
-  add_custom_target(nc_dependencies)
+# XNNPACK first: it is the short one, so its failures show early. USES_TERMINAL streams each
+# sub-build's [n/N] progress and keeps the two from competing for the 2 cores.
+set(nc_done_targets "")
+if(EXISTS "${NC_XNNPACK_MARKER}")
+  message(STATUS "nativeconv: reusing XNNPACK build ${NC_XNNPACK_DIR}")
 else()
-  message(STATUS "nativeconv: native dependencies will be built in ${NC_DEPS_DIR} (cold: ~40 min on 2 cores)")
-  # XNNPACK first: it is the short one, so its failures show early. USES_TERMINAL streams each
-  # sub-build's [n/N] progress and keeps the two from competing for the 2 cores.
+  message(STATUS "nativeconv: XNNPACK will be built in ${NC_XNNPACK_DIR} (cold: ~4 min on 2 cores)")
   ExternalProject_Add(nc_xnnpack
     SOURCE_DIR "${NC_CMAKE_DIR}/xnnpack"
-    BINARY_DIR "${NC_DEPS_DIR}/xnnpack-build"
-    PREFIX "${NC_DEPS_DIR}/xnnpack-ep"
+    BINARY_DIR "${NC_XNNPACK_DIR}/build"
+    PREFIX "${NC_XNNPACK_DIR}/ep"
     LIST_SEPARATOR |
     CMAKE_ARGS ${sub_build_args} ${NC_XNNPACK_OPTIONS}
+      -DCMAKE_INSTALL_PREFIX=${NC_XNNPACK_PREFIX} -DCMAKE_INSTALL_LIBDIR=lib
       -DNC_XNNPACK_SOURCE_DIR=${NC_xnnpack_SOURCE_DIR}
       -DCPUINFO_SOURCE_DIR=${NC_cpuinfo_SOURCE_DIR}
       -DPTHREADPOOL_SOURCE_DIR=${NC_pthreadpool_SOURCE_DIR}
       -DFXDIV_SOURCE_DIR=${NC_fxdiv_SOURCE_DIR}
     USES_TERMINAL_CONFIGURE ON USES_TERMINAL_BUILD ON USES_TERMINAL_INSTALL ON)
-  ExternalProject_Add(nc_onednn
+  add_custom_target(nc_xnnpack_complete
+    COMMAND ${CMAKE_COMMAND} -E touch "${NC_XNNPACK_MARKER}"
     DEPENDS nc_xnnpack
+    COMMENT "nativeconv: XNNPACK complete in ${NC_XNNPACK_DIR}")
+  list(APPEND nc_done_targets nc_xnnpack_complete)
+endif()
+if(EXISTS "${NC_ONEDNN_MARKER}")
+  message(STATUS "nativeconv: reusing oneDNN build ${NC_ONEDNN_DIR}")
+else()
+  message(STATUS "nativeconv: oneDNN will be built in ${NC_ONEDNN_DIR} (cold: ~25-40 min on 2 cores)")
+  set(nc_onednn_after "")
+  if(TARGET nc_xnnpack)
+    set(nc_onednn_after DEPENDS nc_xnnpack)
+  endif()
+  ExternalProject_Add(nc_onednn
+    ${nc_onednn_after}
     SOURCE_DIR "${NC_onednn_SOURCE_DIR}"
-    BINARY_DIR "${NC_DEPS_DIR}/onednn-build"
-    PREFIX "${NC_DEPS_DIR}/onednn-ep"
+    BINARY_DIR "${NC_ONEDNN_DIR}/build"
+    PREFIX "${NC_ONEDNN_DIR}/ep"
     LIST_SEPARATOR |
     CMAKE_ARGS ${sub_build_args} ${NC_ONEDNN_OPTIONS}
+      -DCMAKE_INSTALL_PREFIX=${NC_ONEDNN_PREFIX} -DCMAKE_INSTALL_LIBDIR=lib
     USES_TERMINAL_CONFIGURE ON USES_TERMINAL_BUILD ON USES_TERMINAL_INSTALL ON)
-  add_custom_target(nc_dependencies
-    COMMAND ${CMAKE_COMMAND} -E touch "${NC_DEPS_MARKER}"
-    DEPENDS nc_xnnpack nc_onednn
-    COMMENT "nativeconv: native dependencies complete in ${NC_DEPS_DIR}")
+  add_custom_target(nc_onednn_complete
+    COMMAND ${CMAKE_COMMAND} -E touch "${NC_ONEDNN_MARKER}"
+    DEPENDS nc_onednn
+    COMMENT "nativeconv: oneDNN complete in ${NC_ONEDNN_DIR}")
+  list(APPEND nc_done_targets nc_onednn_complete)
+endif()
+add_custom_target(nc_dependencies)
+if(nc_done_targets)
+  add_dependencies(nc_dependencies ${nc_done_targets})
 endif()
 
 # Stage exactly what the managed side and packages need: the shared libraries (with their
@@ -158,7 +205,7 @@ set(NC_LICENSES
   "libgomp=${NC_OMP_LICENSE}")
 string(REPLACE ";" "|" NC_LICENSES "${NC_LICENSES}")
 add_custom_target(nc_stage_native ALL
-  COMMAND ${CMAKE_COMMAND} -DPREFIX=${NC_DEPS_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
+  COMMAND ${CMAKE_COMMAND} -DPREFIXES=${NC_ONEDNN_PREFIX}|${NC_XNNPACK_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
           -DOMP_LIBRARY=${NC_OMP_LIBRARY} -DOMP_SONAME=${NC_OMP_SONAME} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"

@@ -11,7 +11,8 @@
 #   SHA256           sha256 of ARCHIVE; checked wherever the archive comes from
 #   PATCHES          our patches (cmake/patches/), applied in order after unpacking; each says why
 #
-# The build cache key hashes this whole file and every patch, so a bump here never reuses an old build.
+# Each library's build cache key hashes every field of its components here and their patches, so a bump
+# here never reuses an old build.
 
 set(NC_COMPONENTS onednn xnnpack cpuinfo pthreadpool fxdiv)
 

@@ -37,6 +37,12 @@ require "$xnn" xnn_initialize xnn_deinitialize xnn_create_convolution2d_nhwc_f32
   xnn_create_transpose_nd_x8 xnn_reshape_transpose_nd_x8 xnn_setup_transpose_nd_x8 \
   pthreadpool_create pthreadpool_destroy pthreadpool_get_threads_count
 
+# One OpenMP runtime for both: oneDNN's loops and XNNPACK's (pthreadpool's API over OpenMP) share libgomp's team.
+for lib in "$dnnl" "$xnn"; do
+  objdump -p "$lib" | awk '/NEEDED/ { print $2 }' | grep -qx 'libgomp.so.1' \
+    || { echo "FAIL: $(basename "$lib") does not run on libgomp.so.1"; failed=1; }
+done
+
 for lib in "$dnnl" "$xnn"; do
   soname=$(objdump -p "$lib" | awk '/SONAME/ { print $2 }')
   [ -n "$soname" ] || { echo "FAIL: $(basename "$lib") has no SONAME"; failed=1; }

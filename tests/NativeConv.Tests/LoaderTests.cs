@@ -32,6 +32,22 @@ public class LoaderTests
         Assert.Equal([missing, .. runtime.FileNames], e.Attempts.Select(a => a.Path)); // the directory, then the system's search
     }
 
+    [SkippableFact]
+    public void Both_libraries_run_on_one_OpenMP_runtime()
+    {
+        // oneDNN's loops and XNNPACK's (pthreadpool's API over OpenMP) must share one libgomp, hence one thread
+        // team: both load the same description first, and the process maps a single libgomp file.
+        TestBackends.GetOrSkip(OneDnnBackend.BackendName);
+        TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        Assert.Same(OpenMpRuntime.Description, Assert.Single(OneDnnLibrary.OneDnn.Dependencies));
+        Assert.Same(OpenMpRuntime.Description, Assert.Single(XnnpackLibrary.Xnnpack.Dependencies));
+        Assert.True(NativeLibrarySearch.LoadedFrom.ContainsKey(OpenMpRuntime.Description.ImportName));
+        if (!OperatingSystem.IsLinux()) return;
+        var mapped = File.ReadLines("/proc/self/maps").Where(l => l.Contains("libgomp", StringComparison.Ordinal))
+            .Select(l => l[l.IndexOf('/')..]).Distinct().ToList();
+        Assert.Single(mapped);
+    }
+
     [Fact]
     public void A_corrupt_library_file_is_rejected_with_the_loader_s_reason()
     {

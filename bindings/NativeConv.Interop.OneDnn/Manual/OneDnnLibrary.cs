@@ -8,8 +8,8 @@ namespace NativeConv.Interop.OneDnn;
 /// </summary>
 public static class OneDnnLibrary
 {
-    /// <summary>libgomp (soname major 1).</summary>
-    public static NativeLibraryDescription OpenMp { get; } = new(Omp.LibraryName, 1, [], SystemFallback: true);
+    /// <summary>libgomp (soname major 1), shared with XNNPACK (<see cref="OpenMpRuntime"/>).</summary>
+    public static NativeLibraryDescription OpenMp => OpenMpRuntime.Description;
 
     /// <summary>libnativeconv_dnnl, whose soname major follows oneDNN's major version.</summary>
     public static NativeLibraryDescription OneDnn { get; } = new(Dnnl.LibraryName, Dnnl.DNNL_VERSION_MAJOR, [OpenMp]);

@@ -48,13 +48,6 @@ public abstract class ConvBackend : IDisposable
         return kernel;
     }
 
-    /// <summary>
-    /// An NHWC kernel for a network; <paramref name="anotherLibraryNext"/> says the operation after it runs on
-    /// another native library, so this backend's threads should sleep rather than spin once it is done.
-    /// </summary>
-    internal virtual ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext) =>
-        Create(spec, TensorLayout.Nhwc, weights, bias);
-
     /// <summary>(N, A, B) → (N, B, A) of 4- or 1-byte elements on this backend's own threads, or null (a managed transpose is used).</summary>
     internal virtual ILayoutTransform? CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) => null;
 

@@ -46,7 +46,7 @@ public sealed class XnnpackBackend : ConvBackend
 
     public override int Threads { get; }
 
-    public override string Summary => $"XNNPACK {Version}, " + (Threads > 1 ? $"pthreadpool of {Threads} threads" : "on the calling thread");
+    public override string Summary => $"XNNPACK {Version}, " + (Threads > 1 ? $"{Threads} OpenMP threads (pthreadpool API)" : "on the calling thread");
 
     /// <summary>The pinned XNNPACK commit the library was built from.</summary>
     public static string Version => Xnn.GeneratedFromVersion;
@@ -91,14 +91,6 @@ public sealed class XnnpackBackend : ConvBackend
 
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>
         new XnnpackLayoutTransform(_pool, batch, rows, columns, elementBytes);
-
-    internal override ConvKernel CreateForNetwork(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool anotherLibraryNext)
-    {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
-        ConvArguments.CheckParameters(spec, weights, bias);
-        return new NativeConvKernel(spec, TensorLayout.Nhwc, _pool, weights, bias,
-            (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, TensorLayout.Nhwc, w, b, yieldWorkers: anotherLibraryNext));
-    }
 
     protected override void Dispose(bool disposing)
     {

@@ -8,16 +8,10 @@ namespace NativeConv;
 /// </summary>
 internal sealed class XnnpackConvPlan : ConvPlan
 {
-    /// <param name="yieldWorkers">
-    /// The pool's workers sleep as soon as this kernel's call is done (XNN_FLAG_YIELD_WORKERS), instead of
-    /// spinning for the next job (pthreadpool spins a million pause instructions, milliseconds): for the last
-    /// XNNPACK kernel before another library's, whose threads would otherwise share the cores with the spin.
-    /// </param>
     public XnnpackConvPlan(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool yieldWorkers = false) : base(spec, layout)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
     {
         Pool = pool;
-        YieldWorkers = yieldWorkers;
         Bias = bias.ToArray();
         Weights = new float[weights.Length];
         int icg = spec.InChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
@@ -31,8 +25,6 @@ internal sealed class XnnpackConvPlan : ConvPlan
         // spec XNNPACK rejects fail at construction rather than at the first call.
         using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
     }
-
-    public bool YieldWorkers { get; }
 
     /// <summary>The pool calls run on (null handle: the caller's thread).</summary>
     public Interop.Xnnpack.pthreadpool_t Pool { get; }

@@ -68,7 +68,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
                 (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,
                 (uint)spec.Dilation.Height, (uint)spec.Dilation.Width, (uint)spec.Groups,
                 (nuint)spec.InChannelsPerGroup, (nuint)spec.OutChannelsPerGroup, (nuint)spec.InChannels, (nuint)spec.OutChannels,
-                w, spec.HasBias ? b : null, min, max, plan.YieldWorkers ? (uint)Interop.Xnnpack.Xnn.XNN_FLAG_YIELD_WORKERS : 0, default, null, &op),
+                w, spec.HasBias ? b : null, min, max, 0, default, null, &op),
                 nameof(xnn_create_convolution2d_nhwc_f32), $"{spec} padding t{top} r{right} b{bottom} l{left}");
         }
         return new XnnOperatorHandle(op);

@@ -49,7 +49,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
                             ConvPrecision.DynamicInt8 when conv.Spec.IsPointwise =>
                                 backend.CreateDynamicInt8(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
                                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
-                            _ => backend.CreateForNetwork(conv.Spec, conv.Weights, conv.Bias, AnotherLibraryNext(i, backend, backendFor)),
+                            _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
                         };
                         Backends[i] = backend.Name;
                         FirstBackend ??= backend;
@@ -81,20 +81,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
             Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Whether the convolution after operation <paramref name="i"/> runs on another library than
-    /// <paramref name="backend"/>; after the last one comes the first (the next call).
-    /// </summary>
-    private bool AnotherLibraryNext(int i, ConvBackend backend, Func<ConvOp, ConvBackend> backendFor)
-    {
-        for (int k = 1; k <= _ops.Length; k++)
-        {
-            ConvOp? next = _ops[(i + k) % _ops.Length] switch { ConvOp c => c, ConvSumOp f => f.Convolution, _ => null };
-            if (next is not null) return backendFor(next).GetType() != backend.GetType();
-        }
-        return false;
     }
 
     /// <summary>The kinds of backend this program calls (one per native library), for settling between measurements.</summary>
