@@ -3,10 +3,10 @@
 # v3-small (NHWC, batch 1, 2 threads) it times, side by side over --rounds rounds:
 #   - each library alone, back to back (the latency a single-library user sees) under libgomp's default
 #     spin, GOMP_SPINCOUNT=20000, and OMP_WAIT_POLICY=passive (both read when libgomp loads: set here
-#     in the environment of each run);
-#   - a plan that alternates the libraries convolution by convolution (XNNPACK's workers told to sleep
-#     before each oneDNN call), per operation (`net bench --profile`), against each library alone:
-#     the per-layer cost of sharing the cores.
+#     in the environment of each run; XNNPACK's loops run on libgomp too, through pthreadpool's API);
+#   - a plan that alternates the libraries convolution by convolution, per operation (`net bench
+#     --profile`), against each library alone: the per-layer cost of sharing the cores (one thread team
+#     serves both, so a switch wakes nothing).
 # Usage: build/benchmarks/thread-policies.sh [--rounds R] [--out DIR]   (writes DIR/thread-policies.txt)
 set -euo pipefail
 source "$(dirname "$0")/../common.sh"

@@ -3,13 +3,13 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = false, string Precision = "fp32")
+    bool AllowMixed = true, string Precision = "fp32")
 {
     public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
 
     public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--precision"];
 
-    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--allow-mixed"];
+    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix"];
 
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
@@ -27,7 +27,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Has("--profile"),
         line.Get("--plan"),
         line.Get("--save-plan"),
-        line.Has("--allow-mixed"),
+        !line.Has("--no-mix"),
         line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"));
 
     /// <summary>

@@ -45,11 +45,11 @@ var usages = new Dictionary<string, string>
     ["net bench"] = """
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
-                             [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--allow-mixed]
+                             [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--no-mix]
                              [--precision fp32|bf16|int8|qd8]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
             median µs per call and images/s; --explain prints the plan and what runs each operation,
-            --profile the µs each took; --plan/--save-plan as for net run; --allow-mixed lets auto choose the
+            --profile the µs each took; --plan/--save-plan as for net run; --no-mix keeps auto from choosing the
             per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
             int8: the network quantized post-training (uint8 activations; v1, v1-body, v2: convolutions,
             residual adds, the average pool),

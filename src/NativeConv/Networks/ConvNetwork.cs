@@ -46,9 +46,12 @@ public sealed class ConvNetwork : ILayer
     /// registered ones except the reference that are available here), measured per input shape on its first
     /// call, or following <paramref name="plan"/> when it fits.
     /// </summary>
-    /// <param name="allowMixed">Let the per-operation mix of libraries be chosen when it measures fastest (it is measured either way).</param>
+    /// <param name="allowMixed">
+    /// Whether the per-operation mix of libraries may be chosen when it measures fastest (it is measured either way);
+    /// both libraries share one thread team, so mixing costs no pool wake-up.
+    /// </param>
     public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw,
-        NetworkPlan? plan = null, IEnumerable<string>? candidates = null, bool allowMixed = false)
+        NetworkPlan? plan = null, IEnumerable<string>? candidates = null, bool allowMixed = true)
         : this(blocks, layout, graph => NetworkPlanner.Measured(graph, backends ?? throw new ArgumentNullException(nameof(backends)), plan, candidates, allowMixed))
     {
     }

@@ -10,19 +10,17 @@ namespace NativeConv;
 /// where it can. Over several: the first call for a shape measures on the caller's data each backend
 /// alone (and each library on the calling thread alone), unfused and (where it can) with residual sums fused, then per
 /// library each convolution with its faster thread count, then the mix that gives each convolution
-/// the backend that ran it fastest in those runs (fused where it can; chosen only when allowed), and keeps the candidate with the
-/// lowest time (the fastest of its runs) — so crossing libraries (a pool to wake, the other's workers still spinning) is paid for
-/// in the measurement, not assumed. Bounded: the first candidate runs until the JIT has been quiet for 150 ms (at most
-/// 1 s), then per candidate 2 warm-up runs and <see cref="FirstPassRounds"/> runs with
-/// each operation timed, then <see cref="Rounds"/> rounds interleaved with the other candidates', each an untimed and a timed
-/// whole call (those choose); at most 2 backends and their 2 single-threaded forms + 2 fused + 2 thread mixes + 1 library mix, and a
-/// <see cref="SettleMilliseconds"/> pause where the library changes: about 9 x 12 runs + 12 x 15 ms, once per shape. A given
-/// plan that fits is used for its shape without measuring.
+/// the backend that ran it fastest in those runs (fused where it can; unless mixing is forbidden), and keeps the candidate with
+/// the lowest time (the fastest of its runs) — so crossing libraries is paid for in the measurement, not assumed. Bounded: the
+/// first candidate runs until the JIT has been quiet for 150 ms (at most 1 s), then per candidate 2 warm-up runs and
+/// <see cref="FirstPassRounds"/> runs with each operation timed, then <see cref="Rounds"/> rounds interleaved with the other
+/// candidates', each an untimed and a timed whole call (those choose); at most 2 backends and their 2 single-threaded forms
+/// + 2 fused + 2 thread mixes + 1 library mix: about 9 x 12 runs, once per shape. A given plan that fits is used for its
+/// shape without measuring.
 /// <para>
-/// Libraries are not mixed cheaply on few cores: each keeps its idle threads spinning for the next call
-/// (libgomp up to its spin count, pthreadpool a million pause instructions), and a spinning thread of one
-/// takes the core the other needs. Mixed programs tell XNNPACK's workers to sleep before another library
-/// runs; OpenMP's spin is process-wide (GOMP_SPINCOUNT, read when libgomp loads). The measurement decides.
+/// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
+/// implemented over OpenMP), so a switch wakes no other pool and no idle thread of one library spins on the core the
+/// other needs. (With two pools, alternating cost 1.85-2.6x per convolution here; with one team, a median of 0.8-1.0x.)
 /// </para>
 /// </summary>
 internal sealed unsafe class NetworkPlanner : IDisposable
@@ -133,23 +131,9 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         return Measure(shape, layout, input, output);
     }
 
-    /// <summary>
-    /// Time a library's idle threads may keep spinning after its last call (libgomp's default spin, about
-    /// ten milliseconds on this kind of CPU; XNNPACK's workers are told to sleep at program ends): before a
-    /// candidate that uses another library is timed, the planner waits this long, so the candidate is not
-    /// charged for its predecessor's spinning.
-    /// </summary>
-    public const int SettleMilliseconds = 15;
-
     private ShapeRun Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
     {
         var trials = new Dictionary<string, (NetworkProgram Program, ShapePlan Buffers, List<double> Times, long[] Ticks)>();
-        IReadOnlySet<Type>? lastLibraries = null;
-        void SettleIfLibrariesChange(NetworkProgram p)
-        {
-            if (lastLibraries is not null && !lastLibraries.SetEquals(p.Libraries)) Thread.Sleep(SettleMilliseconds);
-            lastLibraries = p.Libraries;
-        }
         try
         {
             // First pass, per operation: each candidate is warmed (its native state for the shape made, untimed)
@@ -157,12 +141,11 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             void Trial(NetworkProgram p)
             {
                 if (trials.ContainsKey(p.Name)) return;
-                SettleIfLibrariesChange(p);
                 var buffers = p.PlanFor(shape, layout);
                 var t = (p, buffers, new List<double>(), new long[p.Graph.Ops.Count + 2]);
                 trials[p.Name] = t;
                 p.Run(buffers, layout, input, output);
-                p.Run(buffers, layout, input, output); // twice: the first wakes the threads after the settle pause
+                p.Run(buffers, layout, input, output); // twice: the first makes the native state for the shape
                 if (trials.Count == 1) WarmUntilJitQuiet(() => p.Run(buffers, layout, input, output));
                 for (int round = 0; round < FirstPassRounds; round++) p.Run(buffers, layout, input, output, t.Item4);
             }
@@ -198,12 +181,10 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             // 4. The times that choose: every candidate once per round, Rounds rounds, whole calls. Interleaved, so no
             //    candidate is favoured by when it ran (a shared machine's speed drifts within seconds, and the first
             //    candidates ran while the JIT was still tiering up the managed code between operations). Within a round
-            //    the candidates go library by library, so few settle pauses; each is timed on its second run in a row.
-            var order = trials.Values.OrderBy(t => string.Join(",", t.Program.Libraries.Select(l => l.Name).Order())).ToList();
+            //    each candidate is timed on its second run in a row.
             for (int round = 0; round < Rounds; round++)
-                foreach (var t in order)
+                foreach (var t in trials.Values)
                 {
-                    SettleIfLibrariesChange(t.Program);
                     // Untimed first: it brings this candidate's weights and buffers back into the caches (each candidate
                     // has its own, and the others' runs evicted them) and wakes the threads after a pause; steady use
                     // is back-to-back calls, so the timed run is the second.
@@ -218,7 +199,6 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             string chosen = Choose(measured, plain, _allowMixed);
             (NetworkProgram program, ShapePlan kept, _, _) = trials[chosen];
             trials.Remove(chosen);
-            SettleIfLibrariesChange(program);
             return new ShapeRun(program, kept, PlanOf(program, shape, layout, measured));
         }
         finally
@@ -233,9 +213,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// </summary>
     internal static string Choose(IReadOnlyDictionary<string, double> measured, IReadOnlySet<string> plain, bool allowMixed)
     {
-        // A mix is measured and reported, but chosen only when asked for: in steady use the libraries' spinning
-        // threads take each other's cores (measured: the v1 mix 39 ms where oneDNN alone ran 25 ms, batch 8),
-        // which a few back-to-back runs here do not show reliably.
+        // A mix is left out only when forbidden (allowMixed: false); like every plan but a backend alone, it must win by the margin.
         var best = measured.Where(p => allowMixed || p.Key != Mixed).MinBy(p => p.Value);
         if (plain.Contains(best.Key) || !measured.Any(p => plain.Contains(p.Key))) return best.Key;
         var bestPlain = measured.Where(p => plain.Contains(p.Key)).MinBy(p => p.Value);

@@ -14,7 +14,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
     private readonly GraphOp[] _ops;
     private readonly ConvKernel?[] _kernels;
     private readonly BFloat16Tensors[] _bfloat16Tensors;
-    private readonly HashSet<Type> _libraries = [];
 
     /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
     /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
@@ -54,7 +53,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
                         Backends[i] = backend.Name;
                         FirstBackend ??= backend;
                         LastBackend = backend;
-                        _libraries.Add(backend.GetType());
                         break;
                     }
                     case ConvSumOp fused:
@@ -67,7 +65,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
                         Backends[i] = backend.Name;
                         FirstBackend ??= backend;
                         LastBackend = backend;
-                        _libraries.Add(backend.GetType());
                         break;
                     }
                     default:
@@ -82,9 +79,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
             throw;
         }
     }
-
-    /// <summary>The kinds of backend this program calls (one per native library), for settling between measurements.</summary>
-    public IReadOnlySet<Type> Libraries => _libraries;
 
     public string Name { get; }
 
