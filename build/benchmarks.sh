@@ -53,6 +53,7 @@ dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts
 build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
   # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
 build/benchmarks/precision.sh --rounds 3 --min-ms $net_ms   # net bench --precision fp32|bf16|int8|qd8 beside ORT fp32 and QLinearConv int8; compare --precision
+build/benchmarks/thread-policies.sh --rounds 3   # both libraries in one process: wait policies, and a plan alternating them per convolution
 EOC
 
 # Every layer from C, for each layout and thread count: native-<layout>-t<threads><suffix>.csv
@@ -87,6 +88,8 @@ nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone) in
   --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
 nc_log "low precision: v1 body fp32/bf16/int8 against ONNX Runtime fp32/int8, and every v1 layer"
 "$NC_ROOT/build/benchmarks/precision.sh" --rounds 3 --min-ms "$net_ms" --out "$run/networks"
+nc_log "both libraries in one process: OpenMP wait policies, and the libraries alternating convolution by convolution"
+"$NC_ROOT/build/benchmarks/thread-policies.sh" --rounds 3 --out "$run"
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run
 # variation alone moves a ratio, the yardstick for the facade / C ratios.
 c_harness_pass -repeat

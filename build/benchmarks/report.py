@@ -174,6 +174,21 @@ def fusion_section(run_dir, w):
         w("")
 
 
+def threads_section(run_dir, w):
+    """Both libraries in one process (build/benchmarks/thread-policies.sh): its report, as it wrote it."""
+    path = os.path.join(run_dir, "thread-policies.txt")
+    if not os.path.exists(path):
+        return
+    w("## Both libraries in one process (`build/benchmarks/thread-policies.sh`)\n")
+    w("oneDNN and XNNPACK run their loops on one libgomp thread team (XNNPACK through pthreadpool's API implemented over "
+      "OpenMP, `cmake/xnnpack/openmp-pthreadpool.c`). Below: each library alone under three OpenMP wait policies (set in "
+      "the environment before libgomp loads), and a plan alternating the libraries convolution by convolution (oneDNN, "
+      "XNNPACK, oneDNN, ...), per convolution against the same convolution in a process running that library alone "
+      "(`net bench --profile`), three rounds.\n")
+    with open(path) as f:
+        w(f.read().rstrip("\n") + "\n")
+
+
 def main(run_dir, docs_dir):
     shapes = read_csv(os.path.join(run_dir, "shapes.csv"))
     peak = {(r["metric"], int(r["threads"])): float(r["value"]) for r in read_csv(os.path.join(run_dir, "peak.csv"))}
@@ -246,6 +261,7 @@ def main(run_dir, docs_dir):
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
     fusion_section(run_dir, w)
+    threads_section(run_dir, w)
 
     all_ratios = []
     for t in reversed(threads_list):
