@@ -47,12 +47,13 @@ cat > "$run/commands.txt" <<EOC
 build/benchmarks.sh --min-ms $min_ms      # everything below, then build/benchmarks/report.py
 artifacts/build/native/nc_peak --threads 2 --csv
 artifacts/build/native/nc_fusion --threads 1|2 --min-ms $min_ms --csv   # 1x1 + depthwise pairs: two primitives vs dnnl_post_ops_append_dw
+artifacts/build/native/nc_int8_ceiling --threads 2 --min-ms $min_ms --csv   # oneDNN's int8 pointwise kernels: as a network runs them, and without requantization
 artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
 build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
   # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
-build/benchmarks/precision.sh --rounds 3 --min-ms $net_ms   # net bench --precision fp32|bf16|int8|qd8 beside ORT fp32 and QLinearConv int8; compare --precision
+build/benchmarks/precision.sh --rounds 5 --min-ms $net_ms   # net bench --precision fp32|bf16|int8|qd8 beside ORT fp32 and QLinearConv int8; compare --precision
 build/benchmarks/thread-policies.sh --rounds 3   # both libraries in one process: wait policies, and a plan alternating them per convolution
 EOC
 
@@ -75,6 +76,8 @@ for t in "${threads[@]}"; do
   nc_log "oneDNN depthwise post-op fusion (nc_fusion): $t thread(s)"
   "$NC_BUILD_DIR/native/nc_fusion" --threads "$t" --min-ms "$min_ms" --csv > "$run/fusion-t$t.csv"
 done
+nc_log "oneDNN int8 pointwise kernels (nc_int8_ceiling): as a quantized network runs them, and without requantization"
+"$NC_BUILD_DIR/native/nc_int8_ceiling" --threads 2 --min-ms "$min_ms" --csv > "$run/int8-ceiling.csv"
 printf '%s\n%s\n' "$(head -1 "$run/shapes.csv")" "tiny,dw8 1x1,1,1,8,8,8,1,1,0,none" > "$run/tiny.csv"
 "$NC_BUILD_DIR/native/nc_baseline" --shapes "$run/tiny.csv" --threads 1 --min-ms "$min_ms" --csv > "$run/native-tiny-t1.csv"
 for t in "${threads[@]}"; do
@@ -87,7 +90,7 @@ nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone) in
 "$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 4 8 16" --min-ms "$net_ms" --rounds 2 \
   --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
 nc_log "low precision: v1 body fp32/bf16/int8 against ONNX Runtime fp32/int8, and every v1 layer"
-"$NC_ROOT/build/benchmarks/precision.sh" --rounds 3 --min-ms "$net_ms" --out "$run/networks"
+"$NC_ROOT/build/benchmarks/precision.sh" --rounds 5 --min-ms "$net_ms" --out "$run/networks"
 nc_log "both libraries in one process: OpenMP wait policies, and the libraries alternating convolution by convolution"
 "$NC_ROOT/build/benchmarks/thread-policies.sh" --rounds 3 --out "$run"
 # The C harness once more, after the facade: C against itself shows how far this machine's run-to-run

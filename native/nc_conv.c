@@ -21,6 +21,19 @@ int nc_cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+nc_options nc_parse_options(int argc, char **argv, const char *program, nc_options o) {
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--threads") && i + 1 < argc) o.threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--min-ms") && i + 1 < argc) o.min_ms = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--csv")) o.csv = 1;
+        else {
+            fprintf(stderr, "usage: %s [--threads N] [--min-ms M] [--csv]\n", program);
+            exit(2);
+        }
+    }
+    return o;
+}
+
 #define NC_CHECK_XNN(call)                                                             \
     do {                                                                               \
         enum xnn_status st_ = (call);                                                  \

@@ -23,6 +23,15 @@
 double nc_now_s(void);
 int nc_cmp_double(const void *a, const void *b);
 
+/* The measuring programs' options: --threads N, --min-ms M, --csv (from the defaults given); anything else
+ * prints "usage: <program> [--threads N] [--min-ms M] [--csv]" and exits with 2. */
+typedef struct nc_options {
+    int threads;
+    double min_ms;
+    int csv;
+} nc_options;
+nc_options nc_parse_options(int argc, char **argv, const char *program, nc_options defaults);
+
 typedef struct nc_shape {
     const char *name;
     int n, h, w;           /* input batch and spatial size */

@@ -150,17 +150,9 @@ static const char *format_of(const_dnnl_memory_desc_t m) {
 }
 
 int main(int argc, char **argv) {
-    int threads = 2, csv = 0;
-    double min_ms = 300;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--min-ms") && i + 1 < argc) min_ms = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--csv")) csv = 1;
-        else {
-            fprintf(stderr, "usage: nc_fusion [--threads N] [--min-ms M] [--csv]\n");
-            return 2;
-        }
-    }
+    const nc_options o = nc_parse_options(argc, argv, "nc_fusion", (nc_options){.threads = 2, .min_ms = 300});
+    const int threads = o.threads, csv = o.csv;
+    const double min_ms = o.min_ms;
     omp_set_num_threads(threads);
     NC_CHECK_DNNL(dnnl_engine_create(&engine, dnnl_cpu, 0));
     NC_CHECK_DNNL(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));

@@ -58,11 +58,30 @@ def medians(rows, key):
     return {k: sorted(g, key=lambda r: r["median_us"])[len(g) // 2] for k, g in groups.items()}
 
 
+def per_round(rows, key):
+    """Each key's times in the order the rounds ran (its k-th row belongs to round k)."""
+    rounds = {}
+    for r in rows:
+        rounds.setdefault(key(r), []).append(r["median_us"])
+    return rounds
+
+
+def paired(ours, theirs):
+    """Round by round ours / theirs (measured minutes apart at most, so the machine's drift cancels), and their median."""
+    ratios = [a / b for a, b in zip(ours, theirs)]
+    if not ratios:
+        return "-"
+    middle = sorted(ratios)[len(ratios) // 2] if len(ratios) % 2 else sum(sorted(ratios)[len(ratios) // 2 - 1:len(ratios) // 2 + 1]) / 2
+    return f"{' / '.join(f'{x:.2f}' for x in ratios)} (median {middle:.2f})"
+
+
 def network_section(run_dir, fma2, w):
     """The whole-network table: NativeConv per backend against ONNX Runtime and PyTorch, one run."""
     nets = os.path.join(run_dir, "networks")
     ours = medians(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), lambda r: (r["model"], r["layout"], r["backend"], r["batch"]))
     ort = medians(read_jsonl(os.path.join(nets, "onnxruntime.jsonl")), lambda r: (r["model"], r["layout"], r["batch"]))
+    ours_rounds = per_round(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), lambda r: (r["model"], r["layout"], r["backend"], r["batch"]))
+    ort_rounds = per_round(read_jsonl(os.path.join(nets, "onnxruntime.jsonl")), lambda r: (r["model"], r["layout"], r["batch"]))
     torch = medians(read_jsonl(os.path.join(nets, "pytorch.jsonl")),
                     lambda r: (r["model"], "nhwc" if r["layout"] == "channels_last" else r["layout"], r["batch"]))
     ort_version = next(iter(ort.values()))["ort_version"]
@@ -79,8 +98,8 @@ def network_section(run_dir, fma2, w):
       f"TorchSharp 0.107 is served by NuGet but not a peer: its native library needs GLIBC 2.38, Debian 12 has 2.36.\n")
     for batch in sorted({k[3] for k in ours}):
         w(f"### Batch {batch}\n")
-        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / ORT by round | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for model in NETWORKS:
             for layout in ("nchw", "nhwc"):
                 auto, one, xnn = (ours.get((model, layout, b, batch)) for b in ("auto", "onednn", "xnnpack"))
@@ -88,12 +107,15 @@ def network_section(run_dir, fma2, w):
                     continue
                 o, p = ort.get((model, layout, batch)), torch.get((model, layout, batch))
                 gflops = auto["flops"] / auto["median_us"] / 1e3
-                peers = (f"{o['median_us']:.0f} | {p['median_us']:.0f} | **{auto['median_us'] / o['median_us']:.2f}** | {auto['median_us'] / p['median_us']:.2f}"
-                         if o and p else "- | - | - | -")
+                by_round = paired(ours_rounds.get((model, layout, "auto", batch), []), ort_rounds.get((model, layout, batch), []))
+                peers = (f"{o['median_us']:.0f} | {p['median_us']:.0f} | **{auto['median_us'] / o['median_us']:.2f}** | {by_round} | {auto['median_us'] / p['median_us']:.2f}"
+                         if o and p else "- | - | - | - | -")
                 w(f"| {model} | {layout.upper()} | {auto['median_us']:.0f} ({auto['plan']}) | {one['median_us']:.0f} | {xnn['median_us']:.0f} | {peers} | "
                   f"{gflops:.0f} | {100 * gflops / fma2:.0f}% | {auto['images_per_s']:.0f} |")
         w("")
-    w("NativeConv / ORT below 1 means NativeConv is faster (0.80 = 1.25x ahead). 'auto' is the measured plan "
+    w("NativeConv / ORT below 1 means NativeConv is faster (0.80 = 1.25x ahead): the ratio of the median rounds, and "
+      "round by round (NativeConv and ONNX Runtime measured next to each other, so the machine's drift, up to 2x within "
+      "minutes on this VM, cancels in each round's ratio). 'auto' is the measured plan "
       "(the candidate it chose in parentheses: a backend alone, '+sum' with residual adds fused into oneDNN's "
       "convolutions, or 'mixed'); the two columns after it run each backend alone, residual adds fused where "
       "the backend can.\n")
@@ -107,23 +129,30 @@ def precision_section(run_dir, w, int8_peak):
         return
     rows = [r for r in read_jsonl(path) if not r.get("unsupported")]
     cells = medians(rows, lambda r: (r.get("model", "v1-body"), r["precision"], r["backend"]))
+    rounds = per_round(rows, lambda r: (r.get("model", "v1-body"), r["precision"], r["backend"]))
     unsupported = sorted({(r.get("model", "v1-body"), r["precision"], r["backend"]) for r in read_jsonl(path) if r.get("unsupported")})
     w("## Low precision\n")
     w("MobileNet v1's body (26 convolutions on 32x112x112) and the whole v2 (224x224), batch 1, 2 threads, NCHW in and out, "
       "measured side by side (median of the rounds). int8: post-training quantization (uint8 activations calibrated on four "
       "seeded inputs, int8 weights per output channel; NativeConv times uint8 in and out, ONNX Runtime float in and out "
       "around its QLinearConv/QLinearAdd/QLinearGlobalAveragePool model, built with onnx.helper). bf16: bfloat16 products, float32 tensors "
-      "(oneDNN, AVX512_BF16). qd8: float32 in and out, pointwise convolutions quantizing their input per call (XNNPACK).\n")
-    w("| network | precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | vs ONNX Runtime, same precision |")
-    w("|---|---|---|---|---|---|---|")
+      "(oneDNN, AVX512_BF16). qd8: float32 in and out, pointwise convolutions quantizing their input per call (XNNPACK). "
+      "The speed-ups are the ratio of the median rounds, and round by round (every precision and peer measured in each round, "
+      "minutes apart at most, so the machine's drift cancels in each round's ratio).\n")
+    w("| network | precision | backend | µs | images/s | vs NativeConv fp32 (oneDNN) | by round | vs ONNX Runtime, same precision | by round |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for (model, precision, backend), r in sorted(cells.items()):
         base = cells.get((model, "fp32", "onednn"))
         peer = cells.get((model, precision if precision not in ("bf16", "qd8") else "fp32", "onnxruntime"))
         speedup = f"{base['median_us'] / r['median_us']:.2f}x" if base else "-"
         versus = f"{peer['median_us'] / r['median_us']:.2f}x" if peer and backend != "onnxruntime" else "-"
-        w(f"| {model} | {precision} | {backend} | {r['median_us']:.0f} | {r['images_per_s']:.0f} | {speedup} | {versus} |")
+        mine = rounds[(model, precision, backend)]
+        speedup_rounds = paired(rounds.get((model, "fp32", "onednn"), []), mine) if base else "-"
+        peer_key = (model, precision if precision not in ("bf16", "qd8") else "fp32", "onnxruntime")
+        versus_rounds = paired(rounds.get(peer_key, []), mine) if peer and backend != "onnxruntime" else "-"
+        w(f"| {model} | {precision} | {backend} | {r['median_us']:.0f} | {r['images_per_s']:.0f} | {speedup} | {speedup_rounds} | {versus} | {versus_rounds} |")
     for model, precision, backend in unsupported:
-        w(f"| {model} | {precision} | {backend} | not supported on this CPU | | | |")
+        w(f"| {model} | {precision} | {backend} | not supported on this CPU | | | | | |")
     w("")
     layers = {}
     for precision in ("fp32", "bf16", "int8", "qd8"):
@@ -148,6 +177,29 @@ def precision_section(run_dir, w, int8_peak):
               f"{'-' if i8 is None else f'{f32 / i8:.2f}x'} | {share} | {impl} | {err:.3g} | "
               f"{'-' if qd is None else f'{qd:.1f}'} | {'-' if qd is None else f'{f32 / qd:.2f}x'} | {'-' if qd_err is None else f'{qd_err:.3g}'} |")
         w("")
+    ceiling_section(run_dir, w, int8_peak)
+
+
+def ceiling_section(run_dir, w, int8_peak):
+    """oneDNN's int8 pointwise kernels from C: as a network runs them, and without requantization (the kernel's ceiling)."""
+    path = os.path.join(run_dir, "int8-ceiling.csv")
+    if not os.path.exists(path) or not int8_peak:
+        return
+    by_layer = {}
+    for r in read_csv(path):
+        by_layer.setdefault(r["layer"], {})[r["variant"]] = r
+    w("oneDNN's int8 pointwise kernels called from C (`native/nc_int8_ceiling`, 2 threads, the variants of a layer interleaved, "
+      "best of three medians): 'network' as a quantized network runs them (per-channel weight scales; zero points of 0 and "
+      "the clamp that saturation makes are left out; uint8 out), 's32 out' the same dot products with no requantization at all "
+      "(no scales, int32 out: the kernel's ceiling for the shape, whatever a caller does around it), 'with zero points' as a layer "
+      "whose input is not a ReLU output runs; % of the 2-thread int8 peak above.\n")
+    w("| layer | network µs | % of int8 peak | s32 out µs | % of int8 peak | with zero points µs | % of int8 peak | implementation |")
+    w("|---|---|---|---|---|---|---|---|")
+    for layer, variants in by_layer.items():
+        cells = [f"{float(variants[v]['us']):.1f} | {100 * float(variants[v]['gops']) / int8_peak:.0f}%"
+                 for v in ("network", "s32 out", "with zero points")]
+        w(f"| v1 {layer} | " + " | ".join(cells) + f" | {variants['network']['impl']} |")
+    w("")
 
 
 def fusion_section(run_dir, w):
@@ -186,7 +238,8 @@ def threads_section(run_dir, w):
       "XNNPACK, oneDNN, ...), per convolution against the same convolution in a process running that library alone "
       "(`net bench --profile`), three rounds.\n")
     with open(path) as f:
-        w(f.read().rstrip("\n") + "\n")
+        text = f.read().rstrip("\n").replace("):\n|", "):\n\n|").replace("--profile):\n", "--profile):\n\n")
+    w(text + "\n")
 
 
 def main(run_dir, docs_dir):
