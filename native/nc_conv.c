@@ -21,6 +21,21 @@ int nc_cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+double nc_median_us(void (*call)(void *context), void *context, double min_ms) {
+    for (int i = 0; i < 10; i++) call(context);
+    enum { MAX = 8192 };
+    static double samples[MAX];
+    int n = 0;
+    const double start = nc_now_s();
+    while (n < MAX && (n < 15 || nc_now_s() - start < min_ms * 1e-3)) {
+        const double t0 = nc_now_s();
+        call(context);
+        samples[n++] = (nc_now_s() - t0) * 1e6;
+    }
+    qsort(samples, (size_t)n, sizeof(double), nc_cmp_double);
+    return samples[n / 2];
+}
+
 nc_options nc_parse_options(int argc, char **argv, const char *program, nc_options o) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) o.threads = atoi(argv[++i]);

@@ -32,6 +32,10 @@ typedef struct nc_options {
 } nc_options;
 nc_options nc_parse_options(int argc, char **argv, const char *program, nc_options defaults);
 
+/* Median µs of back-to-back calls of call(context), each a sample, over at least min_ms and 15 samples,
+ * after 10 untimed calls: the measuring programs' timing. */
+double nc_median_us(void (*call)(void *context), void *context, double min_ms);
+
 typedef struct nc_shape {
     const char *name;
     int n, h, w;           /* input batch and spatial size */

@@ -99,24 +99,22 @@ static const char *impl_of(const step *s) {
     return impl;
 }
 
-/* Runs the pair's steps; `steps` calls per sample, median of samples, µs per pair. */
-static double time_us(const step *steps, int count, double min_ms) {
-    for (int i = 0; i < 10; i++) {
-        for (int k = 0; k < count; k++) run(&steps[k]);
-        NC_CHECK_DNNL(dnnl_stream_wait(stream));
-    }
-    enum { MAX = 4096 };
-    static double samples[MAX];
-    int n = 0;
-    const double start = nc_now_s();
-    while (n < MAX && (n < 15 || nc_now_s() - start < min_ms * 1e-3)) {
-        const double t0 = nc_now_s();
-        for (int k = 0; k < count; k++) run(&steps[k]);
-        NC_CHECK_DNNL(dnnl_stream_wait(stream));
-        samples[n++] = (nc_now_s() - t0) * 1e6;
-    }
-    qsort(samples, (size_t)n, sizeof(double), nc_cmp_double);
-    return samples[n / 2];
+/* The pair's steps, run once and waited for: one timing sample. */
+typedef struct steps {
+    const step *first;
+    int count;
+} steps;
+
+static void run_steps(void *context) {
+    const steps *s = context;
+    for (int k = 0; k < s->count; k++) run(&s->first[k]);
+    NC_CHECK_DNNL(dnnl_stream_wait(stream));
+}
+
+/* Median µs per pair: `count` steps per sample. */
+static double time_us(const step *first, int count, double min_ms) {
+    steps s = {first, count};
+    return nc_median_us(run_steps, &s, min_ms);
 }
 
 /* Copies a memory of any layout into plain NHWC floats. */

@@ -109,22 +109,10 @@ static void destroy(conv *c) {
     NC_CHECK_DNNL(dnnl_primitive_destroy(c->primitive));
 }
 
-/* Median µs per call over at least min_ms of back-to-back calls (after a warm-up). */
-static double time_us(conv *c, double min_ms) {
-    for (int i = 0; i < 20; i++) NC_CHECK_DNNL(dnnl_primitive_execute(c->primitive, stream, c->nargs, c->args));
+static void execute(void *context) {
+    conv *c = context;
+    NC_CHECK_DNNL(dnnl_primitive_execute(c->primitive, stream, c->nargs, c->args));
     NC_CHECK_DNNL(dnnl_stream_wait(stream));
-    enum { MAX = 8192 };
-    static double samples[MAX];
-    int n = 0;
-    const double start = nc_now_s();
-    while (n < MAX && (n < 25 || nc_now_s() - start < min_ms * 1e-3)) {
-        const double t0 = nc_now_s();
-        NC_CHECK_DNNL(dnnl_primitive_execute(c->primitive, stream, c->nargs, c->args));
-        NC_CHECK_DNNL(dnnl_stream_wait(stream));
-        samples[n++] = (nc_now_s() - t0) * 1e6;
-    }
-    qsort(samples, (size_t)n, sizeof(double), nc_cmp_double);
-    return samples[n / 2];
 }
 
 int main(int argc, char **argv) {
@@ -148,7 +136,7 @@ int main(int argc, char **argv) {
         }
         for (int round = 0; round < 3; round++) /* interleaved: the machine's drift hits every variant alike */
             for (int v = 0; v < VARIANTS; v++) {
-                double us = time_us(&convs[v], min_ms / 3);
+                double us = nc_median_us(execute, &convs[v], min_ms / 3);
                 if (us < best[v]) best[v] = us;
             }
         for (int v = 0; v < VARIANTS; v++) {
