@@ -7,7 +7,8 @@ namespace NativeConv;
 /// Runs a quantized network's steps on data of type <typeparamref name="T"/> in NHWC: convolutions as
 /// <see cref="QuantizedConv2dLayer{T}"/>s, adds and pools as managed code, between buffers planned once per
 /// input shape (a value's buffer is reused after its last reader); NCHW callers' data is transposed at the
-/// edges only, by the backend's own transpose (oneDNN's reorder, XNNPACK's transpose) on its threads. Not thread-safe and unchecked: <see cref="QuantizedNetwork{T}"/> checks and serializes calls.
+/// edges only, by the backend's own transpose (oneDNN's reorder, XNNPACK's transpose) on its threads. Not
+/// thread-safe and unchecked: <see cref="QuantizedNetwork{T}"/> checks and serializes calls.
 /// </summary>
 internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {

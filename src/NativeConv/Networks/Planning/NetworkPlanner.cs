@@ -20,7 +20,7 @@ namespace NativeConv;
 /// <para>
 /// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
 /// implemented over OpenMP), so a switch wakes no other pool and no idle thread of one library spins on the core the
-/// other needs. (With two pools, alternating cost 1.85-2.6x per convolution here; with one team, a median of 0.8-1.0x.)
+/// other needs. (With two pools, alternating cost 1.85-2.6x per convolution here; with one team, a median of about 1.0x.)
 /// </para>
 /// </summary>
 internal sealed unsafe class NetworkPlanner : IDisposable
@@ -186,8 +186,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 foreach (var t in trials.Values)
                 {
                     // Untimed first: it brings this candidate's weights and buffers back into the caches (each candidate
-                    // has its own, and the others' runs evicted them) and wakes the threads after a pause; steady use
-                    // is back-to-back calls, so the timed run is the second.
+                    // has its own, and the others' runs evicted them); steady use is back-to-back calls, so the timed
+                    // run is the second.
                     t.Program.Run(t.Buffers, layout, input, output);
                     long start = Stopwatch.GetTimestamp();
                     t.Program.Run(t.Buffers, layout, input, output);
