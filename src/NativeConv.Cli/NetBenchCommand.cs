@@ -12,6 +12,7 @@ internal static class NetBenchCommand
 {
     public static int Run(NetOptions options, TextWriter output, TextWriter log)
     {
+        if (options.Whole && options.Precision != "fp32") throw new ArgumentException($"--whole runs fp32 networks, not {options.Precision}", "--whole");
         if (options.Precision == "int8") return RunInt8(options, output, log);
         IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
         var (channels, height, width) = MobileNets.InputSize(options.Model);

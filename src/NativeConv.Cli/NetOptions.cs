@@ -3,13 +3,15 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = true, string Precision = "fp32")
+    bool AllowMixed = true, string Precision = "fp32", bool Whole = false)
 {
     public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
 
+    public static readonly string[] RunSwitches = ["--whole"];
+
     public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--precision"];
 
-    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix"];
+    public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix", "--whole"];
 
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
@@ -28,7 +30,8 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Get("--plan"),
         line.Get("--save-plan"),
         !line.Has("--no-mix"),
-        line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"));
+        line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"),
+        line.Has("--whole"));
 
     /// <summary>
     /// The network on --backend: "auto" plans over the native backends (measured on the first call, or
@@ -39,8 +42,9 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         if (Backend != "auto")
         {
             if (Plan is not null) throw new ArgumentException("--plan needs --backend auto: a plan chooses the backends", "--plan");
-            return new ConvNetwork(blocks, backends.Get(Backend), Layout);
+            return new ConvNetwork(blocks, backends.Get(Backend), Layout, Whole ? NetworkExecution.Whole : NetworkExecution.Operations);
         }
+        if (Whole) throw new ArgumentException("--whole needs a backend (--backend xnnpack): auto measures the whole form among its candidates", "--whole");
         NetworkPlan? plan = Plan is null ? null : NetworkPlan.Load(Plan);
         var network = new ConvNetwork(blocks, backends, Layout, plan, allowMixed: AllowMixed);
         if (network.PlanRejection is { } why) log.WriteLine($"--plan {Plan} not used ({why}); measuring instead");

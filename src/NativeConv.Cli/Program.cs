@@ -33,27 +33,29 @@ var usages = new Dictionary<string, string>
     ["net run"] = """
         nativeconv net run --model v1|v1-body|v2|v3-small|v3-large --input x.npy --output y.npy [--weights W.npz]
                            [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--seed S]
-                           [--plan P.json] [--save-plan P.json]
+                           [--plan P.json] [--save-plan P.json] [--whole]
             a whole MobileNet: W.npz is a PyTorch state_dict under torchvision's names
             (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})); without --weights,
             seeded random weights (said so). Input (N,3,H,W) for nchw or (N,H,W,3) for nhwc, with or
             without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout).
             --backend auto (the default) measures the candidate plans on the first call (each backend alone,
-            residual adds fused or not, the per-operation mix) and keeps the fastest; --plan follows a saved
-            plan if it fits this network, machine and version (else says why and measures); --save-plan saves it
+            residual adds fused or not, XNNPACK's subgraph runtime, the per-operation mix) and keeps the fastest;
+            --plan follows a saved plan if it fits this network, machine and version (else says why and measures);
+            --save-plan saves it; --whole (with --backend xnnpack) runs the network as one XNNPACK subgraph runtime
         """,
     ["net bench"] = """
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
                              [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--no-mix]
-                             [--precision fp32|bf16|int8|qd8]
+                             [--precision fp32|bf16|int8|qd8] [--whole]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
             median µs per call and images/s; --explain prints the plan and what runs each operation,
             --profile the µs each took; --plan/--save-plan as for net run; --no-mix keeps auto from choosing the
             per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
             int8: the network quantized post-training (uint8 activations; v1, v1-body, v2: convolutions,
             residual adds, the average pool),
-            qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32
+            qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32;
+            --whole (with --backend xnnpack): the network as one XNNPACK subgraph runtime, not operation by operation
         """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
@@ -102,7 +104,7 @@ try
         case "shapes":
             return ShapesCommand.Run(Models(new CommandLine(args, first, ["--model"], []).Get("--model", "all")), Console.Out);
         case "net run":
-            return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, []), run: true), Console.Error);
+            return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, NetOptions.RunSwitches), run: true), Console.Error);
         case "net bench":
             return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
         default:

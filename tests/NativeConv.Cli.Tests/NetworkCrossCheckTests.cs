@@ -32,13 +32,17 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
         return data;
     }
 
-    public static TheoryData<string, string, string> ModelsBackendsAndLayouts()
+    /// <summary>Every backend operation by operation, and XNNPACK whole too (its subgraph runtime, net run --whole).</summary>
+    public static TheoryData<string, string, string, bool> ModelsBackendsAndLayouts()
     {
-        var data = new TheoryData<string, string, string>();
+        var data = new TheoryData<string, string, string, bool>();
         foreach (string model in new[] { "v1", "v2", "v3-small", "v3-large" })
             foreach (string backend in NativeConvBuilder.BuiltIn().Names)
                 foreach (string layout in new[] { "nchw", "nhwc" })
-                    data.Add(model, backend, layout);
+                {
+                    data.Add(model, backend, layout, false);
+                    if (backend == XnnpackBackend.BackendName) data.Add(model, backend, layout, true);
+                }
         return data;
     }
 
@@ -83,18 +87,20 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
 
     [SkippableTheory]
     [MemberData(nameof(ModelsBackendsAndLayouts))]
-    public void Net_run_logits_match_PyTorch_within_the_first_order_bound(string model, string backendName, string layout)
+    public void Net_run_logits_match_PyTorch_within_the_first_order_bound(string model, string backendName, string layout, bool whole)
     {
         string dir = TorchvisionPeer.Directory(model);
         TestBackends.GetOrSkip(backendName);
-        string output = Path.Combine(dir, $"logits.{backendName}.{layout}.npy");
+        string runsOn = whole ? backendName + " whole" : backendName;
+        string output = Path.Combine(dir, $"logits.{runsOn.Replace(' ', '-')}.{layout}.npy");
         string[] args =
         [
             "net", "run", "--model", model, "--weights", Path.Combine(dir, "weights.npz"),
             "--input", Path.Combine(dir, layout == "nchw" ? "input.npy" : "input_nhwc.npy"), "--output", output,
-            "--layout", layout, "--backend", backendName, "--threads", "2",
+            "--layout", layout, "--backend", backendName, "--threads", "2", .. (whole ? new[] { "--whole" } : []),
         ];
-        NetOptions options = NetOptions.Parse(new CommandLine(args, 2, NetOptions.RunFlags, []), run: true);
+        NetOptions options = NetOptions.Parse(new CommandLine(args, 2, NetOptions.RunFlags, NetOptions.RunSwitches), run: true);
+        Assert.Equal(whole, options.Whole);
         Assert.Equal(0, NetRunCommand.Run(options, TextWriter.Null));
         NpyArray ours = NpyFile.Read(output);
         Assert.Equal([1, 1000], ours.Shape);
@@ -109,7 +115,7 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
             double torch = (double)hi.Data[i] + lo.Data[i];
             double bound = evaluation.RelativeBudget * evaluation.Magnitude[i];
             double error = Math.Abs(ours.Data[i] - torch);
-            Assert.True(error <= bound, $"{model} on {backendName} {layout}: logit {i}: ours {ours.Data[i]}, torch {torch}, |error| {error:e3} > first-order bound {bound:e3}");
+            Assert.True(error <= bound, $"{model} on {runsOn} {layout}: logit {i}: ours {ours.Data[i]}, torch {torch}, |error| {error:e3} > first-order bound {bound:e3}");
             if (bound > 0) worst = Math.Max(worst, error / bound);
             // The independent double evaluation of our blocks agrees with PyTorch's double model too
             // (they differ by the folding roundings only, well inside the same budget).
@@ -117,9 +123,9 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
         }
         Assert.True(worstEvaluation <= 1, $"the double evaluation of the blocks is {worstEvaluation:e3} bounds from PyTorch's");
         Assert.Contains(ours.Data, v => v != 0);
-        Record($"{model} {backendName} {layout} net run", $"largest |logit - torch float64| / first-order bound: {worst:0.000e+0} " +
+        Record($"{model} {runsOn} {layout} net run", $"largest |logit - torch float64| / first-order bound: {worst:0.000e+0} " +
             $"(budget {evaluation.RelativeBudget:0.00e+0} of the terms' magnitude)");
-        log.WriteLine(Summary[$"{model} {backendName} {layout} net run"]);
+        log.WriteLine(Summary[$"{model} {runsOn} {layout} net run"]);
     }
 
     private static (IReadOnlyList<NetworkBlock>, BoundedTensor) Evaluate(string model, string dir) =>

@@ -71,6 +71,25 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>The same network handed to XNNPACK whole (its subgraph runtime): a warm call sets up and invokes the runtime, nothing else.</summary>
+    [SkippableTheory]
+    [InlineData(TensorLayout.Nchw)]
+    [InlineData(TensorLayout.Nhwc)]
+    public void Warm_whole_network_forward_allocates_nothing(TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        var (blocks, channels, size) = NetworkCases.Get("v3-small");
+        using var network = new ConvNetwork(blocks, backend, layout, NetworkExecution.Whole);
+        var input = new float[2 * channels * size * size];
+        var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
+        network.Forward(input, output, 2, size, size); // first call for the shape: the runtime made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
+        }));
+    }
+
     /// <summary>A quantized v2 (convolutions, residual adds, the pool, the classifier) once warm: nothing either.</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]

@@ -97,6 +97,12 @@ public abstract class ConvBackend : IDisposable
     /// </summary>
     internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
+    /// <summary>
+    /// The whole network as one native object of this backend (XNNPACK's subgraph runtime), or null when the
+    /// backend runs networks operation by operation only. Float32; the graph unfused.
+    /// </summary>
+    internal virtual IWholeNetwork? CreateWholeNetwork(NetworkGraph graph) => null;
+
     /// <summary>Describes a checked spec and layout.</summary>
     protected abstract BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout);
 

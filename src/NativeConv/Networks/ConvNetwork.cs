@@ -56,6 +56,17 @@ public sealed class ConvNetwork : ILayer
     {
     }
 
+    /// <summary>
+    /// The network on one backend, run as <paramref name="execution"/> says: <see cref="NetworkExecution.Whole"/> hands it to
+    /// the backend as one native object (XNNPACK's subgraph runtime; another backend throws <see cref="NotSupportedException"/>).
+    /// </summary>
+    public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackend backend, TensorLayout layout, NetworkExecution execution)
+        : this(blocks, layout, graph => NetworkPlanner.Single(graph, backend ?? throw new ArgumentNullException(nameof(backend)), ConvPrecision.Float32,
+            execution is NetworkExecution.Operations or NetworkExecution.Whole ? execution
+                : throw new ArgumentOutOfRangeException(nameof(execution), execution, "must be Operations or Whole")))
+    {
+    }
+
     private ConvNetwork(IEnumerable<NetworkBlock> blocks, TensorLayout layout, Func<NetworkGraph, NetworkPlanner> planner)
     {
         ArgumentNullException.ThrowIfNull(blocks);

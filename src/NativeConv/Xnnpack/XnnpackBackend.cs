@@ -87,6 +87,12 @@ public sealed class XnnpackBackend : ConvBackend
     /// <summary>XNNPACK's uint8 operator takes uint8 weights with one scale: uint8 layers shift around the int8 one.</summary>
     internal override bool PrefersSignedInt8 => true;
 
+    internal override IWholeNetwork CreateWholeNetwork(NetworkGraph graph)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new XnnpackNetwork(_pool, graph);
+    }
+
     internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new XnnpackBackend(1, Name + "/1") : null;
 
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>

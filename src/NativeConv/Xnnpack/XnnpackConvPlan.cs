@@ -14,16 +14,22 @@ internal sealed class XnnpackConvPlan : ConvPlan
         Pool = pool;
         Bias = bias.ToArray();
         Weights = new float[weights.Length];
+        ToXnnpackOrder(spec, weights, Weights);
+        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
+        // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
+        // spec XNNPACK rejects fail at construction rather than at the first call.
+        using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
+    }
+
+    /// <summary>PyTorch's (out, in/groups, kh, kw) to XNNPACK's (out, kh, kw, in/groups).</summary>
+    public static void ToXnnpackOrder(Conv2dSpec spec, ReadOnlySpan<float> weights, Span<float> destination)
+    {
         int icg = spec.InChannelsPerGroup, kh = spec.Kernel.Height, kw = spec.Kernel.Width;
         for (int oc = 0; oc < spec.OutChannels; oc++)
             for (int ic = 0; ic < icg; ic++)
                 for (int y = 0; y < kh; y++)
                     for (int x = 0; x < kw; x++)
-                        Weights[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
-        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
-        // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
-        // spec XNNPACK rejects fail at construction rather than at the first call.
-        using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
+                        destination[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
     }
 
     /// <summary>The pool calls run on (null handle: the caller's thread).</summary>

@@ -37,6 +37,9 @@ public sealed record NetworkPlan
     /// <summary>Whether each residual add runs inside the convolution before it, where that backend can.</summary>
     public required bool FuseResidualSums { get; init; }
 
+    /// <summary>Whether the network runs as one native object of its one backend (XNNPACK's subgraph runtime), not operation by operation.</summary>
+    public bool WholeNetwork { get; init; }
+
     /// <summary>The machine it was measured on: CPU model, instruction sets, processors, threads.</summary>
     public required string Machine { get; init; }
 

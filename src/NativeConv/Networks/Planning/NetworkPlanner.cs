@@ -66,10 +66,12 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         }
     }
 
-    public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend, ConvPrecision precision = ConvPrecision.Float32) =>
-        new(graph, [backend], measures: false, plan: null, backend.Name) { _precision = precision };
+    public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend, ConvPrecision precision = ConvPrecision.Float32,
+        NetworkExecution execution = NetworkExecution.Operations) =>
+        new(graph, [backend], measures: false, plan: null, backend.Name) { _precision = precision, _execution = execution };
 
     private ConvPrecision _precision;
+    private NetworkExecution _execution;
 
     public static NetworkPlanner Measured(NetworkGraph graph, ConvBackends backends, NetworkPlan? plan, IEnumerable<string>? candidates, bool allowMixed)
     {
@@ -103,6 +105,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     private NetworkProgram SingleProgram()
     {
         ConvBackend only = _backends[0];
+        if (_execution == NetworkExecution.Whole)
+            return WholeProgram(only) ?? throw new NotSupportedException($"backend '{only.Name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
         bool fuse = only.HasResidualSum && _precision == ConvPrecision.Float32; // the fused sum is float32's
         return Program(_convolutions.Select(_ => only).ToArray(), fuse,
             (fuse ? only.Name + "+sum" : only.Name) + PrecisionSuffix(_precision));
@@ -121,7 +125,10 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (_pinned is { } pinned && (pinned.Batch, pinned.Height, pinned.Width, pinned.Layout) == (shape.Batch, shape.Height, shape.Width, layout))
         {
             ConvBackend[] assigned = pinned.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
-            return Run(Program(assigned, pinned.FuseResidualSums, pinned.Chosen), shape, layout, pinned);
+            NetworkProgram pinnedProgram = pinned.WholeNetwork
+                ? WholeProgram(assigned.Distinct().Single()) ?? throw new InvalidOperationException($"backend '{assigned[0].Name}' cannot run a network whole")
+                : Program(assigned, pinned.FuseResidualSums, pinned.Chosen);
+            return Run(pinnedProgram, shape, layout, pinned);
         }
         if (!_measures)
         {
@@ -154,8 +161,12 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             foreach (ConvBackend b in _backends) Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: false, b.Name));
             foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum))
                 Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"));
-            // The plain plans: a backend as the user configured it, alone (fused or not).
-            var plain = _backends.Where(b => !_owned.Contains(b)).SelectMany(b => new[] { b.Name, b.Name + "+sum" }).ToHashSet(StringComparer.Ordinal);
+            // The whole network as one native object where a backend has that form (XNNPACK's subgraph runtime).
+            foreach (ConvBackend b in _backends.Where(b => !_owned.Contains(b)))
+                if (WholeProgram(b) is { } whole) Trial(whole);
+            // The plain plans: a backend as the user configured it, alone (fused or not, or whole).
+            var plain = _backends.Where(b => !_owned.Contains(b)).SelectMany(b => new[] { b.Name, b.Name + "+sum", b.Name + WholeSuffix })
+                .ToHashSet(StringComparer.Ordinal);
 
             // 2. Per library, each convolution with the thread count that ran it fastest above (one library: no
             //    crossing costs, so it may be chosen like a single backend).
@@ -263,6 +274,20 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         return program;
     }
 
+    /// <summary>The name of a backend's whole-network candidate: "xnnpack graph".</summary>
+    public const string WholeSuffix = " graph";
+
+    /// <summary>The network handed whole to <paramref name="backend"/>, made once; null when it has no such form (or not in float32).</summary>
+    private NetworkProgram? WholeProgram(ConvBackend backend)
+    {
+        if (_precision != ConvPrecision.Float32) return null;
+        string key = backend.Name + "|whole";
+        if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
+        program = NetworkProgram.WholeNetwork(backend.Name + WholeSuffix, _graph, backend);
+        if (program is not null) _programs.Add(key, program);
+        return program;
+    }
+
     private NetworkPlan PlanOf(NetworkProgram program, TensorShape shape, TensorLayout layout, IReadOnlyDictionary<string, double> measured)
     {
         var backends = new List<string>();
@@ -271,7 +296,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         return new NetworkPlan
         {
             Network = _fingerprint, Batch = shape.Batch, Height = shape.Height, Width = shape.Width, Layout = layout,
-            Chosen = program.Name, Backends = backends, FuseResidualSums = program.Graph.Ops.Any(o => o is ConvSumOp),
+            Chosen = program.Name, Backends = backends, FuseResidualSums = program.Graph.Ops.Any(o => o is ConvSumOp), WholeNetwork = program.IsWholeNetwork,
             Machine = Machine, Versions = Versions, MeasuredMicroseconds = measured,
         };
     }

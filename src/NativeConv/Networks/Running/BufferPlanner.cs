@@ -14,6 +14,30 @@ internal static class BufferPlanner
     public static (int[] Storage, int[] BufferLengths) Assign(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers) =>
         Assign(graph.Ops, graph.ValueCount, graph.Output, shapes, inputIsCallers, outputIsCallers);
 
+    /// <summary>
+    /// Storage for the network's edges only, for a program that keeps its values itself (<see cref="IWholeNetwork"/>):
+    /// the input and the output, each the caller's or a buffer of its own; every other value <see cref="ValueStorage.None"/>.
+    /// </summary>
+    public static (int[] Storage, int[] BufferLengths) AssignEdges(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers)
+    {
+        var storage = new int[graph.ValueCount];
+        Array.Fill(storage, ValueStorage.None);
+        var lengths = new List<int>();
+        if (inputIsCallers) storage[NetworkGraph.Input] = ValueStorage.CallerInput;
+        else
+        {
+            storage[NetworkGraph.Input] = lengths.Count;
+            lengths.Add(shapes[NetworkGraph.Input].Length);
+        }
+        if (outputIsCallers) storage[graph.Output] = ValueStorage.CallerOutput;
+        else
+        {
+            storage[graph.Output] = lengths.Count;
+            lengths.Add(shapes[graph.Output].Length);
+        }
+        return (storage, lengths.ToArray());
+    }
+
     /// <summary>The same for any operations over values 0 (the input) to <paramref name="valueCount"/> − 1, <paramref name="output"/> the result.</summary>
     public static (int[] Storage, int[] BufferLengths) Assign(IReadOnlyList<GraphOp> ops, int valueCount, int output, IReadOnlyList<TensorShape> shapes,
         bool inputIsCallers, bool outputIsCallers)

@@ -80,6 +80,30 @@ internal sealed unsafe class NetworkProgram : IDisposable
         }
     }
 
+    /// <summary>
+    /// The network handed to <paramref name="backend"/> whole (<see cref="ConvBackend.CreateWholeNetwork"/>), run as one
+    /// native object per input shape; null when the backend has no such form.
+    /// </summary>
+    public static NetworkProgram? WholeNetwork(string name, NetworkGraph graph, ConvBackend backend) =>
+        backend.CreateWholeNetwork(graph) is { } whole ? new NetworkProgram(name, graph, backend, whole) : null;
+
+    private NetworkProgram(string name, NetworkGraph graph, ConvBackend backend, IWholeNetwork whole)
+    {
+        Name = name;
+        Graph = graph;
+        _ops = graph.Ops.ToArray();
+        _kernels = new ConvKernel?[_ops.Length];
+        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
+        Backends = _ops.Select(op => op is ConvOp ? backend.Name : "managed").ToArray();
+        _whole = whole;
+        FirstBackend = LastBackend = backend;
+    }
+
+    private readonly IWholeNetwork? _whole;
+
+    /// <summary>Whether the backend runs the whole network as one native object (not operation by operation).</summary>
+    public bool IsWholeNetwork => _whole is not null;
+
     public string Name { get; }
 
     /// <summary>The backend of the first convolution: it transposes an NCHW input (null: no convolution).</summary>
@@ -89,7 +113,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
     public ConvBackend? LastBackend { get; private set; }
 
     /// <summary>Buffers (and NCHW transposes) for one input shape.</summary>
-    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout) => new(Graph, shape, layout, FirstBackend, LastBackend);
+    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout) => new(Graph, shape, layout, FirstBackend, LastBackend, _whole);
 
     public NetworkGraph Graph { get; }
 
@@ -102,6 +126,12 @@ internal sealed unsafe class NetworkProgram : IDisposable
         for (int i = 0; i < _ops.Length; i++)
         {
             GraphOp op = _ops[i];
+            if (_whole is not null)
+            {
+                yield return $"{op.Name}: " + (op is ConvOp c ? $"{c.Spec}" : op.GetType().Name.Replace("Op", "", StringComparison.Ordinal))
+                    + (i == 0 ? $" -> {_whole.ImplementationName}, the whole network in one call (profiled on this row)" : $" -> in the {_whole.ImplementationName}");
+                continue;
+            }
             yield return op switch
             {
                 ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}{Describe(_bfloat16Tensors[i])}",
@@ -128,6 +158,14 @@ internal sealed unsafe class NetworkProgram : IDisposable
         }
         plan.InputTransform?.Run(input, values[NetworkGraph.Input]);
         if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
+        if (plan.WholeNetwork is { } whole)
+        {
+            whole.Run(values[NetworkGraph.Input], values[Graph.Output]);
+            if (ticks is not null) Tick(ticks, 0, ref mark);
+            plan.OutputTransform?.Run(values[Graph.Output], output);
+            if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
+            return;
+        }
         GraphOp[] ops = _ops;
         for (int i = 0; i < ops.Length; i++)
         {
@@ -181,5 +219,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
     public void Dispose()
     {
         foreach (ConvKernel? kernel in _kernels) kernel?.Dispose();
+        _whole?.Dispose();
     }
 }

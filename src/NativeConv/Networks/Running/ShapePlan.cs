@@ -9,18 +9,23 @@ internal sealed class ShapePlan : IDisposable
 {
     /// <param name="inputBackend">Transposes an NCHW input on its threads (null or without one: managed).</param>
     /// <param name="outputBackend">Transposes back to NCHW.</param>
-    public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null)
+    /// <param name="whole">The network as one native object: only the edges get buffers (for an NCHW caller), the object keeps the rest.</param>
+    public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null,
+        IWholeNetwork? whole = null)
     {
         Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
         Geometries = geometries;
         // Inside, every value is NHWC: an NHWC caller's buffers are used as they are; an NCHW caller's are
         // transposed once on the way in and once on the way out.
         bool nhwc = layout == TensorLayout.Nhwc;
-        (Storage, int[] lengths) = BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
+        (Storage, int[] lengths) = whole is null
+            ? BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc)
+            : BufferPlanner.AssignEdges(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
         Buffers = new NativeFloatBuffer[lengths.Length];
         try
         {
             for (int b = 0; b < lengths.Length; b++) Buffers[b] = new NativeFloatBuffer(lengths[b]);
+            WholeNetwork = whole?.CreateRun(Shapes, Geometries);
             if (!nhwc)
             {
                 TensorShape x = Input, y = Output;
@@ -47,6 +52,9 @@ internal sealed class ShapePlan : IDisposable
     public int[] Storage { get; }
 
     public NativeFloatBuffer[] Buffers { get; }
+
+    /// <summary>The whole network made for this shape, when its program runs it as one native object (null: operation by operation).</summary>
+    public IWholeNetworkRun? WholeNetwork { get; }
 
     /// <summary>NCHW → NHWC on the way in (null when the caller's layout is NHWC).</summary>
     public ILayoutTransform? InputTransform { get; }
@@ -106,6 +114,7 @@ internal sealed class ShapePlan : IDisposable
 
     public void Dispose()
     {
+        WholeNetwork?.Dispose();
         foreach (NativeFloatBuffer? buffer in Buffers) buffer?.Dispose();
         InputTransform?.Dispose();
         OutputTransform?.Dispose();

@@ -8,4 +8,7 @@ internal static class ValueStorage
 
     /// <summary>The caller's output buffer.</summary>
     public const int CallerOutput = -2;
+
+    /// <summary>Nowhere the program reads: a value a whole-network object keeps in its own memory.</summary>
+    public const int None = -3;
 }
