@@ -52,7 +52,7 @@ artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --thre
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
 /usr/bin/python3 build/benchmarks/pytorch_peer.py shapes.csv --threads 1|2 --min-ms $min_ms
 build/benchmarks/network-peers.sh --threads 2 --batch-sizes "1 4 8 16" --min-ms $net_ms --rounds 2 --nativeconv artifacts/cli/NativeConv.Cli.dll
-  # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, the ORT runner), then PyTorch
+  # per model, layout and batch: 2 rounds of (nativeconv net bench --backend auto, onednn, xnnpack, xnnpack --whole, the ORT runner), then PyTorch
 build/benchmarks/precision.sh --rounds 5 --min-ms $net_ms   # net bench --precision fp32|bf16|int8|qd8 beside ORT fp32 and QLinearConv int8; compare --precision
 build/benchmarks/thread-policies.sh --rounds 3   # both libraries in one process: wait policies, and a plan alternating them per convolution
 EOC

@@ -7,7 +7,7 @@
 # one JSON line to DIR/onnxruntime.jsonl and one to DIR/pytorch.jsonl (both emptied first).
 # TorchSharp is not a peer: NuGet serves 0.107, but its native library needs GLIBC 2.38 and Debian 12
 # has 2.36.
-# With --nativeconv CLI.dll, NativeConv itself (`net bench`, oneDNN and XNNPACK) is timed in the same
+# With --nativeconv CLI.dll, NativeConv itself (`net bench`: auto, oneDNN, XNNPACK, XNNPACK's subgraph runtime) is timed in the same
 # loop, interleaved with ONNX Runtime model by model, --rounds times (the report takes each median):
 # on a VM whose speed drifts for seconds at a time, only neighbouring measurements compare fairly.
 # Usage: build/benchmarks/network-peers.sh [--threads N] [--batch-sizes "1 8"] [--min-ms M] [--out DIR] [--onnx-dir DIR]
@@ -74,8 +74,9 @@ for batch in $batch_sizes; do
       nc_log "$model $layout batch $batch, $threads thread(s): ${nativeconv_dll:+NativeConv and }ONNX Runtime ($rounds round(s)), then PyTorch"
       for _ in $(seq "$rounds"); do
         if [ -n "$nativeconv_dll" ]; then
-          for backend in auto onednn xnnpack; do
-            dotnet "$nativeconv_dll" net bench --model "$model" --backend "$backend" --layout "$layout" --threads "$threads" \
+          for backend in auto onednn xnnpack "xnnpack --whole"; do
+            # shellcheck disable=SC2086 # "xnnpack --whole" is two words on purpose: XNNPACK's subgraph runtime
+            dotnet "$nativeconv_dll" net bench --model "$model" --backend $backend --layout "$layout" --threads "$threads" \
               --batch "$batch" --min-ms "$min_ms" --json 2>/dev/null | tee -a "$out/nativeconv.jsonl"
           done
         fi

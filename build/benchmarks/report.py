@@ -98,27 +98,29 @@ def network_section(run_dir, fma2, w):
       f"TorchSharp 0.107 is served by NuGet but not a peer: its native library needs GLIBC 2.38, Debian 12 has 2.36.\n")
     for batch in sorted({k[3] for k in ours}):
         w(f"### Batch {batch}\n")
-        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / ORT by round | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
-        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | XNNPACK graph µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / ORT by round | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for model in NETWORKS:
             for layout in ("nchw", "nhwc"):
-                auto, one, xnn = (ours.get((model, layout, b, batch)) for b in ("auto", "onednn", "xnnpack"))
+                auto, one, xnn, graph = (ours.get((model, layout, b, batch)) for b in ("auto", "onednn", "xnnpack", "xnnpack graph"))
                 if auto is None or one is None or xnn is None:
                     continue
                 o, p = ort.get((model, layout, batch)), torch.get((model, layout, batch))
+                graph_us = f"{graph['median_us']:.0f}" if graph else "-"
                 gflops = auto["flops"] / auto["median_us"] / 1e3
                 by_round = paired(ours_rounds.get((model, layout, "auto", batch), []), ort_rounds.get((model, layout, batch), []))
                 peers = (f"{o['median_us']:.0f} | {p['median_us']:.0f} | **{auto['median_us'] / o['median_us']:.2f}** | {by_round} | {auto['median_us'] / p['median_us']:.2f}"
                          if o and p else "- | - | - | - | -")
-                w(f"| {model} | {layout.upper()} | {auto['median_us']:.0f} ({auto['plan']}) | {one['median_us']:.0f} | {xnn['median_us']:.0f} | {peers} | "
+                w(f"| {model} | {layout.upper()} | {auto['median_us']:.0f} ({auto['plan']}) | {one['median_us']:.0f} | {xnn['median_us']:.0f} | {graph_us} | {peers} | "
                   f"{gflops:.0f} | {100 * gflops / fma2:.0f}% | {auto['images_per_s']:.0f} |")
         w("")
     w("NativeConv / ORT below 1 means NativeConv is faster (0.80 = 1.25x ahead): the ratio of the median rounds, and "
       "round by round (NativeConv and ONNX Runtime measured next to each other, so the machine's drift, up to 2x within "
       "minutes on this VM, cancels in each round's ratio). 'auto' is the measured plan "
       "(the candidate it chose in parentheses: a backend alone, '+sum' with residual adds fused into oneDNN's "
-      "convolutions, or 'mixed'); the two columns after it run each backend alone, residual adds fused where "
-      "the backend can.\n")
+      "convolutions, 'xnnpack graph' for XNNPACK's subgraph runtime, or 'mixed'); the three columns after it run "
+      "each backend alone, operation by operation with residual adds fused where the backend can, and the whole "
+      "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
 
 
 def precision_section(run_dir, w, int8_peak):

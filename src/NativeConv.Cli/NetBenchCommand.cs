@@ -36,7 +36,8 @@ internal static class NetBenchCommand
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
-        Report(options, output, network.BackendName, plan.Chosen, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape));
+        // --whole reports as its own backend ("xnnpack graph"), beside the same library operation by operation.
+        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Chosen, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape));
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");

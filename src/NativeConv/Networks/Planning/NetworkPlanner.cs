@@ -8,14 +8,15 @@ namespace NativeConv;
 /// <summary>
 /// Chooses how a network runs per input shape. On one backend: that backend, with residual adds fused
 /// where it can. Over several: the first call for a shape measures on the caller's data each backend
-/// alone (and each library on the calling thread alone), unfused and (where it can) with residual sums fused, then per
+/// alone (and each library on the calling thread alone), unfused and (where it can) with residual sums fused, a backend's
+/// whole-network form (XNNPACK's subgraph runtime, "xnnpack graph"), then per
 /// library each convolution with its faster thread count, then the mix that gives each convolution
 /// the backend that ran it fastest in those runs (fused where it can; unless mixing is forbidden), and keeps the candidate with
 /// the lowest time (the fastest of its runs) — so crossing libraries is paid for in the measurement, not assumed. Bounded: the
 /// first candidate runs until the JIT has been quiet for 150 ms (at most 1 s), then per candidate 2 warm-up runs and
 /// <see cref="FirstPassRounds"/> runs with each operation timed, then <see cref="Rounds"/> rounds interleaved with the other
 /// candidates', each an untimed and a timed whole call (those choose); at most 2 backends and their 2 single-threaded forms
-/// + 2 fused + 2 thread mixes + 1 library mix: about 9 x 12 runs, once per shape. A given plan that fits is used for its
+/// + 2 fused + 1 whole + 2 thread mixes + 1 library mix: about 10 x 12 runs, once per shape. A given plan that fits is used for its
 /// shape without measuring.
 /// <para>
 /// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
