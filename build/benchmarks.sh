@@ -86,7 +86,7 @@ for t in "${threads[@]}"; do
 done
 nc_log "BenchmarkDotNet short job (facade: every layer x backend x layout x threads, and the per-call overhead)"
 dotnet run -c Release --no-build --project "$NC_ROOT/tests/NativeConv.Benchmarks" -- --short "$run" --filter '*'
-nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone) interleaved with ONNX Runtime, then PyTorch; batch 1, 4, 8, 16"
+nc_log "whole networks: NativeConv (net bench: auto plan, each backend alone, XNNPACK whole) interleaved with ONNX Runtime, then PyTorch; batch 1, 4, 8, 16; then batch 1 paired in one process"
 "$NC_ROOT/build/benchmarks/network-peers.sh" --threads 2 --batch-sizes "1 4 8 16" --min-ms "$net_ms" --rounds 2 \
   --nativeconv "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" --out "$run/networks"
 nc_log "low precision: v1 body fp32/bf16/int8 against ONNX Runtime fp32/int8, and every v1 layer"

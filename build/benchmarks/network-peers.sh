@@ -9,7 +9,8 @@
 # has 2.36.
 # With --nativeconv CLI.dll, NativeConv itself (`net bench`: auto, oneDNN, XNNPACK, XNNPACK's subgraph runtime) is timed in the same
 # loop, interleaved with ONNX Runtime model by model, --rounds times (the report takes each median):
-# on a VM whose speed drifts for seconds at a time, only neighbouring measurements compare fairly.
+# on a VM whose speed drifts for seconds at a time, only neighbouring measurements compare fairly. And at batch 1
+# both in one process (the ORT runner's --paired): alternating blocks, the ratio pair by pair, to DIR/paired.jsonl.
 # Usage: build/benchmarks/network-peers.sh [--threads N] [--batch-sizes "1 8"] [--min-ms M] [--out DIR] [--onnx-dir DIR]
 #                                          [--nativeconv CLI.dll] [--rounds R]
 #   defaults: --threads $(nproc), --batch-sizes "1 8", --min-ms 2000 (per repeat; 7 repeats per model),
@@ -25,6 +26,8 @@ out="$NC_ROOT/artifacts/benchmarks/networks"
 onnx_dir=""
 nativeconv_dll=""
 rounds=1
+paired_pairs=15     # --paired: pairs of blocks per network
+paired_block_ms=150 # --paired: each block's minimum length
 while [ $# -gt 0 ]; do
   case $1 in
     --threads) threads=$2 ;;
@@ -89,4 +92,16 @@ for batch in $batch_sizes; do
     done
   done
 done
+# NativeConv and ONNX Runtime in one process, batch 1: alternating blocks, the ratio taken pair by pair
+# (the ORT runner's --paired), so the machine's drift cancels within each pair.
+if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
+  : > "$out/paired.jsonl"
+  for model in "${models[@]}"; do
+    for layout in "${layouts[@]}"; do
+      nc_log "$model $layout batch 1: NativeConv and ONNX Runtime in one process, $paired_pairs pairs of alternating blocks"
+      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b1.onnx" --threads "$threads" \
+        --paired --pairs "$paired_pairs" --min-ms "$paired_block_ms" --json | tee -a "$out/paired.jsonl"
+    done
+  done
+fi
 nc_log "network peers done in $(( $(date +%s) - start )) s: $out/onnxruntime.jsonl, $out/pytorch.jsonl"

@@ -123,6 +123,28 @@ def network_section(run_dir, fma2, w):
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
 
 
+def paired_section(run_dir, w):
+    """NativeConv and ONNX Runtime in one process, alternating blocks (the ORT runner's --paired): the ratio the drift cannot move."""
+    path = os.path.join(run_dir, "networks", "paired.jsonl")
+    if not os.path.exists(path):
+        return
+    rows = read_jsonl(path)
+    w("### Batch 1, NativeConv and ONNX Runtime in one process\n")
+    w("The same networks timed in one process (`tests/NativeConv.Benchmarks.Ort --paired`): NativeConv planned with "
+      "`auto` as above, then NativeConv and ONNX Runtime (its default threading, spinning on) in alternating blocks of "
+      "calls (each block after a 30 ms pause, so the other library's idle threads have stopped spinning, then 3 untimed "
+      "calls, then calls for at least 150 ms; the order swaps every pair), the ratio taken pair by pair and its median "
+      "reported. Blocks a fraction of a second apart drift less than the rounds above (separate processes, seconds "
+      "apart), but still do: the pairs' range shows by how much.\n")
+    w("| network | layout | NativeConv plan | NativeConv µs | ONNX Runtime µs | NativeConv / ORT (median pair) | pairs range | pairs |")
+    w("|---|---|---|---|---|---|---|---|")
+    order = {m: i for i, m in enumerate(NETWORKS)}
+    for r in sorted(rows, key=lambda r: (order.get(r["model"], 99), r["layout"])):
+        w(f"| {r['model']} | {r['layout'].upper()} | {r['plan']} | {r['nativeconv_us']:.0f} | {r['ort_us']:.0f} | "
+          f"**{r['ratio_median']:.2f}** | {r['ratio_min']:.2f}–{r['ratio_max']:.2f} | {r['pairs']} |")
+    w("")
+
+
 def precision_section(run_dir, w, int8_peak):
     """Low precision: the v1 body in fp32, bf16 and int8 beside ONNX Runtime fp32 and int8, and every v1 layer."""
     nets = os.path.join(run_dir, "networks")
@@ -313,6 +335,7 @@ def main(run_dir, docs_dir):
       "the DRAM figure would flatter it).\n")
 
     network_section(run_dir, fma[max(threads_list)], w)
+    paired_section(run_dir, w)
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
     fusion_section(run_dir, w)

@@ -11,6 +11,12 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 using var session = new BoundSession(options.ModelPath, options.Threads, options.SaveOptimizedPath);
+if (options.Paired)
+{
+    PairedResult paired = PairedNetworks.Measure(session, options);
+    Console.WriteLine(options.Json ? paired.ToJson() : paired.ToString());
+    return 0;
+}
 CallTiming timing = CallTiming.Measure(session.Run, options.MinMilliseconds);
 
 // export_onnx.py records the network's name and layout; any other model is named after its file.

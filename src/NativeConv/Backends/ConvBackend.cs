@@ -103,6 +103,9 @@ public abstract class ConvBackend : IDisposable
     /// </summary>
     internal virtual IWholeNetwork? CreateWholeNetwork(NetworkGraph graph) => null;
 
+    /// <summary>Whether <see cref="CreateWholeNetwork"/> makes one (a saved plan that runs a network whole is refused otherwise).</summary>
+    internal virtual bool HasWholeNetwork => false;
+
     /// <summary>Describes a checked spec and layout.</summary>
     protected abstract BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout);
 

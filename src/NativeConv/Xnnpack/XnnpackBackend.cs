@@ -87,6 +87,8 @@ public sealed class XnnpackBackend : ConvBackend
     /// <summary>XNNPACK's uint8 operator takes uint8 weights with one scale: uint8 layers shift around the int8 one.</summary>
     internal override bool PrefersSignedInt8 => true;
 
+    internal override bool HasWholeNetwork => true;
+
     internal override IWholeNetwork CreateWholeNetwork(NetworkGraph graph)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -14,17 +14,8 @@ namespace NativeConv.Tests;
 /// </summary>
 public class BFloat16NetworkTests(ITestOutputHelper log)
 {
-    public static TheoryData<string, TensorLayout> Cases()
-    {
-        var data = new TheoryData<string, TensorLayout>();
-        foreach (string name in NetworkCases.Names)
-            foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
-                data.Add(name, layout);
-        return data;
-    }
-
     [SkippableTheory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(NetworkCases.InBothLayouts), MemberType = typeof(NetworkCases))]
     public void Blocks_are_within_the_bfloat16_bound_and_the_network_keeping_bfloat16_gives_exactly_the_chained_blocks(string name, TensorLayout layout)
     {
         ConvBackend backend = TestBackends.GetOrSkip(OneDnnBackend.BackendName);

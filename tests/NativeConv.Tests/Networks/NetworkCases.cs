@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace NativeConv.Tests;
 
 /// <summary>Small seeded blocks and whole MobileNets (at a reduced input size), for the network tests.</summary>
@@ -8,6 +10,16 @@ internal static class NetworkCases
         "inverted residual t6 s1 (residual)", "inverted residual t1 s2", "bottleneck k5 SE HardSwish (residual)",
         "bottleneck k3 ReLU s2", "separable s2", "v1-body", "v1", "v2", "v3-small", "v3-large",
     ];
+
+    /// <summary>Every case in both layouts: the theory data of tests that run one backend.</summary>
+    public static TheoryData<string, TensorLayout> InBothLayouts()
+    {
+        var data = new TheoryData<string, TensorLayout>();
+        foreach (string name in Names)
+            foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
+                data.Add(name, layout);
+        return data;
+    }
 
     /// <summary>The blocks, and the input size to run them at.</summary>
     public static (IReadOnlyList<NetworkBlock> Blocks, int Channels, int Size) Get(string name)

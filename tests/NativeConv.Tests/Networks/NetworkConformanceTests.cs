@@ -29,22 +29,13 @@ public class NetworkConformanceTests(ITestOutputHelper log)
     public void Each_block_is_within_its_bound_and_the_network_gives_exactly_the_chained_blocks(string name, string backendName, TensorLayout layout) =>
         CheckBlocksAndWhole(name, backendName, layout, NetworkExecution.Operations);
 
-    public static TheoryData<string, TensorLayout> WholeCases()
-    {
-        var data = new TheoryData<string, TensorLayout>();
-        foreach (string name in NetworkCases.Names)
-            foreach (TensorLayout layout in Enum.GetValues<TensorLayout>())
-                data.Add(name, layout);
-        return data;
-    }
-
     /// <summary>
     /// The same checks for a network handed to XNNPACK whole (its subgraph runtime, <see cref="NetworkExecution.Whole"/>): each block,
     /// as a runtime of its own, within its bound, and the whole network as one runtime exactly the chained blocks' runtimes (every node
     /// computes what it would alone; XNNPACK's memory planning and node fusion must not change a value).
     /// </summary>
     [SkippableTheory]
-    [MemberData(nameof(WholeCases))]
+    [MemberData(nameof(NetworkCases.InBothLayouts), MemberType = typeof(NetworkCases))]
     public void On_xnnpack_whole_each_block_is_within_its_bound_and_the_network_gives_exactly_the_chained_blocks(string name, TensorLayout layout) =>
         CheckBlocksAndWhole(name, XnnpackBackend.BackendName, layout, NetworkExecution.Whole);
 

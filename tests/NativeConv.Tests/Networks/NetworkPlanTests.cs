@@ -81,7 +81,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         return measured with
         {
             Chosen = candidate, Backends = measured.Backends.Select((_, i) => threadsPerOp && i % 2 == 1 ? backend + "/1" : backend).ToList(),
-            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), MeasuredMicroseconds = new Dictionary<string, double>(),
+            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), WholeNetwork = false, MeasuredMicroseconds = new Dictionary<string, double>(),
         };
     }
 
@@ -115,6 +115,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         { "versions", "measured with other versions" },
         { "network", "measured for another network" },
         { "backend", "uses backend 'cudnn'" },
+        { "whole on onednn", "runs the network whole on 'onednn', which needs one backend that can" },
     };
 
     [SkippableTheory]
@@ -135,6 +136,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
             "machine" => plan with { Machine = "Some Other CPU; avx2; 64 processors" },
             "versions" => plan with { Versions = "NativeConv 9.9.9; oneDNN 4.0; XNNPACK 1" },
             "network" => plan with { Network = "0123456789abcdef" },
+            "whole on onednn" => plan with { Backends = plan.Backends.Select(_ => OneDnnBackend.BackendName).ToList(), WholeNetwork = true },
             _ => plan with { Backends = plan.Backends.Select(_ => "cudnn").ToList() },
         };
         using var again = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, NetworkPlan.FromJson(foreign.ToJson()), TestBackends.Native);

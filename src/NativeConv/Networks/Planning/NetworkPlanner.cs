@@ -62,7 +62,9 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (plan is not null)
         {
             Rejection = plan.CheckFits(_fingerprint, Machine, Versions, _convolutions.Length)
-                ?? (plan.Backends.FirstOrDefault(b => backends.All(c => c.Name != b)) is { } missing ? $"it uses backend '{missing}', which is not among {string.Join(", ", backends.Select(b => b.Name))}" : null);
+                ?? (plan.Backends.FirstOrDefault(b => backends.All(c => c.Name != b)) is { } missing ? $"it uses backend '{missing}', which is not among {string.Join(", ", backends.Select(b => b.Name))}" : null)
+                ?? (plan.WholeNetwork && (plan.Backends.Distinct().Count() != 1 || !backends.First(b => b.Name == plan.Backends[0]).HasWholeNetwork)
+                    ? $"it runs the network whole on {string.Join(" and ", plan.Backends.Distinct().Select(b => $"'{b}'"))}, which needs one backend that can (XNNPACK)" : null);
             if (Rejection is null) _pinned = plan;
         }
     }
@@ -127,7 +129,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         {
             ConvBackend[] assigned = pinned.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
             NetworkProgram pinnedProgram = pinned.WholeNetwork
-                ? WholeProgram(assigned.Distinct().Single()) ?? throw new InvalidOperationException($"backend '{assigned[0].Name}' cannot run a network whole")
+                ? WholeProgram(assigned[0]) ?? throw new InvalidOperationException($"backend '{assigned[0].Name}' cannot run a network whole") // refused at construction
                 : Program(assigned, pinned.FuseResidualSums, pinned.Chosen);
             return Run(pinnedProgram, shape, layout, pinned);
         }

@@ -94,7 +94,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
         _ops = graph.Ops.ToArray();
         _kernels = new ConvKernel?[_ops.Length];
         _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
-        Backends = _ops.Select(op => op is ConvOp ? backend.Name : "managed").ToArray();
+        Backends = _ops.Select(_ => backend.Name).ToArray(); // the small operations too run inside the backend's object
         _whole = whole;
         FirstBackend = LastBackend = backend;
     }
@@ -117,7 +117,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
 
     public NetworkGraph Graph { get; }
 
-    /// <summary>Per operation, the backend that runs it ("managed" for the small operations).</summary>
+    /// <summary>Per operation, the backend that runs it ("managed" for the small operations, unless the backend runs the network whole).</summary>
     public string[] Backends { get; }
 
     /// <summary>What runs each operation (after a call, with the implementations that ran).</summary>
