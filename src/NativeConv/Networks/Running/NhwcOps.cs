@@ -1,10 +1,12 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace NativeConv;
 
 /// <summary>
-/// The small operations between convolutions, on NHWC data, vectorized with TensorPrimitives: neither
-/// library runs them inside a convolution here, and each is one pass over memory that is in cache.
+/// The small operations between convolutions, on NHWC data, vectorized (TensorPrimitives for a whole tensor,
+/// plain vector loops where the work comes in rows of a few channels): neither library runs them inside a
+/// convolution here, and each is one pass over memory that is in cache.
 /// </summary>
 internal static unsafe class NhwcOps
 {
@@ -12,31 +14,60 @@ internal static unsafe class NhwcOps
     public static void Add(float* left, float* right, float* destination, int length) =>
         TensorPrimitives.Add(new ReadOnlySpan<float>(left, length), new ReadOnlySpan<float>(right, length), new Span<float>(destination, length));
 
-    /// <summary>(N, H, W, C) → (N, 1, 1, C): the sum of the H·W rows, times 1 / (H·W).</summary>
+    /// <summary>
+    /// (N, H, W, C) → (N, 1, 1, C): each channel's sum over the H·W pixels, times 1 / (H·W). A vector of channels at a
+    /// time, summed down the pixels in four interleaved partial sums held in registers (pixels p mod 4), so the adds
+    /// overlap instead of waiting on each other; squeeze-and-excitation pools 16–960 channels, and a library call per
+    /// row cost more than its additions (v3-small's first pool, 16 channels at 56x56: 11.8 µs that way).
+    /// </summary>
     public static void GlobalAveragePool(float* input, float* output, TensorShape shape)
     {
-        int c = shape.Channels, pixels = shape.Height * shape.Width;
+        int c = shape.Channels, pixels = shape.Height * shape.Width, width = Vector<float>.Count;
+        float scale = 1f / pixels;
         for (int n = 0; n < shape.Batch; n++)
         {
-            var sum = new Span<float>(output + (long)n * c, c);
+            float* sum = output + (long)n * c;
             float* image = input + (long)n * pixels * c;
-            new ReadOnlySpan<float>(image, c).CopyTo(sum);
-            for (int p = 1; p < pixels; p++) TensorPrimitives.Add(new ReadOnlySpan<float>(image + (long)p * c, c), sum, sum);
-            TensorPrimitives.Multiply(sum, 1f / pixels, sum);
+            int j = 0;
+            for (; j <= c - width; j += width)
+            {
+                Vector<float> a0 = Vector<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                float* x = image + j;
+                int p = 0;
+                for (; p <= pixels - 4; p += 4, x += 4L * c)
+                {
+                    a0 += Vector.Load(x);
+                    a1 += Vector.Load(x + c);
+                    a2 += Vector.Load(x + 2L * c);
+                    a3 += Vector.Load(x + 3L * c);
+                }
+                for (; p < pixels; p++, x += c) a0 += Vector.Load(x);
+                ((a0 + a1 + (a2 + a3)) * scale).Store(sum + j);
+            }
+            for (; j < c; j++)
+            {
+                float total = 0;
+                for (int p = 0; p < pixels; p++) total += image[(long)p * c + j];
+                sum[j] = total * scale;
+            }
         }
     }
 
-    /// <summary>output[n, y, x, c] = input[n, y, x, c] · scale[n, c] (output may be input).</summary>
+    /// <summary>output[n, y, x, c] = input[n, y, x, c] · scale[n, c] (output may be input), row by row in plain vector loops.</summary>
     public static void ChannelScale(float* input, float* scale, float* output, TensorShape shape)
     {
         int c = shape.Channels, pixels = shape.Height * shape.Width;
         for (int n = 0; n < shape.Batch; n++)
         {
-            var s = new ReadOnlySpan<float>(scale + (long)n * c, c);
+            float* s = scale + (long)n * c;
             for (int p = 0; p < pixels; p++)
             {
                 long offset = ((long)n * pixels + p) * c;
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(input + offset, c), s, new Span<float>(output + offset, c));
+                float* x = input + offset, y = output + offset;
+                int i = 0;
+                for (; i <= c - Vector<float>.Count; i += Vector<float>.Count)
+                    (Vector.Load(x + i) * Vector.Load(s + i)).Store(y + i);
+                for (; i < c; i++) y[i] = x[i] * s[i];
             }
         }
     }
