@@ -7,7 +7,7 @@ namespace NativeConv;
 /// Runs a quantized network's steps on data of type <typeparamref name="T"/> in NHWC: convolutions as
 /// <see cref="QuantizedConv2dLayer{T}"/>s, adds and pools as managed code, between buffers planned once per
 /// input shape (a value's buffer is reused after its last reader); NCHW callers' data is transposed at the
-/// edges only, by the backend's own transpose (oneDNN's reorder, XNNPACK's transpose) on its threads. Not
+/// edges only, in 16x16 byte blocks (<see cref="ByteBlockTranspose"/>; without SSE2, by the backend's own transpose). Not
 /// thread-safe and unchecked: <see cref="QuantizedNetwork{T}"/> checks and serializes calls.
 /// </summary>
 internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
@@ -145,7 +145,8 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
     }
 
     private ILayoutTransform Transform(int batch, int rows, int columns) =>
-        _backend.CreateLayoutTransform(batch, rows, columns, sizeof(byte)) ?? new ManagedLayoutTransform(batch, rows, columns, sizeof(byte));
+        ByteBlockTranspose.Suits(rows, columns) ? new ByteBlockTranspose(batch, rows, columns) // faster than either library's byte transpose
+            : _backend.CreateLayoutTransform(batch, rows, columns, sizeof(byte)) ?? new ManagedLayoutTransform(batch, rows, columns, sizeof(byte));
 
     public void Dispose()
     {

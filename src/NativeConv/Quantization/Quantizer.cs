@@ -9,23 +9,25 @@ namespace NativeConv;
 /// </summary>
 public static class Quantizer
 {
-    /// <summary>q = clamp(round_half_even(x / scale) + zero point) into <typeparamref name="T"/>.</summary>
+    /// <summary>q = clamp(round_half_even(x / scale) + zero point) into <typeparamref name="T"/> (NaN: 0); vectorized for byte and sbyte.</summary>
     public static void Quantize<T>(ReadOnlySpan<float> values, Span<T> quantized, QuantizationParameters parameters)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         parameters.Validate<T>(nameof(parameters));
         if (quantized.Length != values.Length) throw new ArgumentException($"quantized has {quantized.Length} elements, values {values.Length}", nameof(quantized));
         int min = int.CreateChecked(T.MinValue), max = int.CreateChecked(T.MaxValue);
-        for (int i = 0; i < values.Length; i++) quantized[i] = T.CreateTruncating(parameters.Quantize(values[i], min, max));
+        for (int i = QuantizedVectors.Quantize(values, quantized, parameters); i < values.Length; i++)
+            quantized[i] = T.CreateTruncating(parameters.Quantize(values[i], min, max));
     }
 
-    /// <summary>x = scale · (q − zero point).</summary>
+    /// <summary>x = scale · (q − zero point); vectorized for byte and sbyte.</summary>
     public static void Dequantize<T>(ReadOnlySpan<T> quantized, Span<float> values, QuantizationParameters parameters)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         parameters.Validate<T>(nameof(parameters));
         if (quantized.Length != values.Length) throw new ArgumentException($"values has {values.Length} elements, quantized {quantized.Length}", nameof(values));
-        for (int i = 0; i < values.Length; i++) values[i] = parameters.Dequantize(int.CreateTruncating(quantized[i]));
+        for (int i = QuantizedVectors.Dequantize(quantized, values, parameters); i < values.Length; i++)
+            values[i] = parameters.Dequantize(int.CreateTruncating(quantized[i]));
     }
 
     /// <summary>

@@ -1,0 +1,43 @@
+using Xunit;
+
+namespace NativeConv.Tests;
+
+/// <summary>The 16x16-block byte transpose: exactly the index transpose for whole blocks and every edge, nothing written past the output, the input untouched.</summary>
+public unsafe class ByteBlockTransposeTests
+{
+    [SkippableTheory]
+    [InlineData(1, 16, 16)]
+    [InlineData(1, 32, 112 * 112)] // MobileNet v1's body in (NCHW -> NHWC)
+    [InlineData(1, 7 * 7, 1024)] // and out (NHWC -> NCHW)
+    [InlineData(2, 17, 33)] // an edge row and an edge column past the blocks
+    [InlineData(2, 31, 16)]
+    [InlineData(3, 16, 47)]
+    public void Equals_the_transpose_by_index(int batch, int rows, int columns)
+    {
+        Skip.IfNot(ByteBlockTranspose.Suits(rows, columns), "needs SSE2 (x86)");
+        var x = new byte[batch * rows * columns];
+        new Random(rows * columns).NextBytes(x);
+        byte[] original = x.ToArray();
+        var y = new byte[x.Length + 32];
+        Array.Fill(y, (byte)0xA5);
+        fixed (byte* px = x)
+        fixed (byte* py = y)
+        {
+            using var transform = new ByteBlockTranspose(batch, rows, columns);
+            transform.Run(px, py);
+        }
+        for (int n = 0; n < batch; n++)
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++)
+                    Assert.Equal(x[(n * rows + r) * columns + c], y[(n * columns + c) * rows + r]);
+        Assert.All(y[x.Length..], v => Assert.Equal(0xA5, v));
+        Assert.Equal(original, x);
+    }
+
+    [Fact]
+    public void Matrices_smaller_than_a_block_are_left_to_the_backend()
+    {
+        Assert.False(ByteBlockTranspose.Suits(3, 224 * 224)); // an RGB image's planes
+        Assert.False(ByteBlockTranspose.Suits(64, 15));
+    }
+}
