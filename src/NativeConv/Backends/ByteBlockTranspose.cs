@@ -20,14 +20,22 @@ internal sealed unsafe class ByteBlockTranspose(int batch, int rows, int columns
     /// </summary>
     public static bool Suits(int rows, int columns) => Sse2.IsSupported && rows >= Block && columns >= Block;
 
-    public void Run(void* source, void* destination)
+    public void Run(void* source, void* destination) => Transpose((byte*)source, (byte*)destination, batch, rows, columns);
+
+    /// <summary>(N, A, B) → (N, B, A) in blocks where they <see cref="Suits"/>, else by <see cref="NhwcOps.Transpose"/>.</summary>
+    public static void Transpose(byte* source, byte* destination, int batch, int rows, int columns)
     {
+        if (!Suits(rows, columns))
+        {
+            NhwcOps.Transpose(source, destination, batch, rows, columns);
+            return;
+        }
         long plane = (long)rows * columns;
         for (int n = 0; n < batch; n++)
-            Transpose((byte*)source + n * plane, (byte*)destination + n * plane);
+            TransposeOne(source + n * plane, destination + n * plane, rows, columns);
     }
 
-    private void Transpose(byte* source, byte* destination)
+    private static void TransposeOne(byte* source, byte* destination, int rows, int columns)
     {
         int wholeRows = rows / Block * Block, wholeColumns = columns / Block * Block;
         for (int r = 0; r < wholeRows; r += Block)

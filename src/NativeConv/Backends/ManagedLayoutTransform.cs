@@ -5,7 +5,7 @@ internal sealed class ManagedLayoutTransform(int batch, int rows, int columns, i
 {
     public unsafe void Run(void* source, void* destination)
     {
-        if (elementBytes == 1) NhwcOps.Transpose((byte*)source, (byte*)destination, batch, rows, columns);
+        if (elementBytes == 1) ByteBlockTranspose.Transpose((byte*)source, (byte*)destination, batch, rows, columns);
         else NhwcOps.Transpose((float*)source, (float*)destination, batch, rows, columns);
     }
 

@@ -14,7 +14,7 @@ namespace NativeConv;
 /// outputs calibrated from 0; a source zero point costs a compensation pass, about 10% on MobileNet v1's
 /// first pointwise layer), and a clamp that the output type's saturation already makes
 /// (<see cref="ClampIsSaturation"/>).
-/// NCHW runs NHWC inside, through byte transposes: oneDNN 3.7's int8 implementations for plain NCHW here are
+/// NCHW runs NHWC inside, through byte transposes (<see cref="ByteBlockTranspose"/>): oneDNN 3.7's int8 implementations for plain NCHW here are
 /// its slow reference, and for one input channel its gemm_s8s8s32 path gave wrong results (whole output
 /// channels scrambled; found by the int8 conformance cases), while the NHWC brgconv kernels agree with the
 /// exact reference.
@@ -244,7 +244,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             {
                 x = (T*)_staging;
                 if (nchw) y = x + _g.InputLength;
-                if (nchw) NhwcOps.Transpose((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
+                if (nchw) ByteBlockTranspose.Transpose((byte*)input, (byte*)x, _g.Batch, _g.InChannels, _g.InHeight * _g.InWidth);
                 if (_kernel._shiftToUnsigned)
                 {
                     var shifted = new Span<byte>(x, _g.InputLength);
@@ -268,7 +268,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
             ThrowIfFailed(dnnl_primitive_execute(_primitive.Value, k._stream.Value, count, args), nameof(dnnl_primitive_execute), ImplementationName);
             ThrowIfFailed(dnnl_stream_wait(k._stream.Value), nameof(dnnl_stream_wait));
-            if (nchw) NhwcOps.Transpose((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
+            if (nchw) ByteBlockTranspose.Transpose((byte*)y, (byte*)output, _g.Batch, _g.OutHeight * _g.OutWidth, _g.OutChannels);
         }
 
         public void Dispose()

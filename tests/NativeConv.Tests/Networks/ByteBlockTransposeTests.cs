@@ -34,6 +34,25 @@ public unsafe class ByteBlockTransposeTests
         Assert.Equal(original, x);
     }
 
+    [Theory]
+    [InlineData(1, 3, 50)] // an RGB image's planes: copied one by one
+    [InlineData(2, 40, 8)]
+    [InlineData(2, 48, 20)] // in blocks where the CPU has them
+    public void The_static_transpose_takes_any_shape(int batch, int rows, int columns)
+    {
+        var x = new byte[batch * rows * columns];
+        new Random(rows + columns).NextBytes(x);
+        var y = new byte[x.Length + 16];
+        fixed (byte* px = x)
+        fixed (byte* py = y)
+            ByteBlockTranspose.Transpose(px, py, batch, rows, columns);
+        for (int n = 0; n < batch; n++)
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < columns; c++)
+                    Assert.Equal(x[(n * rows + r) * columns + c], y[(n * columns + c) * rows + r]);
+        Assert.All(y[x.Length..], v => Assert.Equal(0, v));
+    }
+
     [Fact]
     public void Matrices_smaller_than_a_block_are_left_to_the_backend()
     {
