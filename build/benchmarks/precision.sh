@@ -4,13 +4,16 @@
 # (oneDNN, XNNPACK; post-training quantized, uint8 activations) and ONNX Runtime fp32 and int8
 # (QLinearConv, QLinearAdd, QLinearGlobalAveragePool, built with onnx.helper: build/benchmarks/export_qlinear_onnx.py)
 # and qd8 (XNNPACK, its
-# pointwise convolutions quantizing their input per call), side by side for --rounds rounds; then every
-# v1 layer with `nativeconv compare --precision fp32|bf16|int8|qd8`.
+# pointwise convolutions quantizing their input per call), side by side for --rounds rounds; then int8 NativeConv
+# and ONNX Runtime in one process (alternating blocks); then every v1 layer with
+# `nativeconv compare --precision fp32|bf16|int8|qd8`.
 # Usage: build/benchmarks/precision.sh [--rounds R] [--min-ms M] [--out DIR]  (writes DIR/precision-*.jsonl)
 set -euo pipefail
 source "$(dirname "$0")/../common.sh"
 rounds=3
 min_ms=300
+paired_pairs=15     # --paired: pairs of blocks per network
+paired_block_ms=150 # --paired: each block's minimum length
 out="$NC_ROOT/artifacts/benchmarks/networks"
 while [ $# -gt 0 ]; do
   case $1 in
@@ -26,8 +29,9 @@ python=/usr/bin/python3
 mkdir -p "$out"
 cli="$NC_ROOT/artifacts/cli/NativeConv.Cli.dll"
 runner="$NC_ROOT/artifacts/ort-runner/NativeConv.Benchmarks.Ort.dll"
-[ -f "$cli" ] || dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
-[ -f "$runner" ] || dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/ort-runner" >&2
+# Built every time (incremental: seconds when current), so a stale runner or CLI is never timed.
+dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
+dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/ort-runner" >&2
 onnx=$(mktemp -d)
 trap 'rm -rf "$onnx"' EXIT
 "$python" "$NC_ROOT/build/benchmarks/export_onnx.py" --model v1-body --layout nchw --batch 1 --out "$onnx/v1-body-fp32.onnx"
@@ -50,6 +54,14 @@ for _ in $(seq "$rounds"); do
     dotnet "$runner" --model "$onnx/$1-$2.onnx" --threads 2 --min-ms "$min_ms" --json \
       | sed -E "s/\"model\":\"[^\"]*\"/\"model\":\"$1\"/; s/^\{/{\"precision\":\"$2\",\"backend\":\"onnxruntime\",/" >> "$out/precision-networks.jsonl"
   done
+done
+# int8 NativeConv and ONNX Runtime in one process (the ORT runner's --paired): alternating blocks, the ratio pair by
+# pair, NativeConv float in and float out like the QLinear model (quantize, run, dequantize), to DIR/precision-paired.jsonl.
+: > "$out/precision-paired.jsonl"
+for model in v1-body v2; do
+  nc_log "$model int8: NativeConv and ONNX Runtime in one process, $paired_pairs pairs of alternating blocks"
+  dotnet "$runner" --model "$onnx/$model-int8.onnx" --threads 2 --paired --pairs "$paired_pairs" --min-ms "$paired_block_ms" --json \
+    | tee -a "$out/precision-paired.jsonl"
 done
 for precision in fp32 bf16 int8 qd8; do
   nc_log "every v1 layer, $precision"

@@ -178,6 +178,7 @@ def precision_section(run_dir, w, int8_peak):
     for model, precision, backend in unsupported:
         w(f"| {model} | {precision} | {backend} | not supported on this CPU | | | | | |")
     w("")
+    precision_paired_section(nets, w)
     layers = {}
     for precision in ("fp32", "bf16", "int8", "qd8"):
         p = os.path.join(nets, f"precision-layers-{precision}.json")
@@ -202,6 +203,23 @@ def precision_section(run_dir, w, int8_peak):
               f"{'-' if qd is None else f'{qd:.1f}'} | {'-' if qd is None else f'{f32 / qd:.2f}x'} | {'-' if qd_err is None else f'{qd_err:.3g}'} |")
         w("")
     ceiling_section(run_dir, w, int8_peak)
+
+
+def precision_paired_section(nets, w):
+    """int8 NativeConv and ONNX Runtime's QLinear model in one process (the ORT runner's --paired), float in and out both."""
+    path = os.path.join(nets, "precision-paired.jsonl")
+    if not os.path.exists(path):
+        return
+    w("int8 in one process (`tests/NativeConv.Benchmarks.Ort --paired` on the QLinear model): NativeConv's network quantized "
+      "as above (oneDNN) and timed float in and float out like the model (`Quantizer.Quantize` of the input, the network, "
+      "`Quantizer.Dequantize` of the output: the work of the model's QuantizeLinear and DequantizeLinear), against ONNX "
+      "Runtime in alternating blocks as in the float table of the same name; the ratio pair by pair, its median reported.\n")
+    w("| network | NativeConv µs | ONNX Runtime µs | NativeConv / ORT (median pair) | ORT / NativeConv | pairs range | pairs |")
+    w("|---|---|---|---|---|---|---|")
+    for r in read_jsonl(path):
+        w(f"| {r['model']} | {r['nativeconv_us']:.0f} | {r['ort_us']:.0f} | **{r['ratio_median']:.2f}** | "
+          f"{1 / r['ratio_median']:.2f}x | {r['ratio_min']:.2f}–{r['ratio_max']:.2f} | {r['pairs']} |")
+    w("")
 
 
 def ceiling_section(run_dir, w, int8_peak):
