@@ -211,8 +211,8 @@ def precision_paired_section(nets, w):
     if not os.path.exists(path):
         return
     w("int8 in one process (`tests/NativeConv.Benchmarks.Ort --paired` on the QLinear model): NativeConv's network quantized "
-      "as above (oneDNN) and timed float in and float out like the model (`Quantizer.Quantize` of the input, the network, "
-      "`Quantizer.Dequantize` of the output: the work of the model's QuantizeLinear and DequantizeLinear), against ONNX "
+      "as above (oneDNN) and timed float in and float out like the model (the network's float `Forward`: the input quantized, "
+      "the network run, the output dequantized, the work of the model's QuantizeLinear and DequantizeLinear), against ONNX "
       "Runtime in alternating blocks as in the float table of the same name; the ratio pair by pair, its median reported.\n")
     w("| network | NativeConv µs | ONNX Runtime µs | NativeConv / ORT (median pair) | ORT / NativeConv | pairs range | pairs |")
     w("|---|---|---|---|---|---|---|")

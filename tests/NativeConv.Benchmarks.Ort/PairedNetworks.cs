@@ -7,8 +7,8 @@ namespace NativeConv.Benchmarks.Ort;
 /// records; seeded random weights, as `net bench` takes them: the time does not depend on the values), then both timed in
 /// this process in alternating blocks. A float model: NativeConv planned over both libraries as `net bench --backend auto`
 /// does. An int8 model ("v1-body int8"): NativeConv's network quantized as `net bench --precision int8` quantizes it
-/// (oneDNN), timed float in and float out like the model (its QuantizeLinear and DequantizeLinear): quantize the input,
-/// run, dequantize the output.
+/// (oneDNN), timed float in and float out like the model (its QuantizeLinear and DequantizeLinear): the network's float
+/// Forward, which quantizes the input, runs and dequantizes the output.
 /// </summary>
 internal static class PairedNetworks
 {
@@ -69,13 +69,12 @@ internal static class PairedNetworks
         }
     }
 
-    /// <summary>Calibrated as `net bench --precision int8` calibrates (four seeded inputs); float in, float out.</summary>
+    /// <summary>Calibrated as `net bench --precision int8` calibrates (four seeded inputs); float in, float out (<see cref="QuantizedNetwork{T}.Forward(ReadOnlySpan{float}, Span{float}, int, int, int)"/>).</summary>
     private sealed class QuantizedPeer : IPairedNetwork
     {
         private readonly QuantizedNetwork<byte> _network;
         private readonly TensorShape _shape;
         private readonly AlignedFloatBuffer _input;
-        private readonly byte[] _quantizedInput, _quantizedOutput;
         private readonly float[] _output;
 
         public QuantizedPeer(MobileNetModel model, ConvBackend backend, TensorLayout layout, TensorShape shape, AlignedFloatBuffer input)
@@ -86,20 +85,13 @@ internal static class PairedNetworks
             _network = new QuantizedNetwork<byte>(blocks, [Sample(), Sample(), Sample(), Sample()], shape.Height, shape.Width, backend, layout);
             _shape = shape;
             _input = input;
-            _quantizedInput = new byte[shape.Length];
-            _quantizedOutput = new byte[_network.OutputShape(shape).Length];
-            _output = new float[_quantizedOutput.Length];
+            _output = new float[_network.OutputShape(shape).Length];
             Plan = $"int8 {backend.Name}";
         }
 
         public string Plan { get; }
 
-        public void Run()
-        {
-            Quantizer.Quantize<byte>(_input.Span, _quantizedInput, _network.Input);
-            _network.Forward(_quantizedInput, _quantizedOutput, _shape.Batch, _shape.Height, _shape.Width);
-            Quantizer.Dequantize<byte>(_quantizedOutput, _output, _network.Output);
-        }
+        public void Run() => _network.Forward(_input.Span, _output, _shape.Batch, _shape.Height, _shape.Width);
 
         public void Dispose() => _network.Dispose();
     }

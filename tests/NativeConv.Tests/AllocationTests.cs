@@ -112,5 +112,14 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         {
             for (int i = 0; i < 3; i++) network.Forward(input, output, 2, 32, 32);
         }));
+
+        // Float in and out (quantized inside): its quantized buffers are kept too.
+        var floatInput = new float[input.Length];
+        var floatOutput = new float[output.Length];
+        network.Forward(floatInput, floatOutput, 2, 32, 32);
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 3; i++) network.Forward(floatInput, floatOutput, 2, 32, 32);
+        }));
     }
 }

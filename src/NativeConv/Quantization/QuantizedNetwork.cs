@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 
 namespace NativeConv;
 
@@ -20,8 +19,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     private readonly IReadOnlyList<int> _channels;
     private readonly QuantizedGraphRunner<T>? _direct;
     private readonly QuantizedGraphRunner<sbyte>? _shifted; // uint8 data run as int8 inside
-    private nint _shiftedInput; // the caller's uint8 input, shifted (the input is never written)
-    private long _shiftedInputLength;
+    private readonly QuantizedScratch<byte> _shiftedInput = new(); // the caller's uint8 input, shifted (the input is never written)
     private bool _disposed;
 
     /// <param name="calibration">Sample inputs of (batch 1, channels, height, width) in <paramref name="layout"/>, float.</param>
@@ -106,27 +104,52 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
             if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
             if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
             if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
-            fixed (T* x = input)
-            fixed (T* y = output)
+            RunChecked(input, output, inShape);
+        }
+    }
+
+    /// <summary>
+    /// Float in, float out, quantized inside: the input quantized with <see cref="Input"/> (<see cref="Quantizer.Quantize{T}"/>),
+    /// the network run, the output dequantized with <see cref="Output"/>, as a QuantizeLinear → network → DequantizeLinear
+    /// model runs. The quantized tensors live in buffers kept for the largest shape so far: a warm call allocates nothing.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
+    {
+        var inShape = new TensorShape(batch, InChannels, height, width);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            TensorShape outShape = _direct?.OutputShape(inShape) ?? _shifted!.OutputShape(inShape);
+            if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
+            if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
+            if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+            Span<T> x = _floatInput.Get(input.Length), y = _floatOutput.Get(output.Length);
+            Quantizer.Quantize(input, x, Parameters.Input);
+            RunChecked(x, y, inShape);
+            Quantizer.Dequantize<T>(y, output, Parameters.Output);
+        }
+    }
+
+    private readonly QuantizedScratch<T> _floatInput = new(), _floatOutput = new(); // the float Forward's quantized tensors
+
+    /// <summary>Runs on checked buffers of the exact lengths, under the gate.</summary>
+    private void RunChecked(ReadOnlySpan<T> input, Span<T> output, TensorShape inShape)
+    {
+        fixed (T* x = input)
+        fixed (T* y = output)
+        {
+            if (_direct is not null)
             {
-                if (_direct is not null)
-                {
-                    _direct.Run(x, y, inShape);
-                    return;
-                }
-                // uint8 ⊕ 0x80 = int8 − (−128): in through a copy (the caller's input is never written), out in place.
-                if (_shiftedInputLength < input.Length)
-                {
-                    if (_shiftedInput != 0) NativeMemory.AlignedFree((void*)_shiftedInput);
-                    _shiftedInput = (nint)NativeMemory.AlignedAlloc((nuint)input.Length + 64, 64); // + XNNPACK's read slack
-                    _shiftedInputLength = input.Length;
-                }
-                var shiftedInput = new Span<byte>((void*)_shiftedInput, input.Length);
-                TensorPrimitives.Xor(new ReadOnlySpan<byte>(x, input.Length), (byte)0x80, shiftedInput);
-                _shifted!.Run((sbyte*)_shiftedInput, (sbyte*)y, inShape);
-                var result = new Span<byte>(y, output.Length);
-                TensorPrimitives.Xor(result, (byte)0x80, result);
+                _direct.Run(x, y, inShape);
+                return;
             }
+            // uint8 ⊕ 0x80 = int8 − (−128): in through a copy (the caller's input is never written), out in place.
+            Span<byte> shiftedInput = _shiftedInput.Get(input.Length); // with XNNPACK's read slack
+            TensorPrimitives.Xor(new ReadOnlySpan<byte>(x, input.Length), (byte)0x80, shiftedInput);
+            fixed (byte* shifted = shiftedInput)
+                _shifted!.Run((sbyte*)shifted, (sbyte*)y, inShape);
+            var result = new Span<byte>(y, output.Length);
+            TensorPrimitives.Xor(result, (byte)0x80, result);
         }
     }
 
@@ -155,8 +178,9 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
             _disposed = true;
             _direct?.Dispose();
             _shifted?.Dispose();
-            if (_shiftedInput != 0) NativeMemory.AlignedFree((void*)_shiftedInput);
-            _shiftedInput = 0;
+            _shiftedInput.Dispose();
+            _floatInput.Dispose();
+            _floatOutput.Dispose();
         }
     }
 }

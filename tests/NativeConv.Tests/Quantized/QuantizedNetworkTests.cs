@@ -54,11 +54,11 @@ public class QuantizedNetworkTests
     [InlineData("onednn")]
     [InlineData("xnnpack")]
     [InlineData("reference")]
-    public void Nchw_runs_as_nhwc_between_transposes_on_the_backend_s_own_threads(string backendName)
+    public void Nchw_runs_as_nhwc_between_byte_transposes(string backendName)
     {
-        // NCHW callers' bytes are transposed by the backend's own operator (oneDNN's u8 reorder, XNNPACK's x8
-        // transpose, the managed one on the reference): the network must give exactly its NHWC run on the
-        // same data transposed here by index. v1's body at 32x32: 32 input channels x 1024 pixels in, 2x2 out.
+        // NCHW callers' bytes are transposed at the edges (in 16x16 blocks on x86, ByteBlockTranspose; else by the
+        // backend's own operator): the network must give exactly its NHWC run on the same data transposed here by
+        // index. v1's body at 32x32: 32 input channels x 1024 pixels in, 2x2 out.
         ConvBackend backend = TestBackends.GetOrSkip(backendName);
         const int Size = 32, Channels = 32, Batch = 2;
         IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(7));
@@ -87,6 +87,44 @@ public class QuantizedNetworkTests
                 for (int p = 0; p < pixels; p++)
                     nhwc[(n * pixels + p) * channels + c] = nchw[(n * channels + c) * pixels + p];
         return nhwc;
+    }
+
+    [SkippableTheory]
+    [InlineData("onednn", TensorLayout.Nchw)]
+    [InlineData("xnnpack", TensorLayout.Nchw)] // uint8 shifted to int8 inside
+    [InlineData("reference", TensorLayout.Nhwc)]
+    public void Float_forward_is_quantize_run_dequantize(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        const int Size = 32, Channels = 32, Batch = 2;
+        IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(7));
+        List<float[]> calibration = Samples(Batch, Channels * Size * Size, 8);
+        using var network = new QuantizedNetwork<byte>(blocks, calibration, Size, Size, backend, layout);
+        float[] x = calibration.SelectMany(sample => sample).ToArray();
+        float[] before = x.ToArray();
+        TensorShape outShape = network.OutputShape(new TensorShape(Batch, Channels, Size, Size));
+
+        var quantized = new byte[x.Length];
+        Quantizer.Quantize<byte>(x, quantized, network.Input);
+        var quantizedOut = new byte[outShape.Length];
+        network.Forward(quantized, quantizedOut, Batch, Size, Size);
+        var expected = new float[outShape.Length];
+        Quantizer.Dequantize<byte>(quantizedOut, expected, network.Output);
+
+        var y = new float[outShape.Length];
+        for (int call = 0; call < 2; call++) // the second reuses the quantized buffers
+        {
+            Array.Fill(y, float.NaN);
+            network.Forward(x, y, Batch, Size, Size);
+            Assert.Equal(expected, y); // exactly: the same steps
+        }
+        Assert.Equal(before, x);
+        Assert.True(y.Distinct().Count() > 10, "the outputs spread over the range");
+
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => network.Forward(x.AsSpan(1), y, Batch, Size, Size)).ParamName);
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => network.Forward(x, y.AsSpan(1), Batch, Size, Size)).ParamName);
+        var shared = new float[x.Length + y.Length - 1];
+        Assert.Equal("output", Assert.Throws<ArgumentException>(() => network.Forward(shared.AsSpan(0, x.Length), shared.AsSpan(x.Length - 1), Batch, Size, Size)).ParamName);
     }
 
     [SkippableFact]
