@@ -10,6 +10,10 @@ namespace NativeConv;
 /// attributes, the bias dequantized to float (oneDNN adds the bias after the scales), the activation as the
 /// same eltwise post-op as in float (on the real value, before the output scale). Weights are reordered
 /// once per shape into the implementation's format, compensation for int8 inputs included.
+/// Where no eltwise post-op sits between the scales (no activation, or a clamp that saturation makes), the input,
+/// weight and output scales are folded into one weight scale per output channel, (input · weight) / output, the
+/// multiplier the reference computes: two runtime scales fewer to apply per output (v1 pw1 42.2 → 40.1 µs, dw1
+/// 29.3 → 27.9 µs, from C, interleaved).
 /// What changes nothing is left out, because oneDNN cannot know it and pays for it: a zero point of 0 (ReLU
 /// outputs calibrated from 0; a source zero point costs a compensation pass, about 10% on MobileNet v1's
 /// first pointwise layer), and a clamp that the output type's saturation already makes
@@ -34,6 +38,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
     private readonly ShapeCache<State> _states;
     private readonly bool _shiftToUnsigned; // int8 inputs run as uint8 (see the class)
     private readonly bool _hasSourceZeroPoint, _hasDestinationZeroPoint;
+    private readonly bool _foldedScales; // no activation between the scales: one multiplier per channel (see the class)
 
     public OneDnnQuantizedKernel(OneDnnEngineHandle engine, int threads, QuantizedConvWeights weights, QuantizationParameters input,
         QuantizationParameters output, TensorLayout layout) : base(weights, input, output, layout)
@@ -50,15 +55,22 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             _stream = new OneDnnStreamHandle(stream);
             _hasSourceZeroPoint = input.ZeroPoint + (_shiftToUnsigned ? 128 : 0) != 0;
             _hasDestinationZeroPoint = output.ZeroPoint != 0;
-            _attr = Attributes(spec, ClampIsSaturation(spec.Activation, output));
+            bool clampIsSaturation = ClampIsSaturation(spec.Activation, output);
+            _foldedScales = clampIsSaturation || OneDnnActivations.PostOp(spec.Activation) is null;
+            _attr = Attributes(spec, clampIsSaturation);
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw, dnnl_data_type_t.dnnl_s8);
             _userWeights = Copy(_userWeightsDesc, weights.Weights, "int8 weights");
-            // oneDNN adds the bias after the scales: the int32 bias (scale input · weight) as the real value it stands for.
+            // Folded: one multiplier per output channel, (input scale · weight scale) / output scale, as the reference
+            // computes it. Else the weight scale, with input and output scales of their own around the activation.
+            var scales = new float[spec.OutChannels];
+            for (int c = 0; c < scales.Length; c++)
+                scales[c] = _foldedScales ? Requantization.Multiplier(input.Scale, weights.Scales[c], output.Scale) : weights.Scales[c];
+            // oneDNN adds the bias after the scales: the int32 bias times the scale of the accumulator it joins.
             var bias = new float[spec.OutChannels];
-            for (int c = 0; c < bias.Length && spec.HasBias; c++) bias[c] = weights.Bias[c] * (input.Scale * weights.Scales[c]);
+            for (int c = 0; c < bias.Length && spec.HasBias; c++) bias[c] = weights.Bias[c] * (_foldedScales ? scales[c] : input.Scale * weights.Scales[c]);
             _bias = Vector<float>([spec.OutChannels], bias, "bias", dnnl_data_type_t.dnnl_f32);
             _srcScale = Vector<float>([1], [input.Scale], "input scale", dnnl_data_type_t.dnnl_f32);
-            _weightScales = Vector<float>([spec.OutChannels], weights.Scales, "weight scales", dnnl_data_type_t.dnnl_f32);
+            _weightScales = Vector<float>([spec.OutChannels], scales, "weight scales", dnnl_data_type_t.dnnl_f32);
             _dstScale = Vector<float>([1], [output.Scale], "output scale", dnnl_data_type_t.dnnl_f32);
             _srcZero = Vector<int>([1], [input.ZeroPoint + (_shiftToUnsigned ? 128 : 0)], "input zero point", dnnl_data_type_t.dnnl_s32);
             _dstZero = Vector<int>([1], [output.ZeroPoint], "output zero point", dnnl_data_type_t.dnnl_s32);
@@ -111,9 +123,11 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         ThrowIfFailed(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user), nameof(dnnl_primitive_attr_set_scratchpad_mode));
         // Weight scales vary along the output channels: dimension 0 (oihw), or 0 and 1 (goihw: group, output per group).
         int weightMask = spec.Groups > 1 ? (1 << 0) | (1 << 1) : 1 << 0;
-        ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_scales_mask), "src");
+        if (!_foldedScales)
+            ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_scales_mask), "src");
         ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightMask), nameof(dnnl_primitive_attr_set_scales_mask), "weights");
-        ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_scales_mask), "dst");
+        if (!_foldedScales)
+            ThrowIfFailed(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_scales_mask), "dst");
         if (_hasSourceZeroPoint)
             ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "src");
         if (_hasDestinationZeroPoint)
@@ -260,9 +274,9 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_WEIGHTS, memory = _weights.Value };
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_BIAS, memory = k._bias.Value };
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_DST, memory = _dst.Value };
-            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, memory = k._srcScale.Value };
+            if (!k._foldedScales) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, memory = k._srcScale.Value };
             args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS, memory = k._weightScales.Value };
-            args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, memory = k._dstScale.Value };
+            if (!k._foldedScales) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, memory = k._dstScale.Value };
             if (k._hasSourceZeroPoint) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, memory = k._srcZero.Value };
             if (k._hasDestinationZeroPoint) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, memory = k._dstZero.Value };
             if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
