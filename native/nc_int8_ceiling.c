@@ -1,8 +1,10 @@
 /* How close oneDNN's int8 pointwise convolutions come to the VNNI peak, and what holds the small ones back.
  * For every distinct pointwise layer of MobileNet v1 (batch 1, NHWC, u8 activations, s8 weights), from C:
  *   - "network": as NativeConv runs it inside a quantized network: one scale per output channel (input,
- *     weight and output scales folded into it, as no activation sits between them), no zero points (ReLU6
- *     outputs calibrate to 0) and no clamp (saturation makes it), u8 out;
+ *     weight and output scales folded into it, as no activation sits between them), a float bias (oneDNN adds
+ *     it after the scale, per output: on pw1 about a tenth of the time), no zero points (ReLU6 outputs
+ *     calibrate to 0) and no clamp (saturation makes it), u8 out;
+ *   - "no bias": the same without the bias;
  *   - "s32 out": the same dot products with no requantization at all (no scales, int32 out): the ceiling
  *     of oneDNN's kernel for that shape, whatever a caller does around it;
  *   - "with zero points": input and output zero points as runtime attributes, as a layer whose input is not
@@ -18,8 +20,8 @@
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 
-enum variant { NETWORK, S32_OUT, ZERO_POINTS, VARIANTS };
-static const char *variant_name[VARIANTS] = {"network", "s32 out", "with zero points"};
+enum variant { NETWORK, NO_BIAS, S32_OUT, ZERO_POINTS, VARIANTS };
+static const char *variant_name[VARIANTS] = {"network", "no bias", "s32 out", "with zero points"};
 
 typedef struct {
     dnnl_primitive_t primitive;
@@ -61,7 +63,7 @@ static dnnl_memory_t memory(conv *c, const_dnnl_memory_desc_t md) {
 static conv make(int in_c, int out_c, int hw, enum variant v) {
     conv c = {0};
     dnnl_dims_t src_dims = {1, in_c, hw, hw}, wei_dims = {out_c, in_c, 1, 1}, dst_dims = {1, out_c, hw, hw};
-    dnnl_memory_desc_t src, wei, dst;
+    dnnl_memory_desc_t src, wei, dst, bias = NULL;
     NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&src, 4, src_dims, dnnl_u8, dnnl_nhwc));
     NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&wei, 4, wei_dims, dnnl_s8, dnnl_format_tag_any));
     NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&dst, 4, dst_dims, v == S32_OUT ? dnnl_s32 : dnnl_u8, dnnl_nhwc));
@@ -69,6 +71,10 @@ static conv make(int in_c, int out_c, int hw, enum variant v) {
     NC_CHECK_DNNL(dnnl_primitive_attr_create(&attr));
     NC_CHECK_DNNL(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user));
     if (v != S32_OUT) NC_CHECK_DNNL(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, 1)); /* folded */
+    if (v != S32_OUT && v != NO_BIAS) { /* a float bias, as every MobileNet convolution has (BatchNorm folded) */
+        dnnl_dims_t bias_dims = {out_c};
+        NC_CHECK_DNNL(dnnl_memory_desc_create_with_tag(&bias, 1, bias_dims, dnnl_f32, dnnl_a));
+    }
     if (v == ZERO_POINTS) {
         NC_CHECK_DNNL(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0));
         NC_CHECK_DNNL(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0));
@@ -76,12 +82,13 @@ static conv make(int in_c, int out_c, int hw, enum variant v) {
     dnnl_dims_t strides = {1, 1}, dilates = {0, 0}, pad = {0, 0};
     dnnl_primitive_desc_t pd;
     NC_CHECK_DNNL(dnnl_convolution_forward_primitive_desc_create(&pd, engine, dnnl_forward_inference, dnnl_convolution_direct,
-                                                                 src, wei, NULL, dst, strides, dilates, pad, pad, attr));
+                                                                 src, wei, bias, dst, strides, dilates, pad, pad, attr));
     NC_CHECK_DNNL(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &c.impl));
     NC_CHECK_DNNL(dnnl_primitive_create(&c.primitive, pd));
     c.args[c.nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, memory(&c, src)};
     c.args[c.nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, memory(&c, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0))};
     c.args[c.nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DST, memory(&c, dst)};
+    if (bias) c.args[c.nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, vector(&c, dnnl_f32, out_c, 0.5f)};
     const_dnnl_memory_desc_t scratch = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
     if (scratch && dnnl_memory_desc_get_size(scratch) > 0) c.args[c.nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, memory(&c, scratch)};
     if (v != S32_OUT) /* 0.02 (input) x 0.01 (weight) / 0.03 (output) */
@@ -95,6 +102,7 @@ static conv make(int in_c, int out_c, int hw, enum variant v) {
     NC_CHECK_DNNL(dnnl_memory_desc_destroy(src));
     NC_CHECK_DNNL(dnnl_memory_desc_destroy(wei));
     NC_CHECK_DNNL(dnnl_memory_desc_destroy(dst));
+    if (bias) NC_CHECK_DNNL(dnnl_memory_desc_destroy(bias));
     return c;
 }
 

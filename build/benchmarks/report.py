@@ -231,15 +231,16 @@ def ceiling_section(run_dir, w, int8_peak):
     for r in read_csv(path):
         by_layer.setdefault(r["layer"], {})[r["variant"]] = r
     w("oneDNN's int8 pointwise kernels called from C (`native/nc_int8_ceiling`, 2 threads, the variants of a layer interleaved, "
-      "best of three medians): 'network' as a quantized network runs them (per-channel weight scales; zero points of 0 and "
-      "the clamp that saturation makes are left out; uint8 out), 's32 out' the same dot products with no requantization at all "
+      "best of three medians): 'network' as a quantized network runs them (one scale per output channel, the input, weight "
+      "and output scales folded into it; a float bias, which oneDNN adds after the scale; zero points of 0 and "
+      "the clamp that saturation makes are left out; uint8 out), 'no bias' the same without the bias, 's32 out' the same dot products with no requantization at all "
       "(no scales, int32 out: the kernel's ceiling for the shape, whatever a caller does around it), 'with zero points' as a layer "
       "whose input is not a ReLU output runs; % of the 2-thread int8 peak above.\n")
-    w("| layer | network µs | % of int8 peak | s32 out µs | % of int8 peak | with zero points µs | % of int8 peak | implementation |")
-    w("|---|---|---|---|---|---|---|---|")
+    w("| layer | network µs | % of int8 peak | no bias µs | % of int8 peak | s32 out µs | % of int8 peak | with zero points µs | % of int8 peak | implementation |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
     for layer, variants in by_layer.items():
-        cells = [f"{float(variants[v]['us']):.1f} | {100 * float(variants[v]['gops']) / int8_peak:.0f}%"
-                 for v in ("network", "s32 out", "with zero points")]
+        cells = [f"{float(variants[v]['us']):.1f} | {100 * float(variants[v]['gops']) / int8_peak:.0f}%" if v in variants else "- | -"
+                 for v in ("network", "no bias", "s32 out", "with zero points")]
         w(f"| v1 {layer} | " + " | ".join(cells) + f" | {variants['network']['impl']} |")
     w("")
 

@@ -129,13 +129,14 @@ internal static class CompareCommand
     {
         QuantizationParameters inQ = Quantizer.Calibrate<byte>([input]), outQ = Quantizer.Calibrate<byte>([expected]);
         QuantizedConvWeights qWeights = Quantizer.QuantizeWeights(spec, weights, bias, inQ.Scale, backend.ExactInt8WeightBits);
-        var x = new byte[input.Length];
-        Quantizer.Quantize<byte>(input, x, inQ);
-        var y = new byte[expected.Length];
+        // 64-byte aligned, as the report's header says and as the float layers' and a quantized network's activations are.
+        var x = new AlignedBytes(input.Length);
+        var y = new AlignedBytes(expected.Length);
+        Quantizer.Quantize<byte>(input, x.Span, inQ);
         using var conv = new QuantizedConv2dLayer<byte>(qWeights, inQ, outQ, backend, options.Layout);
-        double us = CallTiming.MedianMicroseconds(() => conv.Forward(x, y, 1, size, size), options.MinMilliseconds);
+        double us = CallTiming.MedianMicroseconds(() => conv.Forward(x.Span, y.Span, 1, size, size), options.MinMilliseconds);
         var real = new float[y.Length];
-        Quantizer.Dequantize<byte>(y, real, outQ);
+        Quantizer.Dequantize<byte>(y.Span, real, outQ);
         return new BackendResult(backend.Name, us, flops / us / 1e3, options.Check ? MaxAbsDifference(real, expected) : null, conv.ImplementationName);
     }
 

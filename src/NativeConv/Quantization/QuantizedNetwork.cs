@@ -99,11 +99,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         var inShape = new TensorShape(batch, InChannels, height, width);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            TensorShape outShape = _direct?.OutputShape(inShape) ?? _shifted!.OutputShape(inShape); // the planned one when warm: no allocation
-            if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
-            if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
-            if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+            Check(input, output, inShape);
             RunChecked(input, output, inShape);
         }
     }
@@ -118,11 +114,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         var inShape = new TensorShape(batch, InChannels, height, width);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            TensorShape outShape = _direct?.OutputShape(inShape) ?? _shifted!.OutputShape(inShape);
-            if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
-            if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
-            if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+            Check(input, output, inShape);
             Span<T> x = _floatInput.Get(input.Length), y = _floatOutput.Get(output.Length);
             Quantizer.Quantize(input, x, Parameters.Input);
             RunChecked(x, y, inShape);
@@ -131,6 +123,16 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     }
 
     private readonly QuantizedScratch<T> _floatInput = new(), _floatOutput = new(); // the float Forward's quantized tensors
+
+    /// <summary>Under the gate: not disposed, the input and output of the shape's exact lengths, not overlapping.</summary>
+    private void Check<TElement>(ReadOnlySpan<TElement> input, Span<TElement> output, TensorShape inShape)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TensorShape outShape = _direct?.OutputShape(inShape) ?? _shifted!.OutputShape(inShape); // the planned one when warm: no allocation
+        if (input.Length != inShape.Length) throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
+        if (output.Length != outShape.Length) throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
+        if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+    }
 
     /// <summary>Runs on checked buffers of the exact lengths, under the gate.</summary>
     private void RunChecked(ReadOnlySpan<T> input, Span<T> output, TensorShape inShape)
