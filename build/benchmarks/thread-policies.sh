@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 cli="$NC_ROOT/artifacts/cli/NativeConv.Cli.dll"
-[ -f "$cli" ] || dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
+dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2 # incremental: never a stale CLI
 python=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -50,6 +50,7 @@ p = json.load(open(sys.argv[1]))
 p["backends"] = ["onednn" if i % 2 == 0 else "xnnpack" for i in range(len(p["backends"]))]
 p["chosen"] = "alternating"
 p["fuseResidualSums"] = False
+p["wholeNetwork"] = False  # auto may have chosen XNNPACK's subgraph runtime: a plan over two backends runs operation by operation
 p["measuredMicroseconds"] = {}
 json.dump(p, open(sys.argv[1], "w"), indent=1)
 PY
@@ -67,6 +68,9 @@ def ops(name):
         m = re.match(r"\s+([\d.]+) µs\s+[\d.]+%\s+(.*?)\s+\[.*?-> (\w+)", line)
         if m: rows.append((m.group(2), float(m.group(1)), m.group(3)))
     return rows
+# A plan the network refused (it then measures and may run whole) would compare the wrong rows: fail loudly.
+if "(alternating)" not in open(f"{work}/{model}.alternating.txt").readline():
+    sys.exit(f"{model}: the alternating plan was not followed: " + open(f"{work}/{model}.alternating.txt").readline().strip())
 alt, one, xnn = ops("alternating"), ops("onednn"), ops("xnnpack")
 alone = {"onednn": {n: t for n, t, _ in one}, "xnnpack": {n: t for n, t, _ in xnn}}
 ratios = [t / alone[b][n] for n, t, b in alt if b in alone and n in alone[b] and alone[b][n] > 0]
