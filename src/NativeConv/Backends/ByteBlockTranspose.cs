@@ -15,10 +15,11 @@ internal sealed unsafe class ByteBlockTranspose(int batch, int rows, int columns
     private const int Block = 16;
 
     /// <summary>
-    /// Whether the blocks run here: x86 (SSE2), and matrices of at least one whole block (an RGB image's three planes
-    /// are not: the backend's transpose is used then, as everywhere off x86).
+    /// Whether this runs here: on x86, matrices of at least one whole block (SSE2), or three rows, an RGB image's planes
+    /// (<see cref="ThreePlaneByteInterleave"/>, SSSE3); else the backend's transpose is used, as everywhere off x86.
     /// </summary>
-    public static bool Suits(int rows, int columns) => Sse2.IsSupported && rows >= Block && columns >= Block;
+    public static bool Suits(int rows, int columns) =>
+        (Sse2.IsSupported && rows >= Block && columns >= Block) || (rows == 3 && ThreePlaneByteInterleave.IsSupported);
 
     public void Run(void* source, void* destination) => Transpose((byte*)source, (byte*)destination, batch, rows, columns);
 
@@ -32,7 +33,10 @@ internal sealed unsafe class ByteBlockTranspose(int batch, int rows, int columns
         }
         long plane = (long)rows * columns;
         for (int n = 0; n < batch; n++)
-            TransposeOne(source + n * plane, destination + n * plane, rows, columns);
+        {
+            if (rows == 3) ThreePlaneByteInterleave.Interleave(source + n * plane, destination + n * plane, columns); // an RGB image
+            else TransposeOne(source + n * plane, destination + n * plane, rows, columns);
+        }
     }
 
     private static void TransposeOne(byte* source, byte* destination, int rows, int columns)
