@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace NativeConv;
 
@@ -19,6 +20,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     private readonly IReadOnlyList<int> _channels;
     private readonly QuantizedGraphRunner<T>? _direct;
     private readonly QuantizedGraphRunner<sbyte>? _shifted; // uint8 data run as int8 inside
+    private readonly QuantizedNetworkParameters? _shiftedParameters; // its parameters: every zero point 128 lower
     private readonly QuantizedScratch<byte> _shiftedInput = new(); // the caller's uint8 input, shifted (the input is never written)
     private bool _disposed;
 
@@ -45,7 +47,10 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         Layout = layout;
         _channels = parameters.Channels;
         if (typeof(T) == typeof(byte) && backend.PrefersSignedInt8)
-            _shifted = new QuantizedGraphRunner<sbyte>(parameters.Shifted(-128), backend, layout);
+        {
+            _shiftedParameters = parameters.Shifted(-128);
+            _shifted = new QuantizedGraphRunner<sbyte>(_shiftedParameters, backend, layout);
+        }
         else
             _direct = new QuantizedGraphRunner<T>(parameters, backend, layout);
         BackendName = backend.Name;
@@ -115,6 +120,19 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         lock (_gate)
         {
             Check(input, output, inShape);
+            if (_shifted is not null)
+            {
+                // uint8 run as int8 inside: quantized straight into int8 with every zero point 128 lower (the same integers,
+                // shifted), so neither the input nor the output needs the ⊕0x80 passes of the uint8 Forward.
+                Span<sbyte> xs = MemoryMarshal.Cast<byte, sbyte>(_shiftedInput.Get(input.Length));
+                Span<sbyte> ys = MemoryMarshal.Cast<T, sbyte>(_floatOutput.Get(output.Length));
+                Quantizer.Quantize(input, xs, _shiftedParameters!.Input);
+                fixed (sbyte* px = xs)
+                fixed (sbyte* py = ys)
+                    _shifted.Run(px, py, inShape);
+                Quantizer.Dequantize<sbyte>(ys, output, _shiftedParameters.Output);
+                return;
+            }
             Span<T> x = _floatInput.Get(input.Length), y = _floatOutput.Get(output.Length);
             Quantizer.Quantize(input, x, Parameters.Input);
             RunChecked(x, y, inShape);
