@@ -10,7 +10,8 @@
 # With --nativeconv CLI.dll, NativeConv itself (`net bench`: auto, oneDNN, XNNPACK, XNNPACK's subgraph runtime) is timed in the same
 # loop, interleaved with ONNX Runtime model by model, --rounds times (the report takes each median):
 # on a VM whose speed drifts for seconds at a time, only neighbouring measurements compare fairly. And at batch 1
-# both in one process (the ORT runner's --paired): alternating blocks, the ratio pair by pair, to DIR/paired.jsonl.
+# both in one process (the ORT runner's --paired): alternating blocks, the ratio pair by pair, to DIR/paired.jsonl; and
+# auto against each backend alone in one process (`net plans`), to DIR/plans.jsonl.
 # Usage: build/benchmarks/network-peers.sh [--threads N] [--batch-sizes "1 8"] [--min-ms M] [--out DIR] [--onnx-dir DIR]
 #                                          [--nativeconv CLI.dll] [--rounds R]
 #   defaults: --threads $(nproc), --batch-sizes "1 8", --min-ms 2000 (per repeat; 7 repeats per model),
@@ -26,7 +27,7 @@ out="$NC_ROOT/artifacts/benchmarks/networks"
 onnx_dir=""
 nativeconv_dll=""
 rounds=1
-paired_pairs=15     # --paired: pairs of blocks per network
+paired_pairs=15     # --paired: pairs of blocks per network (and net plans: rounds)
 paired_block_ms=150 # --paired: each block's minimum length
 while [ $# -gt 0 ]; do
   case $1 in
@@ -101,6 +102,18 @@ if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
       nc_log "$model $layout batch 1: NativeConv and ONNX Runtime in one process, $paired_pairs pairs of alternating blocks"
       dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b1.onnx" --threads "$threads" \
         --paired --pairs "$paired_pairs" --min-ms "$paired_block_ms" --json | tee -a "$out/paired.jsonl"
+    done
+  done
+fi
+# auto against each backend alone, batch 1, in one process (`net plans`): rotating blocks, the ratio round by round, so the
+# 3% the plan is asked to keep is not lost in the drift between separate processes.
+if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
+  : > "$out/plans.jsonl"
+  for model in "${models[@]}"; do
+    for layout in "${layouts[@]}"; do
+      nc_log "$model $layout batch 1: auto and each backend alone in one process, $paired_pairs rounds of rotating blocks"
+      dotnet "$nativeconv_dll" net plans --model "$model" --layout "$layout" --threads "$threads" \
+        --rounds "$paired_pairs" --block-ms "$paired_block_ms" --json 2>/dev/null | tee -a "$out/plans.jsonl"
     done
   done
 fi

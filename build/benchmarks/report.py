@@ -145,6 +145,42 @@ def paired_section(run_dir, w):
     w("")
 
 
+def plans_section(run_dir, w):
+    """auto against each backend alone in one process (`net plans`): is the measured plan as fast as the best single one?"""
+    path = os.path.join(run_dir, "networks", "plans.jsonl")
+    if not os.path.exists(path):
+        return
+    rows = read_jsonl(path)
+    w("### Batch 1, `auto` against each backend alone in one process\n")
+    w("`nativeconv net plans`: the network planned by `auto` (measured on its first call, as above) and the network on each "
+      "backend alone (oneDNN operation by operation with residual adds fused, XNNPACK operation by operation, XNNPACK's "
+      "subgraph runtime) timed in one process in rotating blocks (each after a 30 ms pause, 3 untimed calls, then calls "
+      "for at least 150 ms; each round starts with the next network). The ratio is auto over the single-backend plan with "
+      "the lowest median, round by round, and its median is reported: above 1.03 means auto chose more than 3% worse "
+      "than the best single-backend plan. auto's own plan is measured afresh in each process, so its choice can differ "
+      "from the tables above.\n")
+    names = []
+    for r in rows:
+        for s in r["single"]:
+            if s["plan"] not in names:
+                names.append(s["plan"])
+    w("| network | layout | auto's plan | auto µs | " + " | ".join(f"{n} µs" for n in names) +
+      " | auto / fastest alone (median round) | rounds range | rounds |")
+    w("|---|---|---|---|" + "---|" * len(names) + "---|---|---|")
+    order = {m: i for i, m in enumerate(NETWORKS)}
+    for r in sorted(rows, key=lambda r: (order.get(r["model"], 99), r["layout"])):
+        single = {s["plan"]: s["us"] for s in r["single"]}
+        cells = " | ".join((f"**{single[n]:.0f}**" if n == r["best_single"] else f"{single[n]:.0f}") if n in single else "-" for n in names)
+        w(f"| {r['model']} | {r['layout'].upper()} | {r['auto_plan']} | {r['auto_us']:.0f} | {cells} | "
+          f"**{r['ratio_median']:.3f}** | {r['ratio_min']:.2f}–{r['ratio_max']:.2f} | {r['rounds']} |")
+    worst = max(rows, key=lambda r: r["ratio_median"]) if rows else None
+    if worst:
+        within = sum(1 for r in rows if r["ratio_median"] <= 1.03)
+        w(f"\n{within} of {len(rows)} within 3% of the fastest single-backend plan; the worst: {worst['model']} "
+          f"{worst['layout'].upper()}, auto ({worst['auto_plan']}) / {worst['best_single']} = {worst['ratio_median']:.3f}.")
+    w("")
+
+
 def precision_section(run_dir, w, int8_peak):
     """Low precision: the v1 body in fp32, bf16 and int8 beside ONNX Runtime fp32 and int8, and every v1 layer."""
     nets = os.path.join(run_dir, "networks")
@@ -355,6 +391,7 @@ def main(run_dir, docs_dir):
 
     network_section(run_dir, fma[max(threads_list)], w)
     paired_section(run_dir, w)
+    plans_section(run_dir, w)
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
     fusion_section(run_dir, w)

@@ -57,6 +57,13 @@ var usages = new Dictionary<string, string>
             qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32;
             --whole (with --backend xnnpack): the network as one XNNPACK subgraph runtime, not operation by operation
         """,
+    ["net plans"] = """
+        nativeconv net plans --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc] [--threads N]
+                             [--batch N] [--seed S] [--rounds R] [--block-ms B] [--no-mix] [--json]
+            auto against each backend alone, in one process: the network planned by auto, and on each native backend
+            alone (operation by operation; and whole where the backend can), timed in R rounds (default 15) of
+            rotating blocks of at least B ms (default 150); the median of the rounds' auto / fastest-alone ratios
+        """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
 
@@ -107,6 +114,8 @@ try
             return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, NetOptions.RunSwitches), run: true), Console.Error);
         case "net bench":
             return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
+        case "net plans":
+            return NetPlansCommand.Run(new CommandLine(args, first, NetOptions.PlansFlags, NetOptions.PlansSwitches), Console.Out, Console.Error);
         default:
             throw new ArgumentException($"unknown command '{command}'");
     }

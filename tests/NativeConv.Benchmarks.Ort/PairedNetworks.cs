@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using NativeConv.Cli;
 
 namespace NativeConv.Benchmarks.Ort;
 
@@ -34,11 +35,11 @@ internal static class PairedNetworks
             : new FloatPeer(network, backends, layout, shape, input);
         ours.Run(); // plans (float: the candidates measured here, ONNX Runtime idle)
 
-        PairedTiming timing = PairedTiming.Measure(ours.Run, session.Run, options.Pairs, options.MinMilliseconds);
-        double[] ratios = timing.Ratios;
+        BlockTiming timing = BlockTiming.Measure([ours.Run, session.Run], options.Pairs, options.MinMilliseconds);
+        double[] ratios = timing.Ratios(0, 1);
         return new PairedResult(model, layoutName, shape.Batch, options.Threads, options.Pairs, ours.Plan,
-            Math.Round(PairedTiming.Median(timing.FirstMicroseconds), 1), Math.Round(PairedTiming.Median(timing.SecondMicroseconds), 1),
-            Math.Round(PairedTiming.Median(ratios), 4), Math.Round(ratios.Min(), 4), Math.Round(ratios.Max(), 4), OrtEnv.Instance().GetVersionString());
+            Math.Round(timing.MedianMicroseconds(0), 1), Math.Round(timing.MedianMicroseconds(1), 1),
+            Math.Round(BlockTiming.Median(ratios), 4), Math.Round(ratios.Min(), 4), Math.Round(ratios.Max(), 4), OrtEnv.Instance().GetVersionString());
     }
 
     private interface IPairedNetwork : IDisposable

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace NativeConv.Benchmarks.Ort;
 
-/// <summary>NativeConv and ONNX Runtime on one network, timed in one process in alternating blocks (<see cref="PairedTiming"/>).</summary>
+/// <summary>NativeConv and ONNX Runtime on one network, timed in one process in alternating blocks (<see cref="NativeConv.Cli.BlockTiming"/>).</summary>
 internal sealed record PairedResult(
     string Model, string Layout, int Batch, int Threads, int Pairs, string Plan,
     double NativeconvUs, double OrtUs, double RatioMedian, double RatioMin, double RatioMax, string OrtVersion)

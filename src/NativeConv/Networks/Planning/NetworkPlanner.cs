@@ -8,16 +8,18 @@ namespace NativeConv;
 /// <summary>
 /// Chooses how a network runs per input shape. On one backend: that backend, with residual adds fused
 /// where it can. Over several: the first call for a shape measures on the caller's data each backend
-/// alone (and each library on the calling thread alone), unfused and (where it can) with residual sums fused, a backend's
+/// alone (and, for per-operation thread counts, each library on the calling thread alone), unfused and (where it can) with residual sums fused, a backend's
 /// whole-network form (XNNPACK's subgraph runtime, "xnnpack graph"), then per
 /// library each convolution with its faster thread count, then the mix that gives each convolution
 /// the backend that ran it fastest in those runs (fused where it can; unless mixing is forbidden), and keeps the candidate with
-/// the lowest time (the fastest of its runs) — so crossing libraries is paid for in the measurement, not assumed. Bounded: the
-/// first candidate runs until the JIT has been quiet for 150 ms (at most 1 s), then per candidate 2 warm-up runs and
-/// <see cref="FirstPassRounds"/> runs with each operation timed, then <see cref="Rounds"/> rounds interleaved with the other
-/// candidates', each an untimed and a timed whole call (those choose); at most 2 backends and their 2 single-threaded forms
-/// + 2 fused + 1 whole + 2 thread mixes + 1 library mix: about 10 x 12 runs, once per shape. A given plan that fits is used for its
-/// shape without measuring.
+/// the lowest time (each round's block relative to the round's other candidates, see <see cref="DriftCorrectedTimes"/>) — so
+/// crossing libraries is paid for in the measurement, not assumed. Bounded: the first candidate runs until the JIT has been
+/// quiet for 300 ms (at most 2 s), then per candidate 2 warm-up runs and <see cref="FirstPassRounds"/> runs with each
+/// operation timed; then the final candidates run in turn until the JIT is quiet again, then <see cref="Rounds"/> rounds
+/// (<see cref="EarlyRounds"/> for those far behind), each an untimed call and a timed block of at least
+/// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms (those choose). At most 2 backends and their
+/// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 1.4-2 s for a
+/// MobileNet at batch 1 here, once per shape. A given plan that fits is used for its shape without measuring.
 /// <para>
 /// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
 /// implemented over OpenMP), so a switch wakes no other pool and no idle thread of one library spins on the core the
@@ -26,8 +28,25 @@ namespace NativeConv;
 /// </summary>
 internal sealed unsafe class NetworkPlanner : IDisposable
 {
-    /// <summary>Timed whole calls per candidate, interleaved with the other candidates' (the times that choose).</summary>
-    public const int Rounds = 4;
+    /// <summary>Timed blocks of whole calls per candidate still running, interleaved with the other candidates' (the times that choose).</summary>
+    public const int Rounds = 8;
+
+    /// <summary>Rounds every candidate runs; after them, a candidate more than <see cref="EarlyCutoff"/> behind the fastest stops.</summary>
+    public const int EarlyRounds = 3;
+
+    /// <summary>
+    /// Far enough behind to stop after <see cref="EarlyRounds"/>: more than the early rounds' spread, and more than
+    /// <see cref="CompositeMargin"/>, so a stopped candidate could not have been chosen.
+    /// </summary>
+    public const double EarlyCutoff = 0.25;
+
+    /// <summary>
+    /// A timed block lasts this long, and has at least <see cref="MinCallsPerBlock"/> calls: one call timed alone said
+    /// more about the moment than the candidate (v3-small's plans swapped order from run to run).
+    /// </summary>
+    public const double BlockMilliseconds = 4;
+
+    public const int MinCallsPerBlock = 2;
 
     /// <summary>
     /// How much faster than the fastest plain plan (a configured backend alone, residual sums fused or not) another
@@ -143,7 +162,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
 
     private ShapeRun Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
     {
-        var trials = new Dictionary<string, (NetworkProgram Program, ShapePlan Buffers, List<double> Times, long[] Ticks)>();
+        var trials = new Dictionary<string, (NetworkProgram Program, ShapePlan Buffers, long[] Ticks)>();
         try
         {
             // First pass, per operation: each candidate is warmed (its native state for the shape made, untimed)
@@ -152,17 +171,17 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             {
                 if (trials.ContainsKey(p.Name)) return;
                 var buffers = p.PlanFor(shape, layout);
-                var t = (p, buffers, new List<double>(), new long[p.Graph.Ops.Count + 2]);
+                var t = (p, buffers, new long[p.Graph.Ops.Count + 2]);
                 trials[p.Name] = t;
                 p.Run(buffers, layout, input, output);
                 p.Run(buffers, layout, input, output); // twice: the first makes the native state for the shape
                 if (trials.Count == 1) WarmUntilJitQuiet(() => p.Run(buffers, layout, input, output));
-                for (int round = 0; round < FirstPassRounds; round++) p.Run(buffers, layout, input, output, t.Item4);
+                for (int round = 0; round < FirstPassRounds; round++) p.Run(buffers, layout, input, output, t.Item3);
             }
 
             // 1. Each backend alone, unfused (their per-operation times compare one to one), then fused where it can.
             foreach (ConvBackend b in _backends) Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: false, b.Name));
-            foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum))
+            foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum && !_owned.Contains(b)))
                 Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"));
             // The whole network as one native object where a backend has that form (XNNPACK's subgraph runtime).
             foreach (ConvBackend b in _backends.Where(b => !_owned.Contains(b)))
@@ -192,26 +211,56 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             if (fastest.Distinct().Count() > 1)
                 Trial(Program(fastest, fuse: fastest.Any(b => b.HasResidualSum), Mixed));
 
-            // 4. The times that choose: every candidate once per round, Rounds rounds, whole calls. Interleaved, so no
+            // 4. The times that choose: every candidate once per round, in blocks of whole calls. Interleaved, so no
             //    candidate is favoured by when it ran (a shared machine's speed drifts within seconds, and the first
-            //    candidates ran while the JIT was still tiering up the managed code between operations). Within a round
-            //    each candidate is timed on its second run in a row.
+            //    candidates ran while the JIT was still tiering up the managed code between operations); the order rotates
+            //    every round, so no candidate always follows the same one. After the first rounds, the candidates far
+            //    behind stop: the remaining rounds go to the close ones, where a wrong choice is likely.
+            //    A library on one thread for the whole network only supplies the per-operation times of step 2: on a
+            //    machine with a core taken by a neighbour for a moment it wins these rounds, and then runs 1.3-1.6x slower
+            //    for good (v3-small chose "onednn/1+sum" so, 1.6x slower than oneDNN alone in the next seconds).
+            var candidates = trials.Values.Where(t => _owned.All(o => o.Name != t.Program.Name)).ToArray();
+            // Every candidate's managed code tiered up before it is timed: the first candidate's warm-up left the others'
+            // code paths (fused sums, the other library's kernels, the mix's crossings) to be compiled during the rounds,
+            // on a core the libraries' workers need, which favoured the candidate with the least managed code (v3-small,
+            // NCHW: XNNPACK's graph chosen 5 times of 5, 20-29% slower in steady use than oneDNN alone; with the JIT's
+            // tiering off, oneDNN chosen).
+            WarmUntilJitQuiet(() =>
+            {
+                foreach (var t in candidates) t.Program.Run(t.Buffers, layout, input, output);
+            });
+            double[][] blocks = candidates.Select(_ => new double[Rounds]).ToArray();
+            var measured = new Dictionary<string, double>(StringComparer.Ordinal);
+            int[] running = Enumerable.Range(0, candidates.Length).ToArray();
             for (int round = 0; round < Rounds; round++)
-                foreach (var t in trials.Values)
+            {
+                for (int place = 0; place < running.Length; place++)
                 {
+                    int c = running[(round + place) % running.Length];
+                    var t = candidates[c];
                     // Untimed first: it brings this candidate's weights and buffers back into the caches (each candidate
-                    // has its own, and the others' runs evicted them); steady use is back-to-back calls, so the timed
-                    // run is the second.
+                    // has its own, and the others' runs evicted them); steady use is back-to-back calls, so the block
+                    // timed is the calls after it.
                     t.Program.Run(t.Buffers, layout, input, output);
+                    int calls = 0;
                     long start = Stopwatch.GetTimestamp();
-                    t.Program.Run(t.Buffers, layout, input, output);
-                    t.Times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                    do
+                    {
+                        t.Program.Run(t.Buffers, layout, input, output);
+                        calls++;
+                    }
+                    while (calls < MinCallsPerBlock || Stopwatch.GetElapsedTime(start).TotalMilliseconds < BlockMilliseconds);
+                    blocks[c][round] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
                 }
-
-            // The fastest of each candidate's runs: on a shared machine a slow run says more about the neighbours.
-            var measured = trials.ToDictionary(t => t.Key, t => Math.Round(t.Value.Times.Min(), 1));
+                if (round + 1 != EarlyRounds && round + 1 != Rounds) continue;
+                // Each candidate relative to the others in the same round: the drift cancels (DriftCorrectedTimes).
+                double[] estimates = DriftCorrectedTimes.Estimate(running.Select(c => blocks[c][..(round + 1)]).ToArray());
+                for (int i = 0; i < running.Length; i++) measured[candidates[running[i]].Program.Name] = Math.Round(estimates[i], 1);
+                double lead = estimates.Min();
+                running = running.Where((_, i) => estimates[i] <= lead * (1 + EarlyCutoff)).ToArray();
+            }
             string chosen = Choose(measured, plain, _allowMixed);
-            (NetworkProgram program, ShapePlan kept, _, _) = trials[chosen];
+            (NetworkProgram program, ShapePlan kept, _) = trials[chosen];
             trials.Remove(chosen);
             return new ShapeRun(program, kept, PlanOf(program, shape, layout, measured));
         }
@@ -222,7 +271,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     }
 
     /// <summary>
-    /// The candidate to keep, from each one's fastest run: the fastest plain plan (a configured backend alone,
+    /// The candidate to keep, from each one's drift-corrected time: the fastest plain plan (a configured backend alone,
     /// residual sums fused or not), unless another candidate beats it by more than <see cref="CompositeMargin"/>.
     /// </summary>
     internal static string Choose(IReadOnlyDictionary<string, double> measured, IReadOnlySet<string> plain, bool allowMixed)
@@ -240,7 +289,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// <summary>
     /// The JIT tiers up the managed code between native calls in the background during the first few hundred
     /// milliseconds of calls; on 2 cores that thread takes a core from the libraries' workers. Measuring before it
-    /// is done times the JIT, not the candidates.
+    /// is done times the JIT, not the candidates. It compiles in waves (tier 0, then instrumented, then optimized), with
+    /// gaps of up to about 200 ms between them here: a shorter quiet period ended between two waves.
     /// </summary>
     private static void WarmUntilJitQuiet(Action run)
     {
@@ -258,8 +308,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         }
     }
 
-    private const double JitQuietMilliseconds = 150;
-    private const double MaxWarmUpMilliseconds = 1000;
+    private const double JitQuietMilliseconds = 300;
+    private const double MaxWarmUpMilliseconds = 2000;
 
     private static ShapeRun Run(NetworkProgram program, TensorShape shape, TensorLayout layout, NetworkPlan plan) =>
         new(program, program.PlanFor(shape, layout), plan);
