@@ -44,6 +44,7 @@ internal static class NetPlansCommand
                     // this backend runs operation by operation only
                 }
             }
+            if (networks.Count == 0) throw new NotSupportedException("net plans needs a native backend (oneDNN or XNNPACK), and none loads here: see `nativeconv info`");
             using var input = new AlignedFloatBuffer(shape.Length);
             using var result = new AlignedFloatBuffer(networks[0].OutputShape(shape).Length);
             var random = new Random(options.Seed);

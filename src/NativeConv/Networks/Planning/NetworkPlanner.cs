@@ -280,7 +280,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         var best = measured.Where(p => allowMixed || p.Key != Mixed).MinBy(p => p.Value);
         if (plain.Contains(best.Key) || !measured.Any(p => plain.Contains(p.Key))) return best.Key;
         var bestPlain = measured.Where(p => plain.Contains(p.Key)).MinBy(p => p.Value);
-        // Any other plan (single-threaded, threads per op, mixed) must beat the fastest plain one by a margin: they
+        // Any other plan (threads per op, mixed) must beat the fastest plain one by a margin: they
         // win or lose by a few percent in these short runs, and in steady use one that had won by a few percent
         // here ran 6-20% slower than oneDNN alone (v3-large, NHWC, batch 1, 4 interleaved runs each).
         return best.Value < bestPlain.Value * (1 - CompositeMargin) ? best.Key : bestPlain.Key;
