@@ -314,10 +314,11 @@ def threads_section(run_dir, w):
     w("oneDNN and XNNPACK run their loops on one libgomp thread team (XNNPACK through pthreadpool's API implemented over "
       "OpenMP, `cmake/xnnpack/openmp-pthreadpool.c`). Below: each library alone under three OpenMP wait policies (set in "
       "the environment before libgomp loads), and a plan alternating the libraries convolution by convolution (oneDNN, "
-      "XNNPACK, oneDNN, ...), per convolution against the same convolution in a process running that library alone "
-      "(`net bench --profile`), three rounds.\n")
+      "XNNPACK, oneDNN, ...), per convolution against the same convolution on the same library in a plan running that "
+      "library alone, the three plans unfused and profiled in one process in rotating rounds (`nativeconv net alternate`: "
+      "each block after a 30 ms pause and 3 untimed calls; the ratio per convolution is the median of its rounds' ratios).\n")
     with open(path) as f:
-        text = f.read().rstrip("\n").replace("):\n|", "):\n\n|").replace("--profile):\n", "--profile):\n\n")
+        text = f.read().rstrip("\n").replace("):\n|", "):\n\n|").replace("net alternate):\n", "net alternate):\n\n")
     w(text + "\n")
 
 

@@ -4,9 +4,9 @@
 #   - each library alone, back to back (the latency a single-library user sees) under libgomp's default
 #     spin, GOMP_SPINCOUNT=20000, and OMP_WAIT_POLICY=passive (both read when libgomp loads: set here
 #     in the environment of each run; XNNPACK's loops run on libgomp too, through pthreadpool's API);
-#   - a plan that alternates the libraries convolution by convolution, per operation (`net bench
-#     --profile`), against each library alone: the per-layer cost of sharing the cores (one thread team
-#     serves both, so a switch wakes nothing).
+#   - a plan that alternates the libraries convolution by convolution, per operation, against each library
+#     alone, all three in one process (`net alternate`): the per-layer cost of sharing the cores (one thread
+#     team serves both, so a switch wakes nothing).
 # Usage: build/benchmarks/thread-policies.sh [--rounds R] [--out DIR]   (writes DIR/thread-policies.txt)
 set -euo pipefail
 source "$(dirname "$0")/../common.sh"
@@ -41,46 +41,20 @@ for model in v2 v3-small; do
       done
     done
   done
-  nc_log "$model: the libraries alternating convolution by convolution, per operation"
-  dotnet "$cli" net bench --model "$model" --backend auto --layout nhwc --min-ms 100 --save-plan "$work/$model.plan.json" > /dev/null 2>&1
-  # The saved plan, with its backends alternating: oneDNN, XNNPACK, oneDNN, ... (unfused: the comparison is per operation).
-  "$python" - "$work/$model.plan.json" <<'PY'
+  nc_log "$model: the libraries alternating convolution by convolution, per operation, in one process"
+  # net alternate: oneDNN alone, XNNPACK alone and the two alternating (unfused, operation by operation), profiled in one
+  # process in rotating rounds; per convolution the alternating plan over the same library alone, median of rounds.
+  dotnet "$cli" net alternate --model "$model" --layout nhwc --threads 2 --rounds $((rounds * 5)) --json 2>/dev/null > "$work/$model.alternate.json"
+  "$python" - "$work/$model.alternate.json" >> "$work/per-layer.txt" <<'PY'
 import json, sys
-p = json.load(open(sys.argv[1]))
-p["backends"] = ["onednn" if i % 2 == 0 else "xnnpack" for i in range(len(p["backends"]))]
-p["chosen"] = "alternating"
-p["fuseResidualSums"] = False
-p["wholeNetwork"] = False  # auto may have chosen XNNPACK's subgraph runtime: a plan over two backends runs operation by operation
-p["measuredMicroseconds"] = {}
-json.dump(p, open(sys.argv[1], "w"), indent=1)
+d = json.load(open(sys.argv[1]))
+print(f"{d['model']}: alternating {d['alternating_us']:.0f} us in operations (oneDNN alone {d['onednn_us']:.0f}, XNNPACK alone {d['xnnpack_us']:.0f}); "
+      f"per convolution, alternating / same library alone (median of {d['rounds']} rounds of {d['calls']} calls): median {d['ratio_median']:.3f}, "
+      f"worst {d['ratio_worst']:.2f} ({d['worst']}), {d['above_1_05']} of {d['convolutions']} above 1.05")
+above = sorted((c for c in d["per_convolution"] if c["ratio"] > 1.05), key=lambda c: -c["ratio"])
+if above:
+    print("  above 1.05: " + ", ".join(f"{c['operation']} [{c['library']}] {c['ratio']:.2f} ({c['alone_us']:.1f} -> {c['alternating_us']:.1f} us)" for c in above))
 PY
-  for _ in $(seq "$rounds"); do
-    dotnet "$cli" net bench --model "$model" --backend auto --layout nhwc --plan "$work/$model.plan.json" --profile --min-ms 200 2>/dev/null > "$work/$model.alternating.txt"
-    for backend in onednn xnnpack; do
-      dotnet "$cli" net bench --model "$model" --backend "$backend" --layout nhwc --profile --min-ms 200 2>/dev/null > "$work/$model.$backend.txt"
-    done
-    "$python" - "$work" "$model" >> "$work/per-layer.txt" <<'PY'
-import re, sys
-work, model = sys.argv[1], sys.argv[2]
-def ops(name):
-    rows = []
-    for line in open(f"{work}/{model}.{name}.txt"):
-        m = re.match(r"\s+([\d.]+) µs\s+[\d.]+%\s+(.*?)\s+\[.*?-> (\w+)", line)
-        if m: rows.append((m.group(2), float(m.group(1)), m.group(3)))
-    return rows
-# A plan the network refused (it then measures and may run whole) would compare the wrong rows: fail loudly.
-if "(alternating)" not in open(f"{work}/{model}.alternating.txt").readline():
-    sys.exit(f"{model}: the alternating plan was not followed: " + open(f"{work}/{model}.alternating.txt").readline().strip())
-alt, one, xnn = ops("alternating"), ops("onednn"), ops("xnnpack")
-alone = {"onednn": {n: t for n, t, _ in one}, "xnnpack": {n: t for n, t, _ in xnn}}
-ratios = [t / alone[b][n] for n, t, b in alt if b in alone and n in alone[b] and alone[b][n] > 0]
-ratios.sort()
-total = lambda rows: sum(t for _, t, _ in rows)
-print(f"{model}: alternating {total(alt):.0f} us in convolutions and small ops (oneDNN alone {total(one):.0f}, XNNPACK alone {total(xnn):.0f}); "
-      f"per convolution, alternating / same library alone: median {ratios[len(ratios)//2]:.2f}, worst {ratios[-1]:.2f}, "
-      f"{sum(r > 1.05 for r in ratios)} of {len(ratios)} above 1.05")
-PY
-  done
 done
 
 "$python" - "$work/alone.txt" >> "$report" <<'PY'
@@ -98,5 +72,5 @@ for model in ("v2", "v3-small"):
         cells = [statistics.median(rows[(model, p, backend)]) for p in ("default", "GOMP_SPINCOUNT=20000", "OMP_WAIT_POLICY=passive")]
         print(f"| {model} | {backend} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
 PY
-{ echo; echo "Libraries alternating convolution by convolution (per operation, from --profile):"; cat "$work/per-layer.txt"; } >> "$report"
+{ echo; echo "Libraries alternating convolution by convolution (per operation, in one process: net alternate):"; cat "$work/per-layer.txt"; } >> "$report"
 cat "$report"

@@ -17,6 +17,10 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
 
     public static readonly string[] PlansSwitches = ["--json", "--no-mix"];
 
+    public static readonly string[] AlternateFlags = ["--model", "--weights", "--layout", "--threads", "--batch", "--seed", "--rounds", "--calls"];
+
+    public static readonly string[] AlternateSwitches = ["--json"];
+
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
         line.Get("--weights"),

@@ -64,6 +64,13 @@ var usages = new Dictionary<string, string>
             alone (operation by operation; and whole where the backend can), timed in R rounds (default 15) of
             rotating blocks of at least B ms (default 150); the median of the rounds' auto / fastest-alone ratios
         """,
+    ["net alternate"] = """
+        nativeconv net alternate --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
+                                 [--threads N] [--batch N] [--seed S] [--rounds R] [--calls C] [--json]
+            what the libraries cost each other in one process: the network unfused on oneDNN alone, on XNNPACK alone,
+            and alternating them convolution by convolution, profiled in R rounds (default 9) of C calls (default 30)
+            per plan; per convolution, the alternating plan's µs over the same library's alone (median of rounds)
+        """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
 
@@ -114,6 +121,8 @@ try
             return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, NetOptions.RunSwitches), run: true), Console.Error);
         case "net bench":
             return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
+        case "net alternate":
+            return NetAlternateCommand.Run(new CommandLine(args, first, NetOptions.AlternateFlags, NetOptions.AlternateSwitches), Console.Out, Console.Error);
         case "net plans":
             return NetPlansCommand.Run(new CommandLine(args, first, NetOptions.PlansFlags, NetOptions.PlansSwitches), Console.Out, Console.Error);
         default:

@@ -46,7 +46,10 @@ public sealed record NetworkPlan
     /// <summary>NativeConv's and the native libraries' versions.</summary>
     public required string Versions { get; init; }
 
-    /// <summary>Median µs per call of each candidate, measured side by side (empty for a pinned plan).</summary>
+    /// <summary>
+    /// Each candidate's µs per call, measured side by side in interleaved rounds and counted relative to the other
+    /// candidates round by round (empty for a pinned plan).
+    /// </summary>
     public IReadOnlyDictionary<string, double> MeasuredMicroseconds { get; init; } = new Dictionary<string, double>();
 
     private static readonly JsonSerializerOptions Json = new()
