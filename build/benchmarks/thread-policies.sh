@@ -48,12 +48,12 @@ for model in v2 v3-small; do
   "$python" - "$work/$model.alternate.json" >> "$work/per-layer.txt" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(f"{d['model']}: alternating {d['alternating_us']:.0f} us in operations (oneDNN alone {d['onednn_us']:.0f}, XNNPACK alone {d['xnnpack_us']:.0f}); "
+print(f"- {d['model']}: alternating {d['alternating_us']:.0f} us in operations (oneDNN alone {d['onednn_us']:.0f}, XNNPACK alone {d['xnnpack_us']:.0f}); "
       f"per convolution, alternating / same library alone (median of {d['rounds']} rounds of {d['calls']} calls): median {d['ratio_median']:.3f}, "
       f"worst {d['ratio_worst']:.2f} ({d['worst']}), {d['above_1_05']} of {d['convolutions']} above 1.05")
 above = sorted((c for c in d["per_convolution"] if c["ratio"] > 1.05), key=lambda c: -c["ratio"])
 if above:
-    print("  above 1.05: " + ", ".join(f"{c['operation']} [{c['library']}] {c['ratio']:.2f} ({c['alone_us']:.1f} -> {c['alternating_us']:.1f} us)" for c in above))
+    print("  - above 1.05: " + ", ".join(f"{c['operation']} [{c['library']}] {c['ratio']:.2f} ({c['alone_us']:.1f} -> {c['alternating_us']:.1f} us)" for c in above))
 PY
 done
 
