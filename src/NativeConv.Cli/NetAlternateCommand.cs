@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -96,7 +95,8 @@ internal static class NetAlternateCommand
             string library = LibraryOf(alternating[0][op].RunsOn);
             int alone = library == OneDnnBackend.BackendName ? OneDnn : library == XnnpackBackend.BackendName ? Xnnpack : -1;
             if (alone < 0) continue; // a small operation: managed code in every plan
-            Debug.Assert(profiles[alone][0][op].Operation == alternating[0][op].Operation, "unfused plans of one network list the same operations");
+            if (profiles[alone][0][op].Operation != alternating[0][op].Operation) // unfused plans of one network list the same operations
+                throw new InvalidOperationException($"operation {op} is '{alternating[0][op].Operation}' alternating but '{profiles[alone][0][op].Operation}' alone");
             double[] ratios = Enumerable.Range(0, rounds).Select(r => alternating[r][op].Microseconds / profiles[alone][r][op].Microseconds).ToArray();
             rows.Add((alternating[0][op].Operation, library, BlockTiming.Median(ratios),
                 BlockTiming.Median(Enumerable.Range(0, rounds).Select(r => profiles[alone][r][op].Microseconds)),
