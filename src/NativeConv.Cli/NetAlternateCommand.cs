@@ -32,10 +32,7 @@ internal static class NetAlternateCommand
         foreach (string name in libraries)
             if (!backends.TryGet(name, out _, out string? why)) throw new NotSupportedException($"net alternate needs both libraries; '{name}' does not load here: {why}");
 
-        using var input = new AlignedFloatBuffer(shape.Length);
-        var random = new Random(options.Seed);
-        Span<float> x = input.Span;
-        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+        using AlignedFloatBuffer input = options.SeededInput(shape);
 
         // A measured plan gives the network's fingerprint and its convolutions' count; the three plans are edited from it.
         NetworkPlan template;

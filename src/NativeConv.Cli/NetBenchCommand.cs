@@ -25,11 +25,8 @@ internal static class NetBenchCommand
             _ => options.CreateNetwork(blocks, backends, log),
         };
         TensorShape outShape = network.OutputShape(shape);
-        using var input = new AlignedFloatBuffer(shape.Length);
+        using AlignedFloatBuffer input = options.SeededInput(shape);
         using var result = new AlignedFloatBuffer(outShape.Length);
-        var random = new Random(options.Seed);
-        Span<float> x = input.Span;
-        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
 
         network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width); // plans (auto measures here)
         NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;

@@ -71,6 +71,16 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
     private static int Positive(int value, string flag, bool allowZero) =>
         value > 0 || (allowZero && value == 0) ? value : throw new ArgumentException($"{flag} must be {(allowZero ? "0 or more" : "at least 1")}, not {value}");
 
+    /// <summary>The input every `net` timing command runs on: uniform in [-1, 1) from --seed, in a 64-byte aligned buffer.</summary>
+    public AlignedFloatBuffer SeededInput(TensorShape shape)
+    {
+        var input = new AlignedFloatBuffer(shape.Length);
+        var random = new Random(Seed);
+        Span<float> x = input.Span;
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+        return input;
+    }
+
     /// <summary>The weights: the .npz file, or seeded random ones (said so on the log).</summary>
     public IReadOnlyList<NetworkBlock> LoadBlocks(TextWriter log)
     {

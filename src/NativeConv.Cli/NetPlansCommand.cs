@@ -45,11 +45,8 @@ internal static class NetPlansCommand
                 }
             }
             if (networks.Count == 0) throw new NotSupportedException("net plans needs a native backend (oneDNN or XNNPACK), and none loads here: see `nativeconv info`");
-            using var input = new AlignedFloatBuffer(shape.Length);
+            using AlignedFloatBuffer input = options.SeededInput(shape);
             using var result = new AlignedFloatBuffer(networks[0].OutputShape(shape).Length);
-            var random = new Random(options.Seed);
-            Span<float> x = input.Span;
-            for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
 
             // auto last: it measures its candidates on its first call, with the single plans' native state already made.
             networks.Add(options.CreateNetwork(blocks, backends, log));
