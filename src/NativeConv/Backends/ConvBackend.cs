@@ -54,6 +54,13 @@ public abstract class ConvBackend : IDisposable
     internal virtual bool HasResidualSum => false;
 
     /// <summary>
+    /// A network's first convolution that reads NCHW and writes NHWC in one pass (arguments checked by the caller), where the
+    /// backend has one that can beat a transpose followed by the NHWC convolution; null otherwise. Its kernel says NCHW, the
+    /// input's layout; <see cref="ConvKernel.Prepare"/> names what would run for a shape (a generic fallback may be slow).
+    /// </summary>
+    internal virtual ConvKernel? CreateNchwInputStem(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
+
+    /// <summary>
     /// A float kernel computing in bfloat16 (arguments checked by the caller), or null when the backend has none;
     /// <paramref name="tensors"/> says which of its tensors are bfloat16 in memory (within a network).
     /// </summary>

@@ -50,6 +50,20 @@ public abstract class ConvKernel : IDisposable
         }
     }
 
+    /// <summary>Makes what the kernel keeps for <paramref name="geometry"/> without running, and names the implementation chosen (null: not known before a call).</summary>
+    internal string? Prepare(in ConvGeometry geometry)
+    {
+        ConvArguments.CheckGeometry(Spec, geometry);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return PrepareCore(geometry);
+        }
+    }
+
+    /// <summary>What <see cref="Prepare"/> does, under the lock (by default nothing).</summary>
+    private protected virtual string? PrepareCore(in ConvGeometry geometry) => null;
+
     /// <summary>
     /// The backend's computation, called under the kernel's lock with a geometry that is the spec's for
     /// its input size and spans of exactly its lengths that do not overlap.

@@ -37,6 +37,12 @@ internal sealed class NativeConvKernel : ConvKernel
 
     public override string ImplementationName => _shapes.Last?.ImplementationName ?? "(not run yet)";
 
+    private protected override string? PrepareCore(in ConvGeometry geometry)
+    {
+        _plan.PrepareCallingThread();
+        return _shapes.Get(geometry.Batch, geometry.InHeight, geometry.InWidth).ImplementationName;
+    }
+
     protected override unsafe void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
     {
         _plan.PrepareCallingThread();

@@ -222,7 +222,7 @@ public sealed class ConvNetwork : ILayer
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
             for (int i = 0; i < run.Program.Graph.Ops.Count; i++) rows.Add((run.Program.Graph.Ops[i].Name, runsOn[i], ticks[i] * perTick));
-            rows.Add(("input transpose (NCHW -> NHWC)", run.Buffers.InputTransform?.GetType().Name ?? "none (NHWC)", ticks[^2] * perTick));
+            rows.Add(("input transpose (NCHW -> NHWC)", run.Buffers.InputTransform?.GetType().Name ?? (run.Buffers.StemReadsNchw ? "none (the first convolution reads NCHW)" : "none (NHWC)"), ticks[^2] * perTick));
             rows.Add(("output transpose (NHWC -> NCHW)", run.Buffers.OutputTransform?.GetType().Name ?? "none (NHWC)", ticks[^1] * perTick));
             return rows;
         }

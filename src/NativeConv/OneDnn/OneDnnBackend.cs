@@ -119,6 +119,23 @@ public sealed class OneDnnBackend : ConvBackend
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>
         new OneDnnLayoutTransform(_engine, Threads, batch, rows, columns, elementBytes);
 
+    /// <summary>The output channels of a convolution <see cref="CreateNchwInputStem"/> makes: nChw16c is NHWC only for 16.</summary>
+    internal const int NchwStemChannels = 16;
+
+    /// <summary>
+    /// A network's first convolution reading the caller's NCHW image and writing NHWC, on oneDNN's first-layer
+    /// kernel, which takes plain NCHW into a blocked output: with 16 output channels (MobileNet v3's stem) the
+    /// blocked output is NHWC, and the input transpose disappears. Measured here (v3 stem, 3x224x224, 2 threads):
+    /// 29.5 µs, against 49 µs for the transpose (15 µs) and the NHWC convolution (34 µs, brg_conv_fwd).
+    /// </summary>
+    internal override ConvKernel? CreateNchwInputStem(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (IsArm64 || spec.OutChannels != NchwStemChannels) return null;
+        return new NativeConvKernel(spec, TensorLayout.Nchw, _engine, weights, bias,
+            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, TensorLayout.Nchw, w, b, nhwcOutput: true));
+    }
+
     internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

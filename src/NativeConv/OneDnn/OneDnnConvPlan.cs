@@ -18,10 +18,14 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     private readonly OneDnnMemoryHandle? _bias;
 
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
+    /// <param name="nhwcOutput">With an NCHW <paramref name="layout"/>: reads NCHW and writes NHWC (<see cref="OneDnnBackend.CreateNchwInputStem"/>).</param>
     public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false,
-        BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None) : base(spec, layout)
+        BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None, bool nhwcOutput = false) : base(spec, layout)
     {
+        if (nhwcOutput && (layout != TensorLayout.Nchw || spec.OutChannels != OneDnnBackend.NchwStemChannels || bfloat16))
+            throw new ArgumentException($"an NCHW-to-NHWC convolution reads NCHW and writes {OneDnnBackend.NchwStemChannels} float channels, not {spec} {layout}", nameof(nhwcOutput));
+        NhwcOutput = nhwcOutput;
         Engine = engine;
         Threads = threads;
         try
@@ -60,6 +64,9 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
     /// <summary>Which tensors are bfloat16 in memory: the input then needs no conversion, the output is written as bfloat16.</summary>
     public BFloat16Tensors BFloat16Tensors { get; }
 
+    /// <summary>Reads NCHW, writes NHWC: the output is described as nChw16c, which for 16 channels is the same bytes as NHWC.</summary>
+    public bool NhwcOutput { get; }
+
     /// <summary>OpenMP threads per call.</summary>
     public int Threads { get; }
 
@@ -87,6 +94,13 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
         ReadOnlySpan<long> inDims = [geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth];
         ReadOnlySpan<long> outDims = [geometry.Batch, geometry.OutChannels, geometry.OutHeight, geometry.OutWidth];
         using var src = OneDnnMemory.Desc(inDims, tag);
+        if (NhwcOutput)
+        {
+            // oneDNN's first-layer convolution (jit:avx512_core) reads plain NCHW only into a blocked output.
+            using var src16 = OneDnnMemory.Desc(inDims, dnnl_format_tag_t.dnnl_nchw);
+            using var dst16 = OneDnnMemory.Desc(outDims, dnnl_format_tag_t.dnnl_aBcd16b);
+            return new OneDnnShapeState(this, geometry, src16.Value, dst16.Value);
+        }
         using var dst = OneDnnMemory.Desc(outDims, tag, BFloat16Tensors.HasFlag(BFloat16Tensors.Output) ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
         if (!BFloat16) return new OneDnnShapeState(this, geometry, src.Value, dst.Value);
         using var bf16Src = OneDnnMemory.Desc(inDims, tag, dnnl_data_type_t.dnnl_bf16);

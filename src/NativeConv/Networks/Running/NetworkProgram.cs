@@ -14,6 +14,9 @@ internal sealed unsafe class NetworkProgram : IDisposable
     private readonly GraphOp[] _ops;
     private readonly ConvKernel?[] _kernels;
     private readonly BFloat16Tensors[] _bfloat16Tensors;
+    private readonly ConvBackend? _stemBackend; // the first convolution's, when it alone reads the input in float32
+    private ConvKernel? _nchwStem; // made on the first NCHW shape, when the backend has one
+    private bool _nchwStemAsked;
 
     /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
     /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
@@ -51,6 +54,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
                             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
                         };
                         Backends[i] = backend.Name;
+                        if (i == 0 && precision != ConvPrecision.BFloat16 && OnlyReader(graph, conv)) _stemBackend = backend;
                         FirstBackend ??= backend;
                         LastBackend = backend;
                         break;
@@ -112,8 +116,34 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// <summary>The backend of the last convolution: it transposes back to NCHW.</summary>
     public ConvBackend? LastBackend { get; private set; }
 
-    /// <summary>Buffers (and NCHW transposes) for one input shape.</summary>
-    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout) => new(Graph, shape, layout, FirstBackend, LastBackend, _whole);
+    /// <summary>
+    /// Buffers (and NCHW transposes) for one input shape. An NCHW input goes straight into the first convolution when its
+    /// backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>) on a specialized
+    /// implementation for this shape; otherwise it is transposed first.
+    /// </summary>
+    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout)
+    {
+        bool stemReadsNchw = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
+        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, stemReadsNchw);
+    }
+
+    private bool NchwStemFits(TensorShape shape)
+    {
+        if (_stemBackend is null) return false;
+        var conv = (ConvOp)_ops[0];
+        if (!_nchwStemAsked)
+        {
+            _nchwStemAsked = true;
+            _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
+        }
+        if (_nchwStem is null) return false;
+        // A generic implementation ("ref:any", "gemm:...") loses to the transpose and the NHWC kernel: only the specialized one is kept.
+        string? implementation = _nchwStem.Prepare(conv.Spec.Geometry(shape.Batch, shape.Height, shape.Width));
+        return implementation is not null && implementation.StartsWith("jit:", StringComparison.Ordinal);
+    }
+
+    private static bool OnlyReader(NetworkGraph graph, ConvOp conv) =>
+        conv.Input == NetworkGraph.Input && graph.Ops.Count(op => op.Inputs.Contains(NetworkGraph.Input)) == 1;
 
     public NetworkGraph Graph { get; }
 
@@ -134,6 +164,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
             }
             yield return op switch
             {
+                ConvOp conv when i == 0 && _nchwStem is not null && _nchwStem.ImplementationName.StartsWith("jit:", StringComparison.Ordinal) =>
+                    $"{op.Name}: {conv.Spec} -> {Backends[i]} {_nchwStem.ImplementationName}, reading the NCHW input itself (no transpose)",
                 ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}{Describe(_bfloat16Tensors[i])}",
                 ConvSumOp fused => $"{op.Name}: {fused.Spec}, residual added as a post-op -> {Backends[i]} {_kernels[i]!.ImplementationName}",
                 _ => $"{op.Name}: {op.GetType().Name.Replace("Op", "", StringComparison.Ordinal)} -> managed (vectorized C#, NhwcOps)",
@@ -174,7 +206,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
                 case ConvOp conv:
                 {
                     ref readonly ConvGeometry g = ref plan.Geometries[i];
-                    _kernels[i]!.Forward(g, new ReadOnlySpan<float>(values[conv.Input], g.InputLength), new Span<float>(values[conv.Output], g.OutputLength));
+                    ConvKernel kernel = i == 0 && plan.StemReadsNchw ? _nchwStem! : _kernels[i]!;
+                    kernel.Forward(g, new ReadOnlySpan<float>(values[conv.Input], g.InputLength), new Span<float>(values[conv.Output], g.OutputLength));
                     break;
                 }
                 case ConvSumOp fused:
@@ -219,6 +252,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
     public void Dispose()
     {
         foreach (ConvKernel? kernel in _kernels) kernel?.Dispose();
+        _nchwStem?.Dispose();
         _whole?.Dispose();
     }
 }

@@ -10,16 +10,18 @@ internal sealed class ShapePlan : IDisposable
     /// <param name="inputBackend">Transposes an NCHW input on its threads (null or without one: managed).</param>
     /// <param name="outputBackend">Transposes back to NCHW.</param>
     /// <param name="whole">The network as one native object: only the edges get buffers (for an NCHW caller), the object keeps the rest.</param>
+    /// <param name="stemReadsNchw">The first convolution reads the caller's NCHW input and writes NHWC: no input transpose.</param>
     public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null,
-        IWholeNetwork? whole = null)
+        IWholeNetwork? whole = null, bool stemReadsNchw = false)
     {
+        StemReadsNchw = stemReadsNchw;
         Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
         Geometries = geometries;
         // Inside, every value is NHWC: an NHWC caller's buffers are used as they are; an NCHW caller's are
         // transposed once on the way in and once on the way out.
         bool nhwc = layout == TensorLayout.Nhwc;
         (Storage, int[] lengths) = whole is null
-            ? BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc)
+            ? BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc || stemReadsNchw, outputIsCallers: nhwc)
             : BufferPlanner.AssignEdges(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
         Buffers = new NativeFloatBuffer[lengths.Length];
         try
@@ -29,7 +31,7 @@ internal sealed class ShapePlan : IDisposable
             if (!nhwc)
             {
                 TensorShape x = Input, y = Output;
-                InputTransform = x.Channels == 3 && ThreePlaneInterleave.IsSupported
+                InputTransform = stemReadsNchw ? null : x.Channels == 3 && ThreePlaneInterleave.IsSupported
                     ? new ThreePlaneInterleave(x.Batch, x.Height * x.Width) // an image: faster than either library's transpose
                     : inputBackend?.CreateLayoutTransform(x.Batch, x.Channels, x.Height * x.Width) ?? new ManagedLayoutTransform(x.Batch, x.Channels, x.Height * x.Width);
                 OutputTransform = outputBackend?.CreateLayoutTransform(y.Batch, y.Height * y.Width, y.Channels)
@@ -57,7 +59,10 @@ internal sealed class ShapePlan : IDisposable
     /// <summary>The whole network made for this shape, when its program runs it as one native object (null: operation by operation).</summary>
     public IWholeNetworkRun? WholeNetwork { get; }
 
-    /// <summary>NCHW → NHWC on the way in (null when the caller's layout is NHWC).</summary>
+    /// <summary>Whether the first convolution reads the caller's NCHW input itself (then there is no <see cref="InputTransform"/>).</summary>
+    public bool StemReadsNchw { get; }
+
+    /// <summary>NCHW → NHWC on the way in (null when the caller's layout is NHWC, or the first convolution reads NCHW).</summary>
     public ILayoutTransform? InputTransform { get; }
 
     /// <summary>NHWC → NCHW on the way out.</summary>
