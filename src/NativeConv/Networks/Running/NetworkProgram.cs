@@ -7,7 +7,8 @@ namespace NativeConv;
 /// before them), and for every convolution a kernel made once, in NHWC (the layout both native libraries
 /// run natively), on the backend the plan assigned it. The small operations are <see cref="NhwcOps"/>.
 /// Values stay NHWC between operations, whichever library made them: an NCHW caller's data is transposed
-/// once on the way in and once on the way out, never per layer, and crossing libraries needs no conversion.
+/// once on the way in (or read by a first convolution that writes NHWC itself) and once on the way out, never per
+/// layer, and crossing libraries needs no conversion.
 /// </summary>
 internal sealed unsafe class NetworkProgram : IDisposable
 {
