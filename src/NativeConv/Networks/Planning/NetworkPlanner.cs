@@ -190,8 +190,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             var plain = _backends.Where(b => !_owned.Contains(b)).SelectMany(b => new[] { b.Name, b.Name + "+sum", b.Name + WholeSuffix })
                 .ToHashSet(StringComparer.Ordinal);
 
-            // 2. Per library, each convolution with the thread count that ran it fastest above (one library: no
-            //    crossing costs, so it may be chosen like a single backend).
+            // 2. Per library, each convolution with the thread count that ran it fastest above (one library, so no
+            //    crossing; like the mix, it must still beat the fastest plain plan by CompositeMargin to be chosen).
             foreach (ConvBackend many in _backends)
             {
                 if (_backends.FirstOrDefault(b => b.Name == many.Name + "/1") is not { } one) continue;
