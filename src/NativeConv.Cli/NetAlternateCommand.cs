@@ -34,13 +34,14 @@ internal static class NetAlternateCommand
 
         using AlignedFloatBuffer input = options.SeededInput(shape);
 
-        // A measured plan gives the network's fingerprint and its convolutions' count; the three plans are edited from it.
+        // A plan gives the network's fingerprint and its convolutions' count; the three plans are edited from it. Planned over
+        // one library, so nothing is measured (over both, auto would spend about 2 s choosing a plan that is then discarded).
         NetworkPlan template;
-        using (var measured = new ConvNetwork(blocks, backends, options.Layout, candidates: libraries))
-        using (var result = new AlignedFloatBuffer(measured.OutputShape(shape).Length))
+        using (var single = new ConvNetwork(blocks, backends, options.Layout, candidates: [libraries[0]]))
+        using (var result = new AlignedFloatBuffer(single.OutputShape(shape).Length))
         {
-            measured.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
-            template = measured.PlanFor(shape.Batch, shape.Height, shape.Width)!;
+            single.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
+            template = single.PlanFor(shape.Batch, shape.Height, shape.Width)!;
         }
         NetworkPlan Edited(string chosen, Func<int, string> backendOf) => template with
         {
