@@ -89,7 +89,8 @@ def network_section(run_dir, fma2, w):
     rounds = max(len([r for r in read_jsonl(os.path.join(nets, "onnxruntime.jsonl")) if (r["model"], r["layout"], r["batch"]) == k]) for k in ort)
     w(f"MobileNets at 224x224 (the v1 body: its 13 separable blocks on 32x112x112), fp32, 2 threads, seeded random "
       f"weights, the input and output in the named layout. NativeConv: `nativeconv net bench` (the network keeps NHWC "
-      f"inside; an NCHW caller's data is transposed once in and once out). ONNX Runtime {ort_version} (NuGet "
+      f"inside; an NCHW caller's data is transposed once in and once out, except where the first convolution reads "
+      f"NCHW itself: v3's 16-channel stem on oneDNN). ONNX Runtime {ort_version} (NuGet "
       f"Microsoft.ML.OnnxRuntime, C#, CPU provider, ORT_ENABLE_ALL, intra-op threads 2, IO binding; models exported "
       f"by python3-torch at benchmark time, nhwc = an NHWC graph input) and PyTorch eager (nhwc = channels_last), "
       f"each model in its own process. NativeConv's two backends and ONNX Runtime are measured next to each other, "
