@@ -4,8 +4,9 @@ namespace NativeConv.Tests;
 
 /// <summary>
 /// oneDNN's first-layer kernel reads an NCHW image straight into a 16-channel NHWC output, so an NCHW network whose
-/// first convolution has 16 outputs (MobileNet v3) needs no input transpose. These tests pin where it is used and
-/// that it computes what the transposed path computes; <see cref="NetworkConformanceTests"/> bounds both against the reference.
+/// first convolution has 16 outputs (MobileNet v3) needs no input transpose. These tests pin where it is used, that the
+/// caller's input is left as it was, and that the stem's output is the reference's within the derived bound;
+/// <see cref="NetworkConformanceTests"/> checks every block and whole network, in both layouts, the same way.
 /// </summary>
 public class NchwStemTests
 {
