@@ -61,6 +61,12 @@ public abstract class ConvBackend : IDisposable
     internal virtual ConvKernel? CreateNchwInputStem(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
     /// <summary>
+    /// Whether <paramref name="implementation"/>, what a <see cref="CreateNchwInputStem"/> kernel named for a shape, is the
+    /// specialized kernel that beats the transpose and the NHWC convolution (a generic fallback does not).
+    /// </summary>
+    internal virtual bool IsFastNchwStem(string implementation) => false;
+
+    /// <summary>
     /// A float kernel computing in bfloat16 (arguments checked by the caller), or null when the backend has none;
     /// <paramref name="tensors"/> says which of its tensors are bfloat16 in memory (within a network).
     /// </summary>

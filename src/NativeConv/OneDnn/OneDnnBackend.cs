@@ -136,6 +136,9 @@ public sealed class OneDnnBackend : ConvBackend
             (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, TensorLayout.Nchw, w, b, nhwcOutput: true));
     }
 
+    /// <summary>The first-layer kernel is a "jit:" one; oneDNN's generic fallbacks ("ref:any", "gemm:...") lose to the transpose.</summary>
+    internal override bool IsFastNchwStem(string implementation) => implementation.StartsWith("jit:", StringComparison.Ordinal);
+
     internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -18,6 +18,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
     private readonly ConvBackend? _stemBackend; // the first convolution's, when it alone reads the input in float32
     private ConvKernel? _nchwStem; // made on the first NCHW shape, when the backend has one
     private bool _nchwStemAsked;
+    private bool _nchwStemInUse; // for the shape planned last
 
     /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
     /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
@@ -124,8 +125,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// </summary>
     public ShapePlan PlanFor(TensorShape shape, TensorLayout layout)
     {
-        bool stemReadsNchw = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
-        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, stemReadsNchw);
+        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
+        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse);
     }
 
     private bool NchwStemFits(TensorShape shape)
@@ -138,9 +139,9 @@ internal sealed unsafe class NetworkProgram : IDisposable
             _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
         }
         if (_nchwStem is null) return false;
-        // A generic implementation ("ref:any", "gemm:...") loses to the transpose and the NHWC kernel: only the specialized one is kept.
+        // A generic implementation loses to the transpose and the NHWC kernel: only the specialized one is kept.
         string? implementation = _nchwStem.Prepare(conv.Spec.Geometry(shape.Batch, shape.Height, shape.Width));
-        return implementation is not null && implementation.StartsWith("jit:", StringComparison.Ordinal);
+        return implementation is not null && _stemBackend.IsFastNchwStem(implementation);
     }
 
     private static bool OnlyReader(NetworkGraph graph, ConvOp conv) =>
@@ -165,8 +166,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
             }
             yield return op switch
             {
-                ConvOp conv when i == 0 && _nchwStem is not null && _nchwStem.ImplementationName.StartsWith("jit:", StringComparison.Ordinal) =>
-                    $"{op.Name}: {conv.Spec} -> {Backends[i]} {_nchwStem.ImplementationName}, reading the NCHW input itself (no transpose)",
+                ConvOp conv when i == 0 && _nchwStemInUse =>
+                    $"{op.Name}: {conv.Spec} -> {Backends[i]} {_nchwStem!.ImplementationName}, reading the NCHW input itself (no transpose)",
                 ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}{Describe(_bfloat16Tensors[i])}",
                 ConvSumOp fused => $"{op.Name}: {fused.Spec}, residual added as a post-op -> {Backends[i]} {_kernels[i]!.ImplementationName}",
                 _ => $"{op.Name}: {op.GetType().Name.Replace("Op", "", StringComparison.Ordinal)} -> managed (vectorized C#, NhwcOps)",
