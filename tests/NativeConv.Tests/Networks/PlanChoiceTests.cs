@@ -4,7 +4,7 @@ namespace NativeConv.Tests;
 
 /// <summary>
 /// Which measured candidate a plan keeps: the fastest plain plan (a configured backend alone, fused or not) unless
-/// another candidate beats it by more than the margin; the library mix only when allowed.
+/// another candidate beats it by more than its margin (1% for the library mix, 5% for the rest); the library mix only when allowed.
 /// </summary>
 public class PlanChoiceTests
 {
@@ -28,11 +28,22 @@ public class PlanChoiceTests
     }
 
     [Fact]
-    public void The_mix_is_chosen_only_when_allowed_and_then_only_by_the_margin()
+    public void The_mix_is_chosen_only_when_allowed_and_then_only_by_its_margin()
     {
+        Assert.Equal(0.01, NetworkPlanner.MixMargin);
         Assert.Equal("onednn", Choose(false, ("onednn", 1000), ("xnnpack", 1100), (NetworkPlanner.Mixed, 500)));
         Assert.Equal(NetworkPlanner.Mixed, Choose(true, ("onednn", 1000), ("xnnpack", 1100), (NetworkPlanner.Mixed, 500)));
-        Assert.Equal("onednn", Choose(true, ("onednn", 1000), ("xnnpack", 1100), (NetworkPlanner.Mixed, 990)));
+        Assert.Equal("onednn", Choose(true, ("onednn", 1000), ("xnnpack", 1100), (NetworkPlanner.Mixed, 995))); // within 1%: the plain plan stays
+        Assert.Equal(NetworkPlanner.Mixed, Choose(true, ("onednn", 1000), ("xnnpack", 1100), (NetworkPlanner.Mixed, 970))); // 3% faster: chosen
+    }
+
+    [Fact]
+    public void A_mix_that_clears_its_margin_wins_over_a_faster_candidate_that_does_not_clear_its_own()
+    {
+        // threads per op 4% faster (short of 5%), the mix 3% faster (more than 1%): the mix.
+        Assert.Equal(NetworkPlanner.Mixed, Choose(true, ("onednn", 1000), (NetworkPlanner.Mixed, 970), ("onednn threads per op", 960)));
+        // Without the mix allowed, neither: the plain plan.
+        Assert.Equal("onednn", Choose(false, ("onednn", 1000), (NetworkPlanner.Mixed, 970), ("onednn threads per op", 960)));
     }
 
     [Fact]
