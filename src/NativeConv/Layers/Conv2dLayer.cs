@@ -57,7 +57,7 @@ public class Conv2dLayer : ILayer
     /// <summary>What the backend bridges for this layer, and what that costs.</summary>
     public BackendCapabilities Capabilities { get; }
 
-    /// <summary>The implementation that ran for the latest input shape (e.g. oneDNN's <c>brdgmm_dw:avx2</c>).</summary>
+    /// <summary>The implementation that ran for the latest input shape (e.g. oneDNN's <c>jit_dw:avx2</c>).</summary>
     public string ImplementationName => _kernel.ImplementationName;
 
     public int InChannels => Spec.InChannels;

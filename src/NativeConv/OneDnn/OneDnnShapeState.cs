@@ -42,18 +42,20 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
             long* dilates = stackalloc long[] { spec.Dilation.Height - 1, spec.Dilation.Width - 1 }; // oneDNN counts from 0
             long* padL = stackalloc long[] { g.PadTop, g.PadLeft };
             long* padR = stackalloc long[] { g.PadBottom, g.PadRight };
-            dnnl_primitive_desc_t pd;
-            ThrowIfFailed(dnnl_convolution_forward_primitive_desc_create(&pd, engine, dnnl_prop_kind_t.dnnl_forward_inference,
-                dnnl_alg_kind_t.dnnl_convolution_direct, src, anyWeights.Value, spec.HasBias ? biasMd.Value : default,
-                dst, strides, dilates, padL, padR, plan.Attributes), nameof(dnnl_convolution_forward_primitive_desc_create), context);
+            dnnl_primitive_desc_t Describe()
+            {
+                dnnl_primitive_desc_t created;
+                ThrowIfFailed(dnnl_convolution_forward_primitive_desc_create(&created, engine, dnnl_prop_kind_t.dnnl_forward_inference,
+                    dnnl_alg_kind_t.dnnl_convolution_direct, src, anyWeights.Value, spec.HasBias ? biasMd.Value : default,
+                    dst, strides, dilates, padL, padR, plan.Attributes), nameof(dnnl_convolution_forward_primitive_desc_create), context);
+                return created;
+            }
+            dnnl_primitive_desc_t pd = OneDnnDepthwiseImplementation.Applies(plan) ? OneDnnDepthwiseImplementation.Choose(Describe, context) : Describe();
             _pd = new OneDnnPrimitiveDescHandle(pd);
             dnnl_primitive_t primitive;
             ThrowIfFailed(dnnl_primitive_create(&primitive, pd), nameof(dnnl_primitive_create), context);
             _primitive = new OneDnnPrimitiveHandle(primitive);
-
-            sbyte* impl = null;
-            ThrowIfFailed(dnnl_primitive_desc_query(pd, dnnl_query_t.dnnl_query_impl_info_str, 0, &impl), nameof(dnnl_primitive_desc_query), context);
-            ImplementationName = new string(impl);
+            ImplementationName = OneDnnDepthwiseImplementation.Name(pd, context);
 
             _weights = ReorderWeights(plan, pd, context);
             _scratchpad = Scratchpad(engine, pd, context);
