@@ -10,7 +10,7 @@ namespace NativeConv;
 /// where it can. Over several: the first call for a shape measures on the caller's data each backend
 /// alone (and, for per-operation thread counts, each library on the calling thread alone), unfused and (where it can) with residual sums fused, a backend's
 /// whole-network form (XNNPACK's subgraph runtime, "xnnpack graph"), then per
-/// library each convolution with its faster thread count, then the mix: the library fastest alone, with each convolution
+/// library each convolution on one thread where that ran it clearly faster, then the mix: the library fastest alone, with each convolution
 /// another library ran clearly faster moved there (fused where it can; unless mixing is forbidden), and keeps the candidate with
 /// the lowest time (each round's block relative to the round's other candidates, see <see cref="DriftCorrectedTimes"/>) — so
 /// crossing libraries is paid for in the measurement, not assumed. Bounded: per candidate 2 warm-up runs, then all of
@@ -67,8 +67,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     public const int FirstPassRounds = 5;
 
     /// <summary>
-    /// How much faster another library must have run a convolution in the first pass for the mix to move it off the
-    /// library fastest alone: per-operation times of two libraries within this of each other are a tie on this machine.
+    /// How much faster another library (or the same one on one thread) must have run a convolution in the first pass for
+    /// the mix (or "threads per op") to move it there: per-operation times within this of each other are a tie on this machine.
     /// </summary>
     public const double MixMoveMargin = 0.10;
 
@@ -226,15 +226,15 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             var plain = _backends.Where(b => !_owned.Contains(b)).SelectMany(b => new[] { b.Name, b.Name + "+sum", b.Name + WholeSuffix })
                 .ToHashSet(StringComparer.Ordinal);
 
-            // 2. Per library, each convolution with the thread count that ran it fastest above (one library, so no
-            //    crossing; like the mix, it must still beat the fastest plain plan by CompositeMargin to be chosen).
+            // 2. Per library, each convolution on one thread where that ran it more than MixMoveMargin faster above (one
+            //    library, so no crossing; it must still beat the fastest plain plan by CompositeMargin to be chosen).
             foreach (ConvBackend many in _backends)
             {
                 if (_backends.FirstOrDefault(b => b.Name == many.Name + "/1") is not { } one) continue;
                 var threads = new ConvBackend[_convolutions.Length];
                 for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
                     if (_graph.Ops[i] is ConvOp)
-                        threads[c++] = trials[one.Name].Ticks[i] < trials[many.Name].Ticks[i] ? one : many;
+                        threads[c++] = trials[one.Name].Ticks[i] < (1 - MixMoveMargin) * trials[many.Name].Ticks[i] ? one : many;
                 if (threads.Distinct().Count() > 1)
                     Trial(Program(threads, fuse: many.HasResidualSum, many.Name + (many.HasResidualSum ? "+sum" : "") + " threads per op"));
             }
