@@ -31,19 +31,9 @@ public class ImplementationReportTests(ITestOutputHelper output, ConformanceSumm
             : Conv2dSpec.Pointwise(inChannels, outChannels, activation: Activation.ReLU6);
         string shape = kind == "dw" ? $"dw 3x3 {inChannels}@{size} s{stride}" : $"pw 1x1 {inChannels}->{outChannels}@{size}";
         // Integer-valued data keeps every sum exact, so the check is equality.
-        var r = new Random(inChannels * 31 + size);
-        float[] weights = Enumerable.Range(0, spec.WeightCount).Select(_ => (float)r.Next(-2, 3)).ToArray();
-        float[] bias = Enumerable.Range(0, spec.BiasCount).Select(_ => (float)r.Next(-4, 5)).ToArray();
-        ConvGeometry g = spec.Geometry(1, size, size);
-        float[] input = Enumerable.Range(0, g.InputLength).Select(_ => (float)r.Next(-3, 4)).ToArray();
-        var expected = new float[g.OutputLength];
-        var actual = new float[g.OutputLength];
-        using (var reference = new Conv2dLayer(spec, weights, bias, new ReferenceBackend(), TensorLayout.Nhwc))
-            reference.Forward(input, expected, 1, size, size);
-        using var layer = new Conv2dLayer(spec, weights, bias, backend, TensorLayout.Nhwc);
-        layer.Forward(input, actual, 1, size, size);
-        output.WriteLine($"{backendName} {shape} NHWC: {layer.ImplementationName}");
-        summary.RecordImplementation(backendName, shape, layer.ImplementationName);
+        var (expected, actual, implementation) = ExactRun.Run(backend, spec, size, inChannels * 31 + size);
+        output.WriteLine($"{backendName} {shape} NHWC: {implementation}");
+        summary.RecordImplementation(backendName, shape, implementation);
         Assert.Equal(expected, actual);
     }
 }

@@ -40,18 +40,8 @@ public class DepthwiseImplementationTests
     /// <summary>Runs <paramref name="spec"/> on NHWC <paramref name="size"/>x<paramref name="size"/> input, asserts it equals the reference, and returns the implementation's name.</summary>
     private static string RunAgainstReference(ConvBackend backend, Conv2dSpec spec, int size)
     {
-        var r = new Random(spec.InChannels * 7 + size);
-        float[] weights = Enumerable.Range(0, spec.WeightCount).Select(_ => (float)r.Next(-2, 3)).ToArray();
-        float[] bias = Enumerable.Range(0, spec.BiasCount).Select(_ => (float)r.Next(-4, 5)).ToArray();
-        ConvGeometry g = spec.Geometry(1, size, size);
-        float[] input = Enumerable.Range(0, g.InputLength).Select(_ => (float)r.Next(-3, 4)).ToArray();
-        var expected = new float[g.OutputLength];
-        var actual = new float[g.OutputLength];
-        using (var reference = new Conv2dLayer(spec, weights, bias, new ReferenceBackend(), TensorLayout.Nhwc))
-            reference.Forward(input, expected, 1, size, size);
-        using var layer = new Conv2dLayer(spec, weights, bias, backend, TensorLayout.Nhwc);
-        layer.Forward(input, actual, 1, size, size);
+        var (expected, actual, implementation) = ExactRun.Run(backend, spec, size, spec.InChannels * 7 + size);
         Assert.Equal(expected, actual);
-        return layer.ImplementationName;
+        return implementation;
     }
 }
