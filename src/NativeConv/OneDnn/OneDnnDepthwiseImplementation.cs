@@ -11,7 +11,7 @@ namespace NativeConv;
 /// choice, 40 interleaved rounds of 20 calls (NHWC, batch 1, 2 threads; a scratch harness): with jit_dw the whole
 /// network ran 4.0% faster on v3-small, 1.8% on v2, 1.2-1.9% on v3-large, 0.4% on v1 (Zen 5, AVX-512), and with oneDNN
 /// capped at AVX2 2.6% on v3-large and 0.9% on v2; `nativeconv net bench --backend onednn --profile` put v2's
-/// depthwise layers at 297 against 322 µs. A single layer can go the other way (v2's 96-channel stride-2 depthwise at
+/// depthwise layers at 297 µs, against 322 with the preference switched off in a scratch build. A single layer can go the other way (v2's 96-channel stride-2 depthwise at
 /// 112x112 ran about 10% slower), and timing the two in isolation when a shape is first seen did not tell which a
 /// network runs faster (they tied where the network's times differed by 20%): how each splits the work between the
 /// threads meets the layer before it, which only the network shows. bfloat16 keeps oneDNN's first choice (not measured);
@@ -33,11 +33,19 @@ internal static unsafe class OneDnnDepthwiseImplementation
     public static dnnl_primitive_desc_t Choose(Func<dnnl_primitive_desc_t> create, string context)
     {
         dnnl_primitive_desc_t pd = create();
-        while (true)
+        try
         {
-            string name = Name(pd, context);
-            if (name.StartsWith(Preferred, StringComparison.Ordinal)) return pd;
-            if (IsFallback(name) || dnnl_primitive_desc_next_impl(pd) != dnnl_status_t.dnnl_success) break;
+            while (true)
+            {
+                string name = Name(pd, context);
+                if (name.StartsWith(Preferred, StringComparison.Ordinal)) return pd;
+                if (IsFallback(name) || dnnl_primitive_desc_next_impl(pd) != dnnl_status_t.dnnl_success) break;
+            }
+        }
+        catch
+        {
+            dnnl_primitive_desc_destroy(pd);
+            throw;
         }
         ThrowIfFailed(dnnl_primitive_desc_destroy(pd), nameof(dnnl_primitive_desc_destroy), context);
         return create();
