@@ -97,9 +97,8 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
         if (NhwcOutput)
         {
             // oneDNN's first-layer convolution (jit:avx512_core) reads plain NCHW only into a blocked output.
-            using var src16 = OneDnnMemory.Desc(inDims, dnnl_format_tag_t.dnnl_nchw);
             using var dst16 = OneDnnMemory.Desc(outDims, dnnl_format_tag_t.dnnl_aBcd16b);
-            return new OneDnnShapeState(this, geometry, src16.Value, dst16.Value);
+            return new OneDnnShapeState(this, geometry, src.Value, dst16.Value); // src is NCHW: the constructor allows no other layout
         }
         using var dst = OneDnnMemory.Desc(outDims, tag, BFloat16Tensors.HasFlag(BFloat16Tensors.Output) ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
         if (!BFloat16) return new OneDnnShapeState(this, geometry, src.Value, dst.Value);

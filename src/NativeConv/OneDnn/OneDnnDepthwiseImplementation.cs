@@ -17,14 +17,14 @@ namespace NativeConv;
 /// threads meets the layer before it, which only the network shows. bfloat16 keeps oneDNN's first choice (not measured);
 /// so does NCHW, where oneDNN lists no jit_dw before its fallbacks.
 /// </summary>
-internal static unsafe class OneDnnDepthwiseImplementation
+internal static class OneDnnDepthwiseImplementation
 {
     /// <summary>The prefix of the preferred implementation's name (oneDNN's "jit_dw:avx512_core", "jit_dw:avx2", ...).</summary>
     public const string Preferred = "jit_dw:";
 
     /// <summary>Whether the preference applies: a float32 depthwise convolution (one input and one output channel per group) on x64, where it was measured.</summary>
     public static bool Applies(OneDnnConvPlan plan) => RuntimeInformation.ProcessArchitecture == Architecture.X64
-        && plan.Spec.Groups > 1 && plan.Spec.InChannelsPerGroup == 1 && plan.Spec.OutChannelsPerGroup == 1 && !plan.BFloat16 && !plan.NhwcOutput;
+        && plan.Spec.Groups > 1 && plan.Spec.InChannelsPerGroup == 1 && plan.Spec.OutChannelsPerGroup == 1 && !plan.BFloat16;
 
     /// <summary>
     /// The primitive descriptor <paramref name="create"/> makes, stepped to the preferred implementation when oneDNN
@@ -37,7 +37,7 @@ internal static unsafe class OneDnnDepthwiseImplementation
         {
             while (true)
             {
-                string name = Name(pd, context);
+                string name = OneDnnImplementationName.Of(pd, context);
                 if (name.StartsWith(Preferred, StringComparison.Ordinal)) return pd;
                 if (IsFallback(name) || dnnl_primitive_desc_next_impl(pd) != dnnl_status_t.dnnl_success) break;
             }
@@ -53,11 +53,4 @@ internal static unsafe class OneDnnDepthwiseImplementation
 
     /// <summary>oneDNN's reference and gemm-based convolutions: 10-1000x slower than its jit kernels for depthwise.</summary>
     private static bool IsFallback(string name) => name.StartsWith("ref", StringComparison.Ordinal) || name.Contains("gemm", StringComparison.Ordinal);
-
-    public static string Name(const_dnnl_primitive_desc_t pd, string context)
-    {
-        sbyte* impl = null;
-        ThrowIfFailed(dnnl_primitive_desc_query(pd, dnnl_query_t.dnnl_query_impl_info_str, 0, &impl), nameof(dnnl_primitive_desc_query), context);
-        return new string(impl);
-    }
 }

@@ -211,11 +211,11 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
                 // oneDNN's int8 GEMM convolution (gemm_s8s8s32, gemm_s8u8s32) is passed over for the next
                 // implementation: the conformance cases found it wrong (whole outputs, not rounding) on x64 for one
                 // input channel and on AArch64 for 1x1 shapes (7 of 520 cases under emulation).
-                while (Implementation(pd, context).StartsWith("gemm_s8", StringComparison.Ordinal)
+                while (OneDnnImplementationName.Of(pd, context).StartsWith("gemm_s8", StringComparison.Ordinal)
                        && dnnl_primitive_desc_next_impl(pd) == dnnl_status_t.dnnl_success)
                 {
                 }
-                ImplementationName = Implementation(pd, context);
+                ImplementationName = OneDnnImplementationName.Of(pd, context);
                 if (ImplementationName.StartsWith("gemm_s8", StringComparison.Ordinal))
                     throw new NotSupportedException($"oneDNN offers only its int8 GEMM convolution ({ImplementationName}) for {context}, which the conformance cases found wrong; use XNNPACK");
                 dnnl_primitive_t primitive;
@@ -242,13 +242,6 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
         }
 
         public string ImplementationName { get; } = "";
-
-        private static string Implementation(dnnl_primitive_desc_t pd, string context)
-        {
-            sbyte* impl = null;
-            ThrowIfFailed(dnnl_primitive_desc_query(pd, dnnl_query_t.dnnl_query_impl_info_str, 0, &impl), nameof(dnnl_primitive_desc_query), context);
-            return new string(impl);
-        }
 
         public void Execute(T* input, T* output)
         {

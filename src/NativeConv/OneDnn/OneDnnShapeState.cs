@@ -55,7 +55,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
             dnnl_primitive_t primitive;
             ThrowIfFailed(dnnl_primitive_create(&primitive, pd), nameof(dnnl_primitive_create), context);
             _primitive = new OneDnnPrimitiveHandle(primitive);
-            ImplementationName = OneDnnDepthwiseImplementation.Name(pd, context);
+            ImplementationName = OneDnnImplementationName.Of(pd, context);
 
             _weights = ReorderWeights(plan, pd, context);
             _scratchpad = Scratchpad(engine, pd, context);
