@@ -119,7 +119,9 @@ def network_section(run_dir, fma2, w):
       "round by round (NativeConv and ONNX Runtime measured next to each other, so the machine's drift, up to 2x within "
       "minutes on this VM, cancels in each round's ratio). 'auto' is the measured plan "
       "(the candidate it chose in parentheses: a backend alone, '+sum' with residual adds fused into oneDNN's "
-      "convolutions, 'xnnpack graph' for XNNPACK's subgraph runtime, or 'mixed'); the three columns after it run "
+      "convolutions, 'xnnpack graph' for XNNPACK's subgraph runtime, or 'mixed'; at batch 4 and more, then how it runs "
+      "the batch when not all at once: 'image by image', or 'images across threads', each thread running its share of the "
+      "images on its own single-threaded copy); the three columns after it run "
       "each backend alone, operation by operation with residual adds fused where the backend can, and the whole "
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
 

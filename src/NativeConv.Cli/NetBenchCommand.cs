@@ -34,7 +34,7 @@ internal static class NetBenchCommand
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
         // --whole reports as its own backend ("xnnpack graph"), beside the same library operation by operation.
-        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Chosen, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape));
+        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Description, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape));
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");

@@ -55,7 +55,7 @@ internal static class PairedNetworks
         private readonly ConvNetwork _network = MobileNets.Create(model, new RandomStateDict(0), backends, layout);
         private AlignedFloatBuffer? _output;
 
-        public string Plan => _network.PlanFor(shape.Batch, shape.Height, shape.Width)!.Chosen;
+        public string Plan => _network.PlanFor(shape.Batch, shape.Height, shape.Width)!.Description;
 
         public void Run()
         {

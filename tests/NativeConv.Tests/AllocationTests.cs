@@ -90,6 +90,40 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>
+    /// A batch run image by image, or with its images shared with a worker thread (pinned plans, oneDNN with fused sums):
+    /// nothing either on the calling thread, which hands the worker its images through fields and waits for it.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(BatchMode.ImageByImage)]
+    [InlineData(BatchMode.ImagesAcrossThreads)]
+    public void Warm_batch_split_forward_allocates_nothing(BatchMode mode)
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, channels, size) = NetworkCases.Get("v3-small");
+        var input = new float[2 * channels * size * size];
+        NetworkPlan measured;
+        using (var planned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
+        {
+            planned.Forward(input.AsSpan(0, input.Length / 2), new float[1000], 1, size, size); // batch 1: measures the candidates only
+            measured = planned.PlanFor(1, size, size)!;
+        }
+        NetworkPlan pinned = measured with
+        {
+            Batch = 2, Chosen = "onednn+sum", Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
+            FuseResidualSums = true, WholeNetwork = false, Batching = mode,
+        };
+        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, pinned, TestBackends.Native);
+        var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
+        network.Forward(input, output, 2, size, size); // first call for the shape: the workers' copies make their state here
+        Assert.Null(network.PlanRejection);
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
+        }));
+    }
+
     /// <summary>A quantized v2 (convolutions, residual adds, the pool, the classifier) once warm: nothing either.</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]

@@ -15,8 +15,9 @@ namespace NativeConv;
 /// backend can: oneDNN's sum post-op). Over several backends (<see cref="ConvBackends"/>) it plans per
 /// input shape (<see cref="NetworkPlanner"/>): the first call for a shape measures the candidates side by
 /// side — each backend alone, with and without fused residual sums, and the per-operation fastest mix —
-/// and keeps the fastest; or it runs a plan given to it, if that plan fits this network, machine and
-/// version (else it says why in <see cref="PlanRejection"/> and measures).
+/// and keeps the fastest (for a batch of more than one image, then also how to run the batch: all at once,
+/// image by image, or the images shared between threads, see <see cref="BatchMode"/>); or it runs a plan given to
+/// it, if that plan fits this network, machine and version (else it says why in <see cref="PlanRejection"/> and measures).
 /// </para>
 /// </summary>
 public sealed class ConvNetwork : ILayer
@@ -161,7 +162,7 @@ public sealed class ConvNetwork : ILayer
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                run.Program.Run(run.Buffers, Layout, x, y);
+                run.Run(Layout, x, y);
             }
         }
     }
@@ -175,7 +176,7 @@ public sealed class ConvNetwork : ILayer
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_runs.TryGet(batch, height, width, out ShapeRun? run))
         {
-            Check(run!.Buffers.Input, run.Buffers.Output, input, output);
+            Check(run!.Input, run.Output, input, output);
             return run;
         }
         var shape = new TensorShape(batch, InChannels, height, width);
@@ -202,7 +203,8 @@ public sealed class ConvNetwork : ILayer
     /// <summary>
     /// Runs <paramref name="calls"/> times (after one warm call) and returns the mean µs each operation
     /// took, with what ran it; the NCHW transposes at the edges are the last two rows. For finding where
-    /// time goes; the timing adds a clock read per operation.
+    /// time goes; the timing adds a clock read per operation. A batch that runs image by image counts the images
+    /// the calling thread runs (all of them, or its share when the images are shared between threads).
     /// </summary>
     public unsafe IReadOnlyList<(string Operation, string RunsOn, double Microseconds)> Profile(ReadOnlySpan<float> input, Span<float> output,
         int batch, int height, int width, int calls)
@@ -216,7 +218,7 @@ public sealed class ConvNetwork : ILayer
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                for (int c = 0; c < calls; c++) run.Program.Run(run.Buffers, Layout, x, y, ticks);
+                for (int c = 0; c < calls; c++) run.Run(Layout, x, y, ticks);
             }
             List<string> runsOn = run.Program.Describe().ToList();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;

@@ -45,8 +45,11 @@ public class NetworkPlanTests(ITestOutputHelper log)
         log.WriteLine($"{model} {layout}: {plan}");
         Assert.Equal("auto", network.BackendName);
         Assert.True(plan.MeasuredMicroseconds.Count >= 3, "each backend alone and the fused form were measured");
-        Assert.Contains(plan.Chosen, plan.MeasuredMicroseconds.Keys);
-        AssertWithinFirstOrderBound(y, expected, layout, $"{model} measured plan {plan.Chosen}");
+        // A batch of 2: the chosen candidate also ran image by image, and with the images across threads (every backend here has a single-threaded form).
+        Assert.Contains(plan.Chosen + NetworkPlan.BatchingSuffix(BatchMode.ImageByImage), plan.MeasuredMicroseconds.Keys);
+        Assert.Contains(plan.Chosen + NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), plan.MeasuredMicroseconds.Keys);
+        Assert.Contains(plan.Description, plan.MeasuredMicroseconds.Keys);
+        AssertWithinFirstOrderBound(y, expected, layout, $"{model} measured plan {plan.Description}");
 
         // Every candidate pinned in turn: fused and unfused, each backend and its single-threaded form, threads per op, the mix.
         foreach (string candidate in plan.MeasuredMicroseconds.Keys)
@@ -56,20 +59,29 @@ public class NetworkPlanTests(ITestOutputHelper log)
             var z = new float[y.Length];
             again.Forward(x, z, 2, Size, Size);
             Assert.Null(again.PlanRejection);
-            Assert.Equal(candidate, again.PlanFor(2, Size, Size)!.Chosen);
+            Assert.Equal(candidate, again.PlanFor(2, Size, Size)!.Description);
             AssertWithinFirstOrderBound(z, expected, layout, $"{model} candidate {candidate}");
         }
     }
 
-    /// <summary>The plan a candidate stands for: every convolution on one backend, fused or not ("mixed" is the measured plan's own assignment when chosen, else the per-op fastest is not recorded, so the chosen assignment stands in).</summary>
+    /// <summary>
+    /// The plan a candidate stands for: every convolution on one backend, fused or not ("mixed" is the measured plan's own
+    /// assignment when chosen, else the per-op fastest is not recorded, so the chosen assignment stands in); a batch mode
+    /// after the name ("onednn+sum, image by image") runs that candidate's batch so.
+    /// </summary>
     private static NetworkPlan Candidate(NetworkPlan measured, string candidate, IReadOnlyList<NetworkBlock> blocks)
     {
-        if (candidate == measured.Chosen) return measured with { MeasuredMicroseconds = new Dictionary<string, double>() };
+        foreach (BatchMode mode in new[] { BatchMode.ImageByImage, BatchMode.ImagesAcrossThreads })
+        {
+            string suffix = NetworkPlan.BatchingSuffix(mode);
+            if (candidate.EndsWith(suffix, StringComparison.Ordinal)) return Candidate(measured, candidate[..^suffix.Length], blocks) with { Batching = mode };
+        }
+        if (candidate == measured.Chosen) return measured with { Batching = BatchMode.AllAtOnce, MeasuredMicroseconds = new Dictionary<string, double>() };
         if (candidate.EndsWith(NetworkPlanner.WholeSuffix, StringComparison.Ordinal)) // "xnnpack graph": every convolution in its runtime
             return measured with
             {
                 Chosen = candidate, Backends = measured.Backends.Select(_ => candidate[..^NetworkPlanner.WholeSuffix.Length]).ToList(),
-                FuseResidualSums = false, WholeNetwork = true, MeasuredMicroseconds = new Dictionary<string, double>(),
+                FuseResidualSums = false, WholeNetwork = true, Batching = BatchMode.AllAtOnce, MeasuredMicroseconds = new Dictionary<string, double>(),
             };
         // "onednn+sum threads per op": one library, each convolution on its pool or on the calling thread ("onednn/1");
         // its exact assignment is not kept unless chosen either, so every other convolution takes one thread.
@@ -81,7 +93,8 @@ public class NetworkPlanTests(ITestOutputHelper log)
         return measured with
         {
             Chosen = candidate, Backends = measured.Backends.Select((_, i) => threadsPerOp && i % 2 == 1 ? backend + "/1" : backend).ToList(),
-            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), WholeNetwork = false, MeasuredMicroseconds = new Dictionary<string, double>(),
+            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), WholeNetwork = false, Batching = BatchMode.AllAtOnce,
+            MeasuredMicroseconds = new Dictionary<string, double>(),
         };
     }
 
@@ -144,6 +157,91 @@ public class NetworkPlanTests(ITestOutputHelper log)
         again.Forward(x, y, 2, Size, Size);
         Assert.NotEmpty(again.PlanFor(2, Size, Size)!.MeasuredMicroseconds); // measured instead
         AssertWithinFirstOrderBound(y, expected, TensorLayout.Nchw, "after a refused plan");
+    }
+
+    [SkippableTheory]
+    [InlineData(BatchMode.AllAtOnce, TensorLayout.Nchw)]
+    [InlineData(BatchMode.ImageByImage, TensorLayout.Nchw)]
+    [InlineData(BatchMode.ImagesAcrossThreads, TensorLayout.Nchw)]
+    [InlineData(BatchMode.ImagesAcrossThreads, TensorLayout.Nhwc)]
+    public void Every_batch_mode_runs_an_odd_batch_within_the_bound_on_every_backend_and_on_the_mix(BatchMode mode, TensorLayout layout)
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        const int batch = 3; // across 2 threads: 1 image on the calling thread, 2 on the worker
+        var (blocks, channels, _) = NetworkCases.Get("v3-small");
+        float[] x = NetworkCases.Rand(new Random(4), batch * channels * Size * Size, 1);
+        BoundedTensor expected = NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, new TensorShape(batch, channels, Size, Size), layout), foldedFromBatchNorm: false);
+        NetworkPlan measured;
+        using (var network = new ConvNetwork(blocks, TestBackends.All, layout, candidates: TestBackends.Native))
+        {
+            network.Forward(x, new float[expected.Value.Length], batch, Size, Size);
+            measured = network.PlanFor(batch, Size, Size)!;
+        }
+        int convolutions = measured.Backends.Count;
+        foreach (var (backends, whole) in new[]
+        {
+            (Enumerable.Repeat(OneDnnBackend.BackendName, convolutions).ToArray(), false),
+            (Enumerable.Repeat(XnnpackBackend.BackendName, convolutions).ToArray(), false),
+            (Enumerable.Repeat(XnnpackBackend.BackendName, convolutions).ToArray(), true), // XNNPACK's subgraph runtime, one per thread
+            (Enumerable.Range(0, convolutions).Select(i => i % 2 == 0 ? OneDnnBackend.BackendName : XnnpackBackend.BackendName).ToArray(), false),
+        })
+        {
+            NetworkPlan pinned = measured with
+            {
+                Chosen = "pinned", Backends = backends, FuseResidualSums = false, WholeNetwork = whole, Batching = mode,
+                MeasuredMicroseconds = new Dictionary<string, double>(),
+            };
+            using var network = new ConvNetwork(blocks, TestBackends.All, layout, pinned, TestBackends.Native);
+            var y = new float[expected.Value.Length];
+            float[] before = (float[])x.Clone();
+            for (int call = 0; call < 2; call++) // the second call runs on the workers' warm state
+            {
+                Array.Fill(y, float.NaN);
+                network.Forward(x, y, batch, Size, Size);
+                Assert.Null(network.PlanRejection);
+                Assert.Same(pinned, network.PlanFor(batch, Size, Size));
+                AssertWithinFirstOrderBound(y, expected, layout, $"{mode}, {string.Join(",", backends.Distinct())}{(whole ? " whole" : "")}, call {call}");
+            }
+            Assert.Equal(before, x); // the input is read, never written
+        }
+    }
+
+    [SkippableFact]
+    public void A_plan_that_shares_images_between_threads_is_refused_where_the_backends_run_on_one_thread()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        const int batch = 2;
+        var (blocks, x, expected) = Case("v3-small", TensorLayout.Nhwc);
+        NetworkPlan measured;
+        using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
+        {
+            network.Forward(x, new float[expected.Value.Length], batch, Size, Size);
+            measured = network.PlanFor(batch, Size, Size)!;
+        }
+        NetworkPlan across = measured with
+        {
+            Chosen = OneDnnBackend.BackendName, Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
+            FuseResidualSums = false, WholeNetwork = false, Batching = BatchMode.ImagesAcrossThreads,
+        };
+        using var oneThread = NativeConvBuilder.BuiltIn().Configure(o => o.Threads = 1).Build();
+        using var refused = new ConvNetwork(blocks, oneThread, TensorLayout.Nhwc, across, TestBackends.Native);
+        Assert.Contains("shares a batch's images between threads", refused.PlanRejection);
+        Assert.Contains("'onednn'", refused.PlanRejection);
+        var y = new float[expected.Value.Length];
+        refused.Forward(x, y, batch, Size, Size); // measures instead, on one thread: no split across threads to measure
+        NetworkPlan plan = refused.PlanFor(batch, Size, Size)!;
+        Assert.DoesNotContain(plan.MeasuredMicroseconds.Keys, k => k.EndsWith(NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), StringComparison.Ordinal));
+        AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, "after the refused split");
+    }
+
+    [Fact]
+    public void The_images_of_a_batch_are_shared_between_threads_in_contiguous_ranges_as_even_as_whole_images_allow()
+    {
+        // 3 images, 2 threads: [0, 1) on the calling thread, [1, 3) on the worker; 16 on 2: 8 each; 1 on 2: the worker's.
+        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 3, 2)));
+        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 16, 2)));
+        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 1, 2)));
+        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ShapeRun.FirstImage(t, 5, 3)));
     }
 
     [Fact]

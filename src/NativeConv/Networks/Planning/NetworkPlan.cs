@@ -40,6 +40,22 @@ public sealed record NetworkPlan
     /// <summary>Whether the network runs as one native object of its one backend (XNNPACK's subgraph runtime), not operation by operation.</summary>
     public bool WholeNetwork { get; init; }
 
+    /// <summary>How a batch of more than one image runs (measured for such a batch; a batch of one runs all at once).</summary>
+    public BatchMode Batching { get; init; }
+
+    /// <summary>What runs: <see cref="Chosen"/>, and how a batch is split when it is ("onednn+sum, image by image").</summary>
+    [JsonIgnore]
+    public string Description => Chosen + BatchingSuffix(Batching);
+
+    /// <summary>The name of a batch mode after a candidate's: "" for <see cref="BatchMode.AllAtOnce"/>.</summary>
+    internal static string BatchingSuffix(BatchMode mode) => mode switch
+    {
+        BatchMode.AllAtOnce => "",
+        BatchMode.ImageByImage => ", image by image",
+        BatchMode.ImagesAcrossThreads => ", images across threads",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a batch mode"),
+    };
+
     /// <summary>The machine it was measured on: CPU model, instruction sets, processors, threads.</summary>
     public required string Machine { get; init; }
 
@@ -91,6 +107,6 @@ public sealed record NetworkPlan
     }
 
     public override string ToString() =>
-        $"{Chosen} for {Batch}x{Height}x{Width} {Layout}" + (MeasuredMicroseconds.Count == 0 ? " (pinned)"
+        $"{Description} for {Batch}x{Height}x{Width} {Layout}" + (MeasuredMicroseconds.Count == 0 ? " (pinned)"
             : ": " + string.Join(", ", MeasuredMicroseconds.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0} µs")));
 }

@@ -1,0 +1,84 @@
+using System.Runtime.ExceptionServices;
+
+namespace NativeConv;
+
+/// <summary>
+/// A thread of its own that runs a share of a batch's images, image by image, on its own copy of a network program
+/// (own native state, own buffers), while the calling thread runs another share. It waits between calls, blocked, and
+/// ends when disposed. A call hands it its images through fields, so a warm call allocates nothing.
+/// </summary>
+internal sealed unsafe class BatchWorker : IDisposable
+{
+    private readonly NetworkProgram _program;
+    private readonly ShapePlan _buffers;
+    private readonly Thread _thread;
+    private readonly SemaphoreSlim _start = new(0);
+    private readonly SemaphoreSlim _done = new(0);
+    private TensorLayout _layout;
+    private float* _input, _output;
+    private int _first, _end;
+    private Exception? _failure;
+    private bool _stopping;
+
+    /// <param name="program">The worker's own program (disposed with it): none of its native state is shared with another thread.</param>
+    /// <param name="buffers">One image's buffers for <paramref name="program"/> (disposed with it).</param>
+    public BatchWorker(NetworkProgram program, ShapePlan buffers)
+    {
+        _program = program;
+        _buffers = buffers;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "NativeConv batch worker" };
+        _thread.Start();
+    }
+
+    /// <summary>Starts images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch; <see cref="Wait"/> for them.</summary>
+    public void Start(TensorLayout layout, float* input, float* output, int first, int end)
+    {
+        _layout = layout;
+        _input = input;
+        _output = output;
+        _first = first;
+        _end = end;
+        _start.Release(); // a full fence: the worker sees the fields above
+    }
+
+    /// <summary>Waits for the images <see cref="Start"/> gave; rethrows what the worker threw on them.</summary>
+    public void Wait()
+    {
+        _done.Wait();
+        if (_failure is { } failure)
+        {
+            _failure = null;
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            _start.Wait();
+            if (_stopping) return;
+            try
+            {
+                long inLength = _buffers.Input.Length, outLength = _buffers.Output.Length;
+                for (int i = _first; i < _end; i++) _program.Run(_buffers, _layout, _input + i * inLength, _output + i * outLength);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+            _done.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _start.Release();
+        _thread.Join();
+        _buffers.Dispose();
+        _program.Dispose();
+        _start.Dispose();
+        _done.Dispose();
+    }
+}
