@@ -29,6 +29,8 @@ nativeconv_dll=""
 rounds=1
 paired_pairs=15     # --paired: pairs of blocks per network (and net plans: rounds)
 paired_block_ms=150 # --paired: each block's minimum length
+paired_pairs_b16=9        # --paired at batch 16 (when among the batch sizes): pairs of blocks
+paired_block_ms_b16=400   # and each block's minimum length
 while [ $# -gt 0 ]; do
   case $1 in
     --threads) threads=$2 ;;
@@ -102,6 +104,18 @@ if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
       nc_log "$model $layout batch 1: NativeConv and ONNX Runtime in one process, $paired_pairs pairs of alternating blocks"
       dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b1.onnx" --threads "$threads" \
         --paired --pairs "$paired_pairs" --min-ms "$paired_block_ms" --json | tee -a "$out/paired.jsonl"
+    done
+  done
+fi
+# The same at batch 16, where auto also chooses how the batch runs (all at once, image by image, or the images shared
+# between threads): throughput measured side by side, fewer and longer blocks (a call takes tens of ms).
+if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 16 "* ]]; then
+  : > "$out/paired-b16.jsonl"
+  for model in "${models[@]}"; do
+    for layout in "${layouts[@]}"; do
+      nc_log "$model $layout batch 16: NativeConv and ONNX Runtime in one process, $paired_pairs_b16 pairs of alternating blocks"
+      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b16.onnx" --threads "$threads" \
+        --paired --pairs "$paired_pairs_b16" --min-ms "$paired_block_ms_b16" --json | tee -a "$out/paired-b16.jsonl"
     done
   done
 fi

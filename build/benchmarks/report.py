@@ -126,24 +126,30 @@ def network_section(run_dir, fma2, w):
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
 
 
-def paired_section(run_dir, w):
+def paired_section(run_dir, w, batch=1):
     """NativeConv and ONNX Runtime in one process, alternating blocks (the ORT runner's --paired): the ratio the drift cannot move."""
-    path = os.path.join(run_dir, "networks", "paired.jsonl")
+    path = os.path.join(run_dir, "networks", "paired.jsonl" if batch == 1 else f"paired-b{batch}.jsonl")
     if not os.path.exists(path):
         return
     rows = read_jsonl(path)
-    w("### Batch 1, NativeConv and ONNX Runtime in one process\n")
-    w("The same networks timed in one process (`tests/NativeConv.Benchmarks.Ort --paired`): NativeConv planned with "
-      "`auto` as above, then NativeConv and ONNX Runtime (its default threading, spinning on) in alternating blocks of "
-      "calls (each block after a 30 ms pause, so the other library's idle threads have stopped spinning, then 3 untimed "
-      "calls, then calls for at least 150 ms; the order swaps every pair), the ratio taken pair by pair and its median "
-      "reported. Blocks a fraction of a second apart drift less than the rounds above (separate processes, seconds "
-      "apart), but still do: the pairs' range shows by how much.\n")
-    w("| network | layout | NativeConv plan | NativeConv µs | ONNX Runtime µs | NativeConv / ORT (median pair) | pairs range | pairs |")
-    w("|---|---|---|---|---|---|---|---|")
+    w(f"### Batch {batch}, NativeConv and ONNX Runtime in one process\n")
+    if batch == 1:
+        w("The same networks timed in one process (`tests/NativeConv.Benchmarks.Ort --paired`): NativeConv planned with "
+          "`auto` as above, then NativeConv and ONNX Runtime (its default threading, spinning on) in alternating blocks of "
+          "calls (each block after a 30 ms pause, so the other library's idle threads have stopped spinning, then 3 untimed "
+          "calls, then calls for at least 150 ms; the order swaps every pair), the ratio taken pair by pair and its median "
+          "reported. Blocks a fraction of a second apart drift less than the rounds above (separate processes, seconds "
+          "apart), but still do: the pairs' range shows by how much.\n")
+    else:
+        w(f"The same at batch {batch} (blocks of at least 400 ms, 9 pairs), where `auto` also chose how to run the batch "
+          "(after the candidate's name when not all at once). Images/s are the median blocks'.\n")
+    images = "" if batch == 1 else " NativeConv images/s | ONNX Runtime images/s |"
+    w(f"| network | layout | NativeConv plan | NativeConv µs | ONNX Runtime µs |{images} NativeConv / ORT (median pair) | pairs range | pairs |")
+    w("|---|---|---|---|---|" + ("" if batch == 1 else "---|---|") + "---|---|---|")
     order = {m: i for i, m in enumerate(NETWORKS)}
     for r in sorted(rows, key=lambda r: (order.get(r["model"], 99), r["layout"])):
-        w(f"| {r['model']} | {r['layout'].upper()} | {r['plan']} | {r['nativeconv_us']:.0f} | {r['ort_us']:.0f} | "
+        rates = "" if batch == 1 else f" {batch * 1e6 / r['nativeconv_us']:.0f} | {batch * 1e6 / r['ort_us']:.0f} |"
+        w(f"| {r['model']} | {r['layout'].upper()} | {r['plan']} | {r['nativeconv_us']:.0f} | {r['ort_us']:.0f} |{rates} "
           f"**{r['ratio_median']:.2f}** | {r['ratio_min']:.2f}–{r['ratio_max']:.2f} | {r['pairs']} |")
     w("")
 
@@ -395,6 +401,7 @@ def main(run_dir, docs_dir):
 
     network_section(run_dir, fma[max(threads_list)], w)
     paired_section(run_dir, w)
+    paired_section(run_dir, w, batch=16)
     plans_section(run_dir, w)
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
