@@ -95,30 +95,24 @@ for batch in $batch_sizes; do
     done
   done
 done
-# NativeConv and ONNX Runtime in one process, batch 1: alternating blocks, the ratio taken pair by pair
-# (the ORT runner's --paired), so the machine's drift cancels within each pair.
-if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
-  : > "$out/paired.jsonl"
+# NativeConv and ONNX Runtime in one process: alternating blocks, the ratio taken pair by pair (the ORT runner's
+# --paired), so the machine's drift cancels within each pair. Usage: paired_runs BATCH PAIRS BLOCK_MS FILE.
+paired_runs() {
+  local batch=$1 pairs=$2 block_ms=$3 file=$4
+  [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" $batch "* ]] || return 0
+  : > "$file"
   for model in "${models[@]}"; do
     for layout in "${layouts[@]}"; do
-      nc_log "$model $layout batch 1: NativeConv and ONNX Runtime in one process, $paired_pairs pairs of alternating blocks"
-      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b1.onnx" --threads "$threads" \
-        --paired --pairs "$paired_pairs" --min-ms "$paired_block_ms" --json | tee -a "$out/paired.jsonl"
+      nc_log "$model $layout batch $batch: NativeConv and ONNX Runtime in one process, $pairs pairs of alternating blocks"
+      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b$batch.onnx" --threads "$threads" \
+        --paired --pairs "$pairs" --min-ms "$block_ms" --json | tee -a "$file"
     done
   done
-fi
+}
+paired_runs 1 "$paired_pairs" "$paired_block_ms" "$out/paired.jsonl"
 # The same at batch 16, where auto also chooses how the batch runs (all at once, image by image, or the images shared
 # between threads): throughput measured side by side, fewer and longer blocks (a call takes tens of ms).
-if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 16 "* ]]; then
-  : > "$out/paired-b16.jsonl"
-  for model in "${models[@]}"; do
-    for layout in "${layouts[@]}"; do
-      nc_log "$model $layout batch 16: NativeConv and ONNX Runtime in one process, $paired_pairs_b16 pairs of alternating blocks"
-      dotnet "$runner_dir/NativeConv.Benchmarks.Ort.dll" --model "$onnx_dir/$model-$layout-b16.onnx" --threads "$threads" \
-        --paired --pairs "$paired_pairs_b16" --min-ms "$paired_block_ms_b16" --json | tee -a "$out/paired-b16.jsonl"
-    done
-  done
-fi
+paired_runs 16 "$paired_pairs_b16" "$paired_block_ms_b16" "$out/paired-b16.jsonl"
 # auto against each backend alone, batch 1, in one process (`net plans`): rotating blocks, the ratio round by round, so the
 # 3% the plan is asked to keep is not lost in the drift between separate processes.
 if [ -n "$nativeconv_dll" ] && [[ " $batch_sizes " == *" 1 "* ]]; then
