@@ -129,6 +129,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         { "network", "measured for another network" },
         { "backend", "uses backend 'cudnn'" },
         { "whole on onednn", "runs the network whole on 'onednn', which needs one backend that can" },
+        { "batch mode", "its batch mode (7) is none of AllAtOnce, ImageByImage, ImagesAcrossThreads" },
     };
 
     [SkippableTheory]
@@ -150,6 +151,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
             "versions" => plan with { Versions = "NativeConv 9.9.9; oneDNN 4.0; XNNPACK 1" },
             "network" => plan with { Network = "0123456789abcdef" },
             "whole on onednn" => plan with { Backends = plan.Backends.Select(_ => OneDnnBackend.BackendName).ToList(), WholeNetwork = true },
+            "batch mode" => plan with { Batching = (BatchMode)7 }, // a file can say 7: the enum reads numbers too
             _ => plan with { Backends = plan.Backends.Select(_ => "cudnn").ToList() },
         };
         using var again = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, NetworkPlan.FromJson(foreign.ToJson()), TestBackends.Native);

@@ -53,7 +53,7 @@ public sealed record NetworkPlan
         BatchMode.AllAtOnce => "",
         BatchMode.ImageByImage => ", image by image",
         BatchMode.ImagesAcrossThreads => ", images across threads",
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a batch mode"),
+        _ => $", batch mode {(int)mode} (unknown)", // printed, never run: CheckFits refuses it
     };
 
     /// <summary>The machine it was measured on: CPU model, instruction sets, processors, threads.</summary>
@@ -103,6 +103,7 @@ public sealed record NetworkPlan
         if (Machine != machine) return $"it was measured on another machine ({Machine}; this one is {machine})";
         if (Versions != versions) return $"it was measured with other versions ({Versions}; these are {versions})";
         if (Backends.Count != convolutions) return $"it names {Backends.Count} convolutions, the network has {convolutions}";
+        if (!Enum.IsDefined(Batching)) return $"its batch mode ({(int)Batching}) is none of {string.Join(", ", Enum.GetNames<BatchMode>())}";
         return null;
     }
 

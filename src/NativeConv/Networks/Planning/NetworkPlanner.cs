@@ -386,6 +386,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         TensorShape image = shape with { Batch = 1 };
         if (mode == BatchMode.AllAtOnce) return new ShapeRun(program, program.PlanFor(shape, layout), plan, shape);
         if (mode == BatchMode.ImageByImage) return new ShapeRun(program, program.PlanFor(image, layout), plan, shape);
+        if (mode != BatchMode.ImagesAcrossThreads) throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a batch mode"); // refused at construction
         if (!CanRunAcrossThreads(program)) throw new InvalidOperationException($"'{program.Name}' has a backend without a single-threaded form"); // refused at construction
         int threads = _backends.Max(b => b.Threads);
         var workers = new List<BatchWorker>();
