@@ -10,6 +10,7 @@ internal sealed unsafe class ShapeRun : IDisposable
 {
     private readonly BatchWorker[] _workers;
     private readonly bool _ownsProgram;
+    private bool _disposed;
 
     /// <param name="program">The planner's (shared by shapes), unless <paramref name="ownsProgram"/>: a copy made for this run alone.</param>
     /// <param name="buffers">The calling thread's buffers: for the whole batch, or for one image when the batch runs image by image.</param>
@@ -86,6 +87,8 @@ internal sealed unsafe class ShapeRun : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (BatchWorker worker in _workers) worker.Dispose();
         Buffers.Dispose();
         if (_ownsProgram) Program.Dispose();

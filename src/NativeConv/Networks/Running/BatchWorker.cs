@@ -73,6 +73,7 @@ internal sealed unsafe class BatchWorker : IDisposable
 
     public void Dispose()
     {
+        if (_stopping) return;
         _stopping = true;
         _start.Release();
         _thread.Join();
