@@ -43,7 +43,7 @@ internal sealed unsafe class ShapeRun : IDisposable
 
     /// <summary>
     /// Runs the caller's pinned batch. Image by image, the images are shared between the calling thread and the workers
-    /// in contiguous ranges (an image is contiguous in NCHW and NHWC alike). With <paramref name="ticks"/>, the profile
+    /// in contiguous ranges. With <paramref name="ticks"/>, the profile
     /// adds up the calling thread's images.
     /// </summary>
     public void Run(TensorLayout layout, float* input, float* output, long[]? ticks = null)
@@ -60,9 +60,7 @@ internal sealed unsafe class ShapeRun : IDisposable
         Exception? failure = null;
         try
         {
-            long inLength = Buffers.Input.Length, outLength = Buffers.Output.Length;
-            for (int i = 0, end = FirstImage(1, images, threads); i < end; i++)
-                Program.Run(Buffers, layout, input + i * inLength, output + i * outLength, ticks);
+            Program.RunImages(Buffers, layout, input, output, 0, FirstImage(1, images, threads), ticks);
         }
         catch (Exception e)
         {

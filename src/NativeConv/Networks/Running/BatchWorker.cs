@@ -60,8 +60,7 @@ internal sealed unsafe class BatchWorker : IDisposable
             if (_stopping) return;
             try
             {
-                long inLength = _buffers.Input.Length, outLength = _buffers.Output.Length;
-                for (int i = _first; i < _end; i++) _program.Run(_buffers, _layout, _input + i * inLength, _output + i * outLength);
+                _program.RunImages(_buffers, _layout, _input, _output, _first, _end);
             }
             catch (Exception e)
             {

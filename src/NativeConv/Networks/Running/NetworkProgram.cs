@@ -236,6 +236,16 @@ internal sealed unsafe class NetworkProgram : IDisposable
         if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
     }
 
+    /// <summary>
+    /// Runs images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch one at a time, on
+    /// <paramref name="image"/>, buffers planned for one image (an image is contiguous in NCHW and NHWC alike).
+    /// </summary>
+    public void RunImages(ShapePlan image, TensorLayout layout, float* input, float* output, int first, int end, long[]? ticks = null)
+    {
+        long inLength = image.Input.Length, outLength = image.Output.Length;
+        for (int i = first; i < end; i++) Run(image, layout, input + i * inLength, output + i * outLength, ticks);
+    }
+
     private static string Describe(BFloat16Tensors tensors) => tensors switch
     {
         BFloat16Tensors.None => "",
