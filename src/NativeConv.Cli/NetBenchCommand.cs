@@ -17,7 +17,7 @@ internal static class NetBenchCommand
         IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
-        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        using var backends = new ConvBackends(options.BackendOptions());
         using ConvNetwork network = options.Precision switch
         {
             "bf16" => new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend), options.Layout, ConvPrecision.BFloat16),
@@ -30,6 +30,7 @@ internal static class NetBenchCommand
 
         network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width); // plans (auto measures here)
         NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;
+        options.ReportPlanFile(network, shape, log);
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);

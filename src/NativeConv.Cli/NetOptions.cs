@@ -3,13 +3,13 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = true, string Precision = "fp32", bool Whole = false)
+    bool AllowMixed = true, string Precision = "fp32", bool Whole = false, string? PlanDirectory = null)
 {
-    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan"];
+    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan", "--plan-dir"];
 
     public static readonly string[] RunSwitches = ["--whole"];
 
-    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--precision"];
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--plan-dir", "--precision"];
 
     public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix", "--whole"];
 
@@ -39,7 +39,11 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Get("--save-plan"),
         !line.Has("--no-mix"),
         line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"),
-        line.Has("--whole"));
+        line.Has("--whole"),
+        line.Get("--plan-dir"));
+
+    /// <summary>The backends' options: --threads, and --plan-dir, where auto keeps the plans it measures and looks for them first.</summary>
+    public NativeConvOptions BackendOptions() => new() { Threads = Threads, PlanDirectory = PlanDirectory };
 
     /// <summary>
     /// The network on --backend: "auto" plans over the native backends (measured on the first call, or
@@ -50,6 +54,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         if (Backend != "auto")
         {
             if (Plan is not null) throw new ArgumentException("--plan needs --backend auto: a plan chooses the backends", "--plan");
+            if (PlanDirectory is not null) throw new ArgumentException("--plan-dir needs --backend auto: a plan chooses the backends", "--plan-dir");
             return new ConvNetwork(blocks, backends.Get(Backend), Layout, Whole ? NetworkExecution.Whole : NetworkExecution.Operations);
         }
         if (Whole) throw new ArgumentException("--whole needs a backend (--backend xnnpack): auto measures the whole form among its candidates", "--whole");
@@ -57,6 +62,16 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         var network = new ConvNetwork(blocks, backends, Layout, plan, allowMixed: AllowMixed);
         if (network.PlanRejection is { } why) log.WriteLine($"--plan {Plan} not used ({why}); measuring instead");
         return network;
+    }
+
+    /// <summary>After the first call with --plan-dir: whether the plan was read from there or measured and saved there, and any problem with its file.</summary>
+    public void ReportPlanFile(ConvNetwork network, TensorShape shape, TextWriter log)
+    {
+        if (PlanDirectory is null) return;
+        NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width) ?? throw new InvalidOperationException("no plan yet for the shape");
+        if (plan.SourceFile is { } file) log.WriteLine($"--plan-dir: followed {Path.GetFileName(file)}, not measured");
+        else if (network.PlanFileProblem is null) log.WriteLine($"--plan-dir: measured, and kept in {PlanDirectory}");
+        if (network.PlanFileProblem is { } problem) log.WriteLine($"--plan-dir: {problem}");
     }
 
     /// <summary>After the first call: --save-plan writes the plan used for the shape.</summary>

@@ -19,7 +19,7 @@ internal static class NetRunCommand
         int[] s = input.Rank == 4 ? input.Shape : [1, .. input.Shape];
         var shape = options.Layout == TensorLayout.Nchw ? new TensorShape(s[0], s[1], s[2], s[3]) : new TensorShape(s[0], s[3], s[1], s[2]);
 
-        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        using var backends = new ConvBackends(options.BackendOptions());
         using ConvNetwork network = options.CreateNetwork(blocks, backends, log);
         TensorShape outShape = network.OutputShape(shape); // names the block when the input does not fit
         var output = new float[outShape.Length];
@@ -27,6 +27,7 @@ internal static class NetRunCommand
         network.Forward(input.Data, output, shape.Batch, shape.Height, shape.Width);
         log.WriteLine($"{MobileNets.NameOf(options.Model)} on {network.BackendName} ({options.Layout}): {shape.ToString(options.Layout)} -> " +
                       $"{outShape.ToString(options.Layout)} in {clock.Elapsed.TotalMilliseconds:0.###} ms including first-shape setup; plan {network.PlanFor(shape.Batch, shape.Height, shape.Width)}");
+        options.ReportPlanFile(network, shape, log);
         options.SavePlanIfAsked(network, shape, log);
 
         int[] written = outShape.Height == 1 && outShape.Width == 1

@@ -17,7 +17,8 @@ namespace NativeConv;
 /// side — each backend alone, with and without fused residual sums, and the per-operation fastest mix —
 /// and keeps the fastest (for a batch of more than one image, then also how to run the batch: all at once,
 /// image by image, or the images shared between threads, see <see cref="BatchMode"/>); or it runs a plan given to
-/// it, if that plan fits this network, machine and version (else it says why in <see cref="PlanRejection"/> and measures).
+/// it, if that plan fits this network, machine and version (else it says why in <see cref="PlanRejection"/> and measures),
+/// or the plan for the shape kept in <see cref="NativeConvOptions.PlanDirectory"/> by an earlier network (see <see cref="PlanFileProblem"/>).
 /// </para>
 /// </summary>
 public sealed class ConvNetwork : ILayer
@@ -109,6 +110,19 @@ public sealed class ConvNetwork : ILayer
 
     /// <summary>Why the plan given to the constructor was not used (null: none given, or it was used).</summary>
     public string? PlanRejection => _planner.Rejection;
+
+    /// <summary>
+    /// The latest problem with <see cref="NativeConvOptions.PlanDirectory"/>: a plan file that could not be read or did
+    /// not fit (the shape was measured again and the file replaced), or a measured plan that could not be saved (it
+    /// is used all the same); null when there was none.
+    /// </summary>
+    public string? PlanFileProblem
+    {
+        get
+        {
+            lock (_gate) return _planner.PlanFileProblem;
+        }
+    }
 
     public int InChannels => Blocks[0].InChannels;
 

@@ -39,9 +39,23 @@ public sealed class ConvBackends : IDisposable
             throw new ArgumentException($"backend '{twice.Key}' is registered more than once", nameof(registrations));
         if (options.DefaultBackend is { } name && !Names.Contains(name))
             throw new ArgumentException($"unknown default backend '{name}' (known: {string.Join(", ", Names)})", nameof(options));
+        if (options.PlanDirectory is { } plans)
+        {
+            try
+            {
+                PlanDirectory = Path.GetFullPath(plans);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw new ArgumentException($"PlanDirectory '{plans}' is not a usable path: {e.Message}", nameof(options), e);
+            }
+        }
         _options = options;
         if (options.NativeLibraryDirectory is { } directory) NativeLibrarySearch.UseDirectory(directory);
     }
+
+    /// <summary>Where networks planned over these backends keep their measured plans (<see cref="NativeConvOptions.PlanDirectory"/>, as a full path); null: nowhere.</summary>
+    internal string? PlanDirectory { get; }
 
     /// <summary>The registered names, in registration order.</summary>
     public IReadOnlyList<string> Names { get; }

@@ -94,7 +94,12 @@ public sealed record NetworkPlan
 
     public void Save(string path) => File.WriteAllText(path, ToJson());
 
-    public static NetworkPlan Load(string path) => FromJson(File.ReadAllText(path));
+    /// <summary>Reads the plan in <paramref name="path"/> (<see cref="SourceFile"/> says so); throws <see cref="FormatException"/> saying what is wrong with the text.</summary>
+    public static NetworkPlan Load(string path) => FromJson(File.ReadAllText(path)) with { SourceFile = Path.GetFullPath(path) };
+
+    /// <summary>The file this plan was read from (<see cref="Load"/>, or <see cref="NativeConvOptions.PlanDirectory"/>); null for a plan made in this process.</summary>
+    [JsonIgnore]
+    public string? SourceFile { get; init; }
 
     /// <summary>Null when this plan can run <paramref name="network"/> here; otherwise why not.</summary>
     internal string? CheckFits(string network, string machine, string versions, int convolutions)
@@ -109,5 +114,6 @@ public sealed record NetworkPlan
 
     public override string ToString() =>
         $"{Description} for {Batch}x{Height}x{Width} {Layout}" + (MeasuredMicroseconds.Count == 0 ? " (pinned)"
-            : ": " + string.Join(", ", MeasuredMicroseconds.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0} µs")));
+            : ": " + string.Join(", ", MeasuredMicroseconds.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0} µs")))
+        + (SourceFile is null ? "" : $" (read from {SourceFile})");
 }

@@ -20,7 +20,8 @@ namespace NativeConv;
 /// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms (those choose). At most 2 backends and their
 /// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 1.4-2 s for a
 /// MobileNet at batch 1 here, once per shape. For a batch of more than one image, the chosen candidate then races the ways
-/// of running the batch (<see cref="ChooseBatching"/>). A given plan that fits is used for its shape without measuring.
+/// of running the batch (<see cref="ChooseBatching"/>). A given plan that fits is used for its shape without measuring; so is a plan kept in
+/// <see cref="NativeConvOptions.PlanDirectory"/> (<see cref="PlanFiles"/>), and a plan measured there is kept there.
 /// <para>
 /// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
 /// implemented over OpenMP), so a switch wakes no other pool and no idle thread of one library spins on the core the
@@ -96,15 +97,19 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         _fingerprint = Fingerprint(graph);
         if (plan is not null)
         {
-            Rejection = plan.CheckFits(_fingerprint, Machine, Versions, _convolutions.Length)
-                ?? (plan.Backends.FirstOrDefault(b => backends.All(c => c.Name != b)) is { } missing ? $"it uses backend '{missing}', which is not among {string.Join(", ", backends.Select(b => b.Name))}" : null)
-                ?? (plan.WholeNetwork && (plan.Backends.Distinct().Count() != 1 || !backends.First(b => b.Name == plan.Backends[0]).HasWholeNetwork)
-                    ? $"it runs the network whole on {string.Join(" and ", plan.Backends.Distinct().Select(b => $"'{b}'"))}, which needs one backend that can (XNNPACK)" : null)
-                ?? (plan.Batching == BatchMode.ImagesAcrossThreads && plan.Backends.Distinct().FirstOrDefault(b => SingleThreadedForm(b) is null) is { } alone
-                    ? $"it shares a batch's images between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)" : null);
+            Rejection = Refusal(plan);
             if (Rejection is null) _pinned = plan;
         }
     }
+
+    /// <summary>Null when <paramref name="plan"/> can run this network on these backends here; otherwise why not.</summary>
+    private string? Refusal(NetworkPlan plan) =>
+        plan.CheckFits(_fingerprint, Machine, Versions, _convolutions.Length)
+        ?? (plan.Backends.FirstOrDefault(b => _backends.All(c => c.Name != b)) is { } missing ? $"it uses backend '{missing}', which is not among {string.Join(", ", _backends.Select(b => b.Name))}" : null)
+        ?? (plan.WholeNetwork && (plan.Backends.Distinct().Count() != 1 || !_backends.First(b => b.Name == plan.Backends[0]).HasWholeNetwork)
+            ? $"it runs the network whole on {string.Join(" and ", plan.Backends.Distinct().Select(b => $"'{b}'"))}, which needs one backend that can (XNNPACK)" : null)
+        ?? (plan.Batching == BatchMode.ImagesAcrossThreads && plan.Backends.Distinct().FirstOrDefault(b => SingleThreadedForm(b) is null) is { } alone
+            ? $"it shares a batch's images between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)" : null);
 
     public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend, ConvPrecision precision = ConvPrecision.Float32,
         NetworkExecution execution = NetworkExecution.Operations) =>
@@ -122,8 +127,17 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (available.Count == 1) return new NetworkPlanner(graph, available, measures: false, plan, available[0].Name, allowMixed);
         // Each library also on the calling thread alone ("onednn/1"): a plan may give small convolutions one thread.
         List<ConvBackend> singleThreaded = available.Select(b => b.CreateSingleThreaded()).OfType<ConvBackend>().ToList();
-        return new NetworkPlanner(graph, [.. available, .. singleThreaded], measures: true, plan, "auto", allowMixed) { _owned = singleThreaded };
+        var planner = new NetworkPlanner(graph, [.. available, .. singleThreaded], measures: true, plan, "auto", allowMixed) { _owned = singleThreaded };
+        if (backends.PlanDirectory is { } directory)
+            planner._files = new PlanFiles(directory, planner._fingerprint,
+                $"{Machine}; {Versions}; {string.Join(", ", available.Select(b => $"{b.Name} on {b.Threads} threads"))}; mix {(allowMixed ? "allowed" : "not allowed")}");
+        return planner;
     }
+
+    private PlanFiles? _files; // where measured plans are kept and looked for; null: nowhere
+
+    /// <summary>The latest problem with a plan file: one that could not be read or did not fit (measured again and replaced), or one that could not be saved.</summary>
+    public string? PlanFileProblem { get; private set; }
 
     private List<ConvBackend> _owned = []; // the single-threaded forms made for measuring
 
@@ -162,20 +176,42 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// <summary>The run for <paramref name="shape"/>: pinned, single, or measured now on the caller's buffers (already checked).</summary>
     public ShapeRun Plan(TensorShape shape, TensorLayout layout, float* input, float* output)
     {
-        if (_pinned is { } pinned && (pinned.Batch, pinned.Height, pinned.Width, pinned.Layout) == (shape.Batch, shape.Height, shape.Width, layout))
-        {
-            ConvBackend[] assigned = pinned.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
-            NetworkProgram pinnedProgram = pinned.WholeNetwork
-                ? WholeProgram(assigned[0]) ?? throw new InvalidOperationException($"backend '{assigned[0].Name}' cannot run a network whole") // refused at construction
-                : Program(assigned, pinned.FuseResidualSums, pinned.Chosen);
-            return BatchRun(pinnedProgram, shape, layout, pinned.Batching, pinned);
-        }
+        if (_pinned is { } pinned && IsFor(pinned, shape, layout)) return Follow(pinned, shape, layout);
         if (!_measures)
         {
             NetworkProgram program = SingleProgram();
             return BatchRun(program, shape, layout, BatchMode.AllAtOnce, PlanOf(program, shape, layout, new Dictionary<string, double>()));
         }
-        return Measure(shape, layout, input, output);
+        if (_files is null) return Measure(shape, layout, input, output);
+        // The plan directory: follow the shape's file when it fits, else measure and keep the plan there.
+        string path = _files.PathFor(shape, layout);
+        if (PlanFiles.TryLoad(path, out string? unreadable) is { } stored)
+        {
+            string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null
+                : $"it is for {stored.Batch}x{stored.Height}x{stored.Width} {stored.Layout}, not {shape.Batch}x{shape.Height}x{shape.Width} {layout}");
+            if (refusal is null) return Follow(stored, shape, layout);
+            PlanFileProblem = $"{path} was not followed: {refusal}; measured again and replaced";
+        }
+        else if (unreadable is not null)
+        {
+            PlanFileProblem = $"{unreadable}; measured again and replaced";
+        }
+        ShapeRun run = Measure(shape, layout, input, output);
+        if (_files.TrySave(run.Plan, path) is { } unsaved) PlanFileProblem = unsaved;
+        return run;
+    }
+
+    private static bool IsFor(NetworkPlan plan, TensorShape shape, TensorLayout layout) =>
+        (plan.Batch, plan.Height, plan.Width, plan.Layout) == (shape.Batch, shape.Height, shape.Width, layout);
+
+    /// <summary>The run a given or stored plan says, without measuring (the plan was checked to fit).</summary>
+    private ShapeRun Follow(NetworkPlan plan, TensorShape shape, TensorLayout layout)
+    {
+        ConvBackend[] assigned = plan.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
+        NetworkProgram program = plan.WholeNetwork
+            ? WholeProgram(assigned[0]) ?? throw new InvalidOperationException($"backend '{assigned[0].Name}' cannot run a network whole") // refused by Refusal
+            : Program(assigned, plan.FuseResidualSums, plan.Chosen);
+        return BatchRun(program, shape, layout, plan.Batching, plan);
     }
 
     private ShapeRun Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
