@@ -2,9 +2,9 @@ namespace NativeConv;
 
 /// <summary>
 /// A batch of matrices transposed, (N, A, B) → (N, B, A) over 4-byte (float) or 1-byte (int8/uint8)
-/// elements: NCHW ↔ NHWC at a network's edges,
-/// made once per shape by the backend that runs the first (or last) convolution, so it uses that
-/// library's threads (oneDNN's reorder, XNNPACK's transpose); <see cref="NhwcOps.Transpose"/> otherwise.
+/// elements: NCHW ↔ NHWC at a network's edges, made once per shape: a library's on the threads of the first (or
+/// last) convolution (oneDNN's reorder, XNNPACK's transpose) or <see cref="NhwcOps.Transpose"/>, whichever measured
+/// fastest (<see cref="FastestLayoutTransform"/>).
 /// </summary>
 internal interface ILayoutTransform : IDisposable
 {

@@ -468,13 +468,13 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     private NetworkProgram SingleThreadedCopy(NetworkProgram program)
     {
         if (program.IsWholeNetwork)
-            return NetworkProgram.WholeNetwork(program.Name, program.Graph, SingleThreadedForm(program.Backends[0])!)
-                ?? throw new InvalidOperationException($"'{program.Backends[0]}' has no whole-network form on one thread");
+            return WithTransformSources(NetworkProgram.WholeNetwork(program.Name, program.Graph, SingleThreadedForm(program.Backends[0])!)
+                ?? throw new InvalidOperationException($"'{program.Backends[0]}' has no whole-network form on one thread"));
         var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < program.Graph.Ops.Count; i++)
             if (program.Graph.Ops[i] switch { ConvOp c => c, ConvSumOp f => f.Convolution, _ => null } is { } conv)
                 byConvolution[conv] = SingleThreadedForm(program.Backends[i])!;
-        return new NetworkProgram(program.Name, program.Graph, conv => byConvolution[conv], _precision);
+        return WithTransformSources(new NetworkProgram(program.Name, program.Graph, conv => byConvolution[conv], _precision));
     }
 
     /// <summary>
@@ -530,8 +530,18 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         string key = $"{string.Join(",", assigned.Select(b => b.Name))}|{fuse}";
         if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
         NetworkGraph graph = fuse ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
-        program = new NetworkProgram(name, graph, conv => byConvolution[conv], _precision);
+        program = WithTransformSources(new NetworkProgram(name, graph, conv => byConvolution[conv], _precision));
         _programs.Add(key, program);
+        return program;
+    }
+
+    /// <summary>
+    /// <paramref name="program"/>, its NCHW transposes chosen per shape among every backend here on the edge's threads
+    /// (a oneDNN program may take XNNPACK's: one thread team runs both).
+    /// </summary>
+    private NetworkProgram WithTransformSources(NetworkProgram program)
+    {
+        program.TransformSources = _backends;
         return program;
     }
 
@@ -544,7 +554,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (_precision != ConvPrecision.Float32) return null;
         string key = backend.Name + "|whole";
         if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
-        program = NetworkProgram.WholeNetwork(backend.Name + WholeSuffix, _graph, backend);
+        program = NetworkProgram.WholeNetwork(backend.Name + WholeSuffix, _graph, backend) is { } whole ? WithTransformSources(whole) : null;
         if (program is not null) _programs.Add(key, program);
         return program;
     }

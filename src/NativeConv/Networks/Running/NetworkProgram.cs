@@ -118,6 +118,9 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// <summary>The backend of the last convolution: it transposes back to NCHW.</summary>
     public ConvBackend? LastBackend { get; private set; }
 
+    /// <summary>Other backends whose NCHW transposes are timed against the edges' own per shape (the planner's; none: the edges' own and the managed one).</summary>
+    public IReadOnlyList<ConvBackend> TransformSources { get; set; } = [];
+
     /// <summary>
     /// Buffers (and NCHW transposes) for one input shape. An NCHW input goes straight into the first convolution when its
     /// backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>) on a specialized
@@ -126,7 +129,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
     public ShapePlan PlanFor(TensorShape shape, TensorLayout layout)
     {
         _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
-        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse);
+        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse, TransformSources);
     }
 
     private bool NchwStemFits(TensorShape shape)

@@ -7,12 +7,16 @@ namespace NativeConv;
 /// </summary>
 internal sealed class ShapePlan : IDisposable
 {
-    /// <param name="inputBackend">Transposes an NCHW input on its threads (null or without one: managed).</param>
-    /// <param name="outputBackend">Transposes back to NCHW.</param>
+    /// <param name="inputBackend">The first convolution's: an NCHW input is transposed on its threads (null: managed).</param>
+    /// <param name="outputBackend">The last convolution's: transposed back to NCHW on its threads.</param>
+    /// <param name="transformSources">
+    /// Other backends whose transposes are timed against the edge's own and the managed one (those with the same
+    /// threads as the edge's backend), the fastest kept (<see cref="FastestLayoutTransform"/>).
+    /// </param>
     /// <param name="whole">The network as one native object: only the edges get buffers (for an NCHW caller), the object keeps the rest.</param>
     /// <param name="stemReadsNchw">The first convolution reads the caller's NCHW input and writes NHWC: no input transpose.</param>
     public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null,
-        IWholeNetwork? whole = null, bool stemReadsNchw = false)
+        IWholeNetwork? whole = null, bool stemReadsNchw = false, IReadOnlyList<ConvBackend>? transformSources = null)
     {
         StemReadsNchw = stemReadsNchw;
         Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
@@ -33,9 +37,8 @@ internal sealed class ShapePlan : IDisposable
                 TensorShape x = Input, y = Output;
                 InputTransform = stemReadsNchw ? null : x.Channels == 3 && ThreePlaneInterleave.IsSupported
                     ? new ThreePlaneInterleave(x.Batch, x.Height * x.Width) // an image: faster than either library's transpose
-                    : inputBackend?.CreateLayoutTransform(x.Batch, x.Channels, x.Height * x.Width) ?? new ManagedLayoutTransform(x.Batch, x.Channels, x.Height * x.Width);
-                OutputTransform = outputBackend?.CreateLayoutTransform(y.Batch, y.Height * y.Width, y.Channels)
-                    ?? new ManagedLayoutTransform(y.Batch, y.Height * y.Width, y.Channels);
+                    : FastestLayoutTransform.Choose(TransformSources(inputBackend, transformSources), x.Batch, x.Channels, x.Height * x.Width);
+                OutputTransform = FastestLayoutTransform.Choose(TransformSources(outputBackend, transformSources), y.Batch, y.Height * y.Width, y.Channels);
             }
         }
         catch
@@ -44,6 +47,10 @@ internal sealed class ShapePlan : IDisposable
             throw;
         }
     }
+
+    /// <summary>The edge's backend, then the other sources on as many threads as it (none without an edge backend: managed).</summary>
+    private static IReadOnlyList<ConvBackend> TransformSources(ConvBackend? edge, IReadOnlyList<ConvBackend>? others) =>
+        edge is null ? [] : [edge, .. (others ?? []).Where(b => b.Name != edge.Name && b.Threads == edge.Threads)];
 
     /// <summary>Each value's logical shape.</summary>
     public TensorShape[] Shapes { get; }
