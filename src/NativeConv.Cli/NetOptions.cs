@@ -69,7 +69,10 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
     {
         if (PlanDirectory is null) return;
         NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width) ?? throw new InvalidOperationException("no plan yet for the shape");
-        if (plan.SourceFile is { } file) log.WriteLine($"--plan-dir: followed {Path.GetFileName(file)}, not measured");
+        // A plan given with --plan has a source file too: only one from the directory was followed from there.
+        if (plan.SourceFile is { } file && Path.GetDirectoryName(file) == Path.GetFullPath(PlanDirectory).TrimEnd(Path.DirectorySeparatorChar))
+            log.WriteLine($"--plan-dir: followed {Path.GetFileName(file)}, not measured");
+        else if (plan.SourceFile is not null) log.WriteLine("--plan-dir: not used for this shape (--plan was followed)");
         else if (network.PlanFileProblem is null) log.WriteLine($"--plan-dir: measured, and kept in {PlanDirectory}");
         if (network.PlanFileProblem is { } problem) log.WriteLine($"--plan-dir: {problem}");
     }
