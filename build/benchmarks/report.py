@@ -124,6 +124,34 @@ def network_section(run_dir, fma2, w):
       "images on its own single-threaded copy); the three columns after it run "
       "each backend alone, operation by operation with residual adds fused where the backend can, and the whole "
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
+    first_call_section(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), w)
+
+
+def first_call_section(rows, w):
+    """auto's first call per shape (its planning, and the shape's native state), against oneDNN alone's (native state only)."""
+    times = {}
+    for r in rows:
+        if r.get("first_call_ms") is not None:
+            times.setdefault((r["model"], r["layout"], r["backend"], r["batch"]), []).append(r["first_call_ms"])
+    batches = sorted({k[3] for k in times if k[2] == "auto"})
+    if not batches:
+        return
+    w("### The first call: auto's planning\n")
+    w("`net bench`'s first call for a shape, in ms (the median over the rounds; each round is a new process): auto measures its candidates then; oneDNN alone "
+      "only makes its native state for the shape. A plan kept in `NativeConvOptions.PlanDirectory` (`--plan-dir`) or "
+      "given to the constructor skips the measuring on later runs.\n")
+    w("| network | layout | " + " | ".join(f"batch {b}: auto | batch {b}: oneDNN alone" for b in batches) + " |")
+    w("|---|---|" + "---|---|" * len(batches))
+    for model in NETWORKS:
+        for layout in ("nchw", "nhwc"):
+            cells = []
+            for b in batches:
+                for backend in ("auto", "onednn"):
+                    t = sorted(times.get((model, layout, backend, b), []))
+                    cells.append(f"{t[len(t) // 2]:.0f}" if t else "-")
+            if any(c != "-" for c in cells):
+                w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
+    w("")
 
 
 def paired_section(run_dir, w, batch=1):

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Xunit;
+
+namespace NativeConv.Cli.Tests;
+
+/// <summary>
+/// `net bench` reports its first call apart (planning and the shape's native state: what a service pays once per
+/// shape), beside the steady median. Only that it is reported; how long it takes is the benchmarks' business.
+/// </summary>
+public class NetBenchFirstCallTests
+{
+    private static string Bench(params string[] flags)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, NetBenchCommand.Run(NetOptions.Parse(new CommandLine(["net", "bench", .. flags], 2, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false),
+            output, TextWriter.Null));
+        return output.ToString();
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("onednn")]
+    public void The_json_report_has_the_first_call_time(string backend)
+    {
+        using JsonDocument report = JsonDocument.Parse(Bench("--model", "v3-small", "--backend", backend, "--min-ms", "20", "--json"));
+        double first = report.RootElement.GetProperty("first_call_ms").GetDouble();
+        Assert.True(first > 0, $"first_call_ms {first}");
+        Assert.True(report.RootElement.GetProperty("median_us").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void The_text_report_names_the_first_call()
+    {
+        Assert.Matches(@"µs per call, [0-9.]+ images/s; first call [0-9.]+ ms", Bench("--model", "v3-small", "--backend", "xnnpack", "--min-ms", "20"));
+    }
+
+    [Fact]
+    public void Int8_which_plans_nothing_on_its_first_call_reports_none()
+    {
+        using JsonDocument report = JsonDocument.Parse(Bench("--model", "v2", "--precision", "int8", "--backend", "onednn", "--min-ms", "20", "--json"));
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("first_call_ms").ValueKind);
+    }
+}
