@@ -14,7 +14,7 @@ namespace NativeConv;
 /// another library ran clearly faster moved there (fused where it can; unless mixing is forbidden), and keeps the candidate with
 /// the lowest time (each round's block relative to the round's other candidates, see <see cref="DriftCorrectedTimes"/>) — so
 /// crossing libraries is paid for in the measurement, not assumed. Bounded: per candidate 2 warm-up runs, then all of
-/// them in turn until the JIT has been quiet for 300 ms (at most 2 s), then per backend alone an untimed run and
+/// them in turn until the JIT has been quiet for 300 ms (at most 2 s; no wait where tiering is off, <see cref="JitTiering"/>), then per backend alone an untimed run and
 /// <see cref="FirstPassRounds"/> with each operation timed; then the final candidates run in turn until the JIT is quiet again, then <see cref="Rounds"/> rounds
 /// (<see cref="EarlyRounds"/> for those far behind), each an untimed call and a timed block of at least
 /// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms (those choose). At most 2 backends and their
@@ -501,10 +501,15 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// The JIT tiers up the managed code between native calls in the background during the first few hundred
     /// milliseconds of calls; on 2 cores that thread takes a core from the libraries' workers. Measuring before it
     /// is done times the JIT, not the candidates. It compiles in waves (tier 0, then instrumented, then optimized), with
-    /// gaps of up to about 200 ms between them here: a shorter quiet period ended between two waves.
+    /// gaps of up to about 200 ms between them here: a shorter quiet period ended between two waves. With tiering off
+    /// (<see cref="JitTiering"/>) there is nothing to wait for. Measured here (`net bench`'s first call, batch 1, NHWC):
+    /// v2 2.4-2.9 s with tiering on, of which the two waits 1.6-1.9 s; with it off, 1.3 s with the waits, 0.66-0.70 s
+    /// without (v3-small: 2.3-2.6 s, 1.1 s, 0.53-0.55 s), its choices as good (`net plans`: auto within 3% of the fastest
+    /// backend alone on 9 of 10 networks and layouts either way, the tenth within this machine's spread on a second run).
     /// </summary>
     private static void WarmUntilJitQuiet(Action run)
     {
+        if (!JitTiering.IsOn) return; // nothing compiles in the background: every candidate ran fully optimized from its first call
         var total = Stopwatch.StartNew();
         var quiet = Stopwatch.StartNew();
         long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
