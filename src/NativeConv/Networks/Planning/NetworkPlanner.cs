@@ -18,8 +18,8 @@ namespace NativeConv;
 /// <see cref="FirstPassRounds"/> with each operation timed; then the final candidates run in turn until the JIT is quiet again, then <see cref="Rounds"/> rounds
 /// (<see cref="EarlyRounds"/> for those far behind), each an untimed call and a timed block of at least
 /// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms (those choose). At most 2 backends and their
-/// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 1.4-2 s for a
-/// MobileNet at batch 1 here, once per shape. For a batch of more than one image, the chosen candidate then races the ways
+/// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 2.3-2.9 s for a
+/// MobileNet at batch 1 here (0.5-0.7 s with tiering off), once per shape. For a batch of more than one image, the chosen candidate then races the ways
 /// of running the batch (<see cref="ChooseBatching"/>). A given plan that fits is used for its shape without measuring; so is a plan kept in
 /// <see cref="NativeConvOptions.PlanDirectory"/> (<see cref="PlanFiles"/>), and a plan measured there is kept there.
 /// <para>
