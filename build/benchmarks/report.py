@@ -148,7 +148,7 @@ def first_call_section(rows, w):
             for b in batches:
                 for backend in ("auto", "onednn"):
                     t = sorted(times.get((model, layout, backend, b), []))
-                    cells.append(f"{t[len(t) // 2]:.0f}" if t else "-")
+                    cells.append(f"{(t[(len(t) - 1) // 2] + t[len(t) // 2]) / 2:.0f}" if t else "-")  # the middle two's mean when even
             if any(c != "-" for c in cells):
                 w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
     w("")
