@@ -128,27 +128,47 @@ def network_section(run_dir, fma2, w):
 
 
 def first_call_section(rows, w):
-    """auto's first call per shape (its planning, and the shape's native state), against oneDNN alone's (native state only)."""
-    times = {}
+    """auto's first call per shape and its measuring over the calls after it, against oneDNN alone's first call (native state only)."""
+    def median(values):
+        t = sorted(values)
+        return (t[(len(t) - 1) // 2] + t[len(t) // 2]) / 2 if t else None  # the middle two's mean when even
+
+    runs = {}
     for r in rows:
         if r.get("first_call_ms") is not None:
-            times.setdefault((r["model"], r["layout"], r["backend"], r["batch"]), []).append(r["first_call_ms"])
-    batches = sorted({k[3] for k in times if k[2] == "auto"})
+            runs.setdefault((r["model"], r["layout"], r["backend"], r["batch"]), []).append(r)
+    batches = sorted({k[3] for k in runs if k[2] == "auto"})
     if not batches:
         return
-    w("### The first call: auto's planning\n")
-    w("`net bench`'s first call for a shape, in ms (the median over the rounds; each round is a new process): auto measures its candidates then; oneDNN alone "
-      "only makes its native state for the shape. A plan kept in `NativeConvOptions.PlanDirectory` (`--plan-dir`) or "
-      "given to the constructor skips the measuring on later runs.\n")
+
+    def cell(model, layout, backend, batch, field, fmt):
+        values = [r[field] for r in runs.get((model, layout, backend, batch), []) if r.get(field) is not None]
+        return fmt.format(median(values)) if values else "-"
+
+    w("### The first calls: auto's planning\n")
+    w("`net bench`'s first call for a shape, in ms (the median over the rounds; each round is a new process). auto measures its "
+      "candidates over the calls that follow (`NativeConvOptions.Planning` = `WhileServing`, the default): each call runs one "
+      "candidate on the caller's data, so its first call makes only the first backend's native state for the shape, as oneDNN "
+      "alone does. A plan kept in `NativeConvOptions.PlanDirectory` (`--plan-dir`) or given to the constructor skips the "
+      "measuring on later runs.\n")
     w("| network | layout | " + " | ".join(f"batch {b}: auto | batch {b}: oneDNN alone" for b in batches) + " |")
     w("|---|---|" + "---|---|" * len(batches))
     for model in NETWORKS:
         for layout in ("nchw", "nhwc"):
-            cells = []
-            for b in batches:
-                for backend in ("auto", "onednn"):
-                    t = sorted(times.get((model, layout, backend, b), []))
-                    cells.append(f"{(t[(len(t) - 1) // 2] + t[len(t) // 2]) / 2:.0f}" if t else "-")  # the middle two's mean when even
+            cells = [cell(model, layout, backend, b, "first_call_ms", "{:.0f}") for b in batches for backend in ("auto", "onednn")]
+            if any(c != "-" for c in cells):
+                w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
+    w("")
+    if not any(r.get("planning_calls") is not None for v in runs.values() for r in v):
+        return
+    w("Until auto has chosen: the calls (the first included), their total time in ms, and the slowest call in ms (a call that "
+      "made a candidate: its program, buffers and native state for the shape). Medians over the rounds.\n")
+    w("| network | layout | " + " | ".join(f"batch {b}: calls | ms | slowest ms" for b in batches) + " |")
+    w("|---|---|" + "---|---|---|" * len(batches))
+    for model in NETWORKS:
+        for layout in ("nchw", "nhwc"):
+            cells = [cell(model, layout, "auto", b, field, fmt) for b in batches
+                     for field, fmt in (("planning_calls", "{:.0f}"), ("planning_ms", "{:.0f}"), ("slowest_planning_call_ms", "{:.0f}"))]
             if any(c != "-" for c in cells):
                 w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
     w("")
@@ -189,7 +209,7 @@ def plans_section(run_dir, w):
         return
     rows = read_jsonl(path)
     w("### Batch 1, `auto` against each backend alone in one process\n")
-    w("`nativeconv net plans`: the network planned by `auto` (measured on its first call, as above) and the network on each "
+    w("`nativeconv net plans`: the network planned by `auto` (measured over its first calls, as above) and the network on each "
       "backend alone (oneDNN operation by operation with residual adds fused, XNNPACK operation by operation, XNNPACK's "
       "subgraph runtime) timed in one process in rotating blocks (each after a 30 ms pause, 3 untimed calls, then calls "
       "for at least 150 ms; each round starts with the next network). The ratio is auto over the single-backend plan with "

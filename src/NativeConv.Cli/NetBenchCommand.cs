@@ -28,17 +28,23 @@ internal static class NetBenchCommand
         using AlignedFloatBuffer input = options.SeededInput(shape);
         using var result = new AlignedFloatBuffer(outShape.Length);
 
-        // The first call plans (auto measures its candidates here, or follows a saved plan) and makes the native state for the shape.
-        long firstCallStart = System.Diagnostics.Stopwatch.GetTimestamp();
-        network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
-        double firstCallMilliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(firstCallStart).TotalMilliseconds;
+        // The first call makes the shape's native state, and plans: auto measures its candidates in it (--planning
+        // first-call) or starts measuring over the calls that follow (while-serving), or it follows a saved plan.
+        var planning = new PlanningCalls();
+        do
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
+            planning.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        while (network.PlanFor(shape.Batch, shape.Height, shape.Width) is null);
         NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;
         options.ReportPlanFile(network, shape, log);
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
         // --whole reports as its own backend ("xnnpack graph"), beside the same library operation by operation.
-        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Description, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), firstCallMilliseconds);
+        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Description, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), planning);
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");
@@ -78,13 +84,13 @@ internal static class NetBenchCommand
         double micros = CallTiming.MedianMicroseconds(() => network.Forward(input, result, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
         long macs = 0;
         using (var floatNetwork = new ConvNetwork(blocks, new ReferenceBackend(), options.Layout)) macs = floatNetwork.MultiplyAccumulates(shape);
-        Report(options, output, backend.Name, $"int8 {backend.Name}", shape, micros, network.LayerCount, 2 * macs, firstCallMilliseconds: null);
+        Report(options, output, backend.Name, $"int8 {backend.Name}", shape, micros, network.LayerCount, 2 * macs, planning: null);
         return 0;
     }
 
-    /// <param name="firstCallMilliseconds">The first call's time (planning and the shape's native state), when timed: what a service pays once per shape.</param>
+    /// <param name="planning">The calls until the plan was chosen, when timed (the first makes the shape's native state): what a service pays once per shape.</param>
     private static void Report(NetOptions options, TextWriter output, string backend, string plan, TensorShape shape, double micros, int operations, long flops,
-        double? firstCallMilliseconds)
+        PlanningCalls? planning)
     {
         double imagesPerSecond = shape.Batch * 1e6 / micros;
         string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
@@ -95,12 +101,16 @@ internal static class NetBenchCommand
             {
                 model, layout, backend, plan, precision = options.Precision, threads, batch = shape.Batch,
                 median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1), operations, flops,
-                first_call_ms = firstCallMilliseconds is { } first ? Math.Round(first, 1) : (double?)null,
+                first_call_ms = planning is null ? (double?)null : Math.Round(planning.FirstMilliseconds, 1),
+                planning_calls = planning?.Count,
+                planning_ms = planning is null ? (double?)null : Math.Round(planning.TotalMilliseconds, 1),
+                slowest_planning_call_ms = planning is null ? (double?)null : Math.Round(planning.SlowestMilliseconds, 1),
             }));
         }
         else
         {
-            string firstCall = firstCallMilliseconds is { } first ? string.Create(CultureInfo.InvariantCulture, $"; first call {first:0.0} ms") : "";
+            string firstCall = planning is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                $"; first call {planning.FirstMilliseconds:0.0} ms; plan chosen after {planning.Count} call{(planning.Count == 1 ? "" : "s")}, {planning.TotalMilliseconds:0.0} ms, the slowest {planning.SlowestMilliseconds:0.0} ms");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{model} {layout} {options.Precision} on {backend} ({plan}), {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s{firstCall}"));
         }

@@ -3,13 +3,13 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = true, string Precision = "fp32", bool Whole = false, string? PlanDirectory = null)
+    bool AllowMixed = true, string Precision = "fp32", bool Whole = false, string? PlanDirectory = null, PlanningMode Planning = PlanningMode.WhileServing)
 {
-    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan", "--plan-dir"];
+    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan", "--plan-dir", "--planning"];
 
     public static readonly string[] RunSwitches = ["--whole"];
 
-    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--plan-dir", "--precision"];
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--plan-dir", "--precision", "--planning"];
 
     public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix", "--whole"];
 
@@ -40,13 +40,22 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         !line.Has("--no-mix"),
         line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"),
         line.Has("--whole"),
-        line.Get("--plan-dir"));
+        line.Get("--plan-dir"),
+        ParsePlanning(line.Get("--planning", "while-serving")));
 
-    /// <summary>The backends' options: --threads, and --plan-dir, where auto keeps the plans it measures and looks for them first.</summary>
-    public NativeConvOptions BackendOptions() => new() { Threads = Threads, PlanDirectory = PlanDirectory };
+    /// <summary>--planning: when auto measures a new shape (<see cref="PlanningMode"/>).</summary>
+    private static PlanningMode ParsePlanning(string value) => value switch
+    {
+        "while-serving" => PlanningMode.WhileServing,
+        "first-call" => PlanningMode.FirstCall,
+        _ => throw new ArgumentException($"--planning must be while-serving or first-call, not '{value}'"),
+    };
+
+    /// <summary>The backends' options: --threads, --plan-dir, where auto keeps the plans it measures and looks for them first, and --planning.</summary>
+    public NativeConvOptions BackendOptions() => new() { Threads = Threads, PlanDirectory = PlanDirectory, Planning = Planning };
 
     /// <summary>
-    /// The network on --backend: "auto" plans over the native backends (measured on the first call, or
+    /// The network on --backend: "auto" plans over the native backends (measured over the first calls, or in the first with --planning first-call, or
     /// following --plan when it fits, else saying why); a name runs on that backend alone.
     /// </summary>
     public ConvNetwork CreateNetwork(IReadOnlyList<NetworkBlock> blocks, ConvBackends backends, TextWriter log)
@@ -64,7 +73,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         return network;
     }
 
-    /// <summary>After the first call with --plan-dir: whether the plan was read from there or measured and saved there, and any problem with its file.</summary>
+    /// <summary>Once the plan is chosen, with --plan-dir: whether the plan was read from there or measured and saved there, and any problem with its file.</summary>
     public void ReportPlanFile(ConvNetwork network, TensorShape shape, TextWriter log)
     {
         if (PlanDirectory is null) return;
@@ -77,7 +86,7 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         if (network.PlanFileProblem is { } problem) log.WriteLine($"--plan-dir: {problem}");
     }
 
-    /// <summary>After the first call: --save-plan writes the plan used for the shape.</summary>
+    /// <summary>Once the plan is chosen: --save-plan writes the plan used for the shape.</summary>
     public void SavePlanIfAsked(ConvNetwork network, TensorShape shape, TextWriter log)
     {
         if (SavePlan is null) return;

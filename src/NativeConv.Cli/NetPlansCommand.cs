@@ -48,10 +48,14 @@ internal static class NetPlansCommand
             using AlignedFloatBuffer input = options.SeededInput(shape);
             using var result = new AlignedFloatBuffer(networks[0].OutputShape(shape).Length);
 
-            // auto last: it measures its candidates on its first call, with the single plans' native state already made.
+            // auto last: it measures its candidates over its first calls, with the single plans' native state already made.
             networks.Add(options.CreateNetwork(blocks, backends, log));
             var calls = networks.Select(n => (Action)(() => n.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width))).ToList();
-            foreach (Action call in calls) call();
+            for (int n = 0; n < networks.Count; n++)
+            {
+                do calls[n]();
+                while (networks[n].PlanFor(shape.Batch, shape.Height, shape.Width) is null);
+            }
             NetworkPlan[] chosen = networks.Select(n => n.PlanFor(shape.Batch, shape.Height, shape.Width)!).ToArray();
             string[] plans = chosen.Select(p => p.Chosen).ToArray();
 
@@ -81,7 +85,7 @@ internal static class NetPlansCommand
             {
                 model, layout, threads, batch = shape.Batch, rounds,
                 auto_plan = plans[auto], auto_us = Math.Round(timing.MedianMicroseconds(auto), 1),
-                auto_measured = autoPlan.MeasuredMicroseconds, // what auto's own rounds, on its first call, chose by
+                auto_measured = autoPlan.MeasuredMicroseconds, // what auto's own rounds, over its first calls, chose by
                 single = Enumerable.Range(0, auto).Select(p => new { plan = plans[p], us = Math.Round(timing.MedianMicroseconds(p), 1) }).ToArray(),
                 best_single = plans[best],
                 ratio_median = Math.Round(median, 4), ratio_min = Math.Round(ratios.Min(), 4), ratio_max = Math.Round(ratios.Max(), 4),

@@ -33,13 +33,15 @@ var usages = new Dictionary<string, string>
     ["net run"] = """
         nativeconv net run --model v1|v1-body|v2|v3-small|v3-large --input x.npy --output y.npy [--weights W.npz]
                            [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--seed S]
-                           [--plan P.json] [--save-plan P.json] [--plan-dir D] [--whole]
+                           [--plan P.json] [--save-plan P.json] [--plan-dir D] [--planning while-serving|first-call] [--whole]
             a whole MobileNet: W.npz is a PyTorch state_dict under torchvision's names
             (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})); without --weights,
             seeded random weights (said so). Input (N,3,H,W) for nchw or (N,H,W,3) for nhwc, with or
             without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout).
-            --backend auto (the default) measures the candidate plans on the first call (each backend alone,
-            residual adds fused or not, XNNPACK's subgraph runtime, the per-operation mix) and keeps the fastest;
+            --backend auto (the default) measures the candidate plans (each backend alone, residual adds fused or
+            not, XNNPACK's subgraph runtime, the per-operation mix) and keeps the fastest: net run measures them to the
+            end in its one call; --planning sets what a network does in a service, and net bench shows: while-serving
+            (the default) runs one candidate per call until it has chosen, first-call measures all in the first call;
             --plan follows a saved plan if it fits this network, machine and version (else says why and measures);
             --save-plan saves it; --plan-dir D keeps every plan auto measures in D, one file per network, shape,
             layout, machine and configuration, and follows the file for the shape when there is one (a file that
@@ -49,9 +51,10 @@ var usages = new Dictionary<string, string>
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
                              [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--plan-dir D] [--no-mix]
-                             [--precision fp32|bf16|int8|qd8] [--whole]
+                             [--precision fp32|bf16|int8|qd8] [--planning while-serving|first-call] [--whole]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
-            median µs per call and images/s; --explain prints the plan and what runs each operation,
+            median µs per call and images/s, once the plan is chosen; the first call's time, and the calls (with
+            their time and the slowest) until auto had chosen; --explain prints the plan and what runs each operation,
             --profile the µs each took; --plan/--save-plan/--plan-dir as for net run; --no-mix keeps auto from choosing the
             per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
             int8: the network quantized post-training (uint8 activations; v1, v1-body, v2: convolutions,

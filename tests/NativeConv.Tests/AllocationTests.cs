@@ -71,6 +71,28 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>
+    /// A network planned over both libraries, measured over its calls (the default planning): once its plan is chosen,
+    /// a call finds the shape's run and runs it, nothing else.
+    /// </summary>
+    [SkippableFact]
+    public void Warm_network_planned_while_serving_allocates_nothing_once_chosen()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, channels, size) = NetworkCases.Get("v3-small");
+        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native);
+        var input = new float[channels * size * size];
+        var output = new float[network.OutputShape(new TensorShape(1, channels, size, size)).Length];
+        do network.Forward(input, output, 1, size, size); // the measuring calls, the last one the chosen plan's first
+        while (network.PlanFor(1, size, size) is null);
+        network.Forward(input, output, 1, size, size);
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 1, size, size);
+        }));
+    }
+
     /// <summary>The same network handed to XNNPACK whole (its subgraph runtime): a warm call sets up and invokes the runtime, nothing else.</summary>
     [SkippableTheory]
     [InlineData(TensorLayout.Nchw)]
@@ -105,8 +127,7 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         NetworkPlan measured;
         using (var planned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
         {
-            planned.Forward(input.AsSpan(0, input.Length / 2), new float[1000], 1, size, size); // batch 1: measures the candidates only
-            measured = planned.PlanFor(1, size, size)!;
+            measured = planned.ChoosePlan(input.AsSpan(0, input.Length / 2), new float[1000], 1, size, size); // batch 1: measures the candidates only
         }
         NetworkPlan pinned = measured with
         {

@@ -57,6 +57,15 @@ internal sealed class ShapeCache<TState>(Func<int, int, int, TState>? create, in
         _lastKey = (batch, height, width);
     }
 
+    /// <summary>Takes the shape's state out of the cache, undisposed: the caller's from then on (null: there was none).</summary>
+    public TState? Remove(int batch, int height, int width)
+    {
+        var key = (batch, height, width);
+        if (!_states.Remove(key, out TState? state)) return null;
+        if (_lastKey == key) _last = null;
+        return state;
+    }
+
     public void Dispose()
     {
         foreach (TState state in _states.Values) state.Dispose();

@@ -13,9 +13,10 @@ namespace NativeConv;
 /// <para>
 /// On one backend it runs as given (residual adds fused into the convolution before them where the
 /// backend can: oneDNN's sum post-op). Over several backends (<see cref="ConvBackends"/>) it plans per
-/// input shape (<see cref="NetworkPlanner"/>): the first call for a shape measures the candidates side by
+/// input shape (<see cref="NetworkPlanner"/>): the first calls for a shape (<see cref="NativeConvOptions.Planning"/>: each
+/// call one candidate, or all in the first call) measure the candidates side by
 /// side — each backend alone, with and without fused residual sums, and the per-operation fastest mix —
-/// and keeps the fastest (for a batch of more than one image, then also how to run the batch: all at once,
+/// and keep the fastest (for a batch of more than one image, then also how to run the batch: all at once,
 /// image by image, or the images shared between threads, see <see cref="BatchMode"/>); or it runs a plan given to
 /// it, if that plan fits this network, machine and version (else it says why in <see cref="PlanRejection"/> and measures),
 /// or the plan for the shape kept in <see cref="NativeConvOptions.PlanDirectory"/> by an earlier network (see <see cref="PlanFileProblem"/>).
@@ -26,6 +27,7 @@ public sealed class ConvNetwork : ILayer
     private readonly Lock _gate = new();
     private readonly NetworkPlanner _planner;
     private readonly ShapeCache<ShapeRun> _runs;
+    private readonly ShapeCache<ShapeMeasurement> _measuring = new(capacity: 8); // shapes whose plan is still being measured
     private bool _disposed;
 
     /// <summary>The network on one backend.</summary>
@@ -144,7 +146,10 @@ public sealed class ConvNetwork : ILayer
         return total;
     }
 
-    /// <summary>The plan in use for an input shape, once a call with that shape was made (null before).</summary>
+    /// <summary>
+    /// The plan in use for an input shape, once chosen: after the first call with that shape, or, while the shape is
+    /// measured over its first calls (<see cref="PlanningMode.WhileServing"/>), once the measuring has chosen (null before).
+    /// </summary>
     public NetworkPlan? PlanFor(int batch, int height, int width)
     {
         lock (_gate)
@@ -172,37 +177,93 @@ public sealed class ConvNetwork : ILayer
     {
         lock (_gate)
         {
-            ShapeRun run = Prepare(input, output, batch, height, width);
+            ShapeRun? run = Prepare(input, output, batch, height, width, out ShapeMeasurement? measuring);
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                run.Run(Layout, x, y);
+                run ??= Measure(measuring!, batch, height, width, x, y, untilChosen: _planner.Planning == PlanningMode.FirstCall);
+                run?.Run(Layout, x, y); // null: a candidate under measurement ran the call
             }
         }
     }
 
-    /// <summary>Checks the call, and finds or makes (planning with the caller's data) the run for its shape. Under the lock.</summary>
-    private unsafe ShapeRun Prepare(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
+    /// <summary>
+    /// The plan for the shape of this call, chosen now: a shape still being measured over its calls is measured to the
+    /// end in this call (on the caller's data; the output is the chosen plan's result). For a service that would rather
+    /// measure at start-up than serve its first requests at the candidates' mixed speed.
+    /// </summary>
+    public unsafe NetworkPlan ChoosePlan(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
+    {
+        lock (_gate)
+        {
+            ShapeRun? run = Prepare(input, output, batch, height, width, out ShapeMeasurement? measuring);
+            fixed (float* x = input)
+            fixed (float* y = output)
+            {
+                run ??= Measure(measuring!, batch, height, width, x, y, untilChosen: true)!;
+                run.Run(Layout, x, y);
+            }
+            return run.Plan;
+        }
+    }
+
+    /// <summary>
+    /// Checks the call, and finds or makes the run for its shape; or, while the shape's plan is measured, returns null and
+    /// the measurement in <paramref name="measuring"/>. Under the lock.
+    /// </summary>
+    private ShapeRun? Prepare(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width, out ShapeMeasurement? measuring)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
         if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "must be at least 1");
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
         ObjectDisposedException.ThrowIf(_disposed, this);
+        measuring = null;
         if (_runs.TryGet(batch, height, width, out ShapeRun? run))
         {
             Check(run!.Input, run.Output, input, output);
             return run;
         }
+        if (_measuring.TryGet(batch, height, width, out measuring))
+        {
+            Check(measuring!.Input, measuring.Output, input, output);
+            return null;
+        }
         var shape = new TensorShape(batch, InChannels, height, width);
         TensorShape[] shapes = ShapePlan.ShapesFor(Graph, shape, Layout, out _); // the shape chain, before anything native
         Check(shapes[0], shapes[^1], input, output);
-        fixed (float* x = input)
-        fixed (float* y = output)
-        {
-            run = _planner.Plan(shape, Layout, x, y);
-        }
-        _runs.Add(batch, height, width, run);
+        run = _planner.Plan(shape, shapes[^1], Layout, out measuring);
+        if (run is not null) _runs.Add(batch, height, width, run);
+        else _measuring.Add(batch, height, width, measuring!);
         return run;
+    }
+
+    /// <summary>
+    /// The call run by <paramref name="measuring"/> (one candidate's run; with <paramref name="untilChosen"/>, as many as it
+    /// takes to choose): null, or the chosen run once there is one, kept for the shape from then on and not yet run for
+    /// this call. A failure ends the measurement: the next call for the shape starts it again.
+    /// </summary>
+    private unsafe ShapeRun? Measure(ShapeMeasurement measuring, int batch, int height, int width, float* input, float* output, bool untilChosen)
+    {
+        try
+        {
+            do
+            {
+                if (measuring.Call(input, output) is { } chosen)
+                {
+                    _measuring.Remove(batch, height, width);
+                    _runs.Add(batch, height, width, chosen);
+                    return chosen;
+                }
+            }
+            while (untilChosen);
+            return null;
+        }
+        catch
+        {
+            _measuring.Remove(batch, height, width);
+            measuring.Dispose();
+            throw;
+        }
     }
 
     private void Check(TensorShape inShape, TensorShape outShape, ReadOnlySpan<float> input, Span<float> output)
@@ -224,10 +285,10 @@ public sealed class ConvNetwork : ILayer
         int batch, int height, int width, int calls)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
-        Forward(input, output, batch, height, width); // checks everything, plans, makes native state
+        ChoosePlan(input, output, batch, height, width); // checks everything, plans, makes native state
         lock (_gate)
         {
-            ShapeRun run = Prepare(input, output, batch, height, width);
+            ShapeRun run = Prepare(input, output, batch, height, width, out _)!;
             var ticks = new long[run.Program.Graph.Ops.Count + 2];
             fixed (float* x = input)
             fixed (float* y = output)
@@ -277,6 +338,7 @@ public sealed class ConvNetwork : ILayer
             if (_disposed) return;
             _disposed = true;
             _runs.Dispose();
+            _measuring.Dispose();
             _planner.Dispose();
         }
     }

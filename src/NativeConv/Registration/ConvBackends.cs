@@ -50,12 +50,18 @@ public sealed class ConvBackends : IDisposable
                 throw new ArgumentException($"PlanDirectory '{plans}' is not a usable path: {e.Message}", nameof(options), e);
             }
         }
+        if (!Enum.IsDefined(options.Planning))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Planning, $"Planning must be {string.Join(" or ", Enum.GetNames<PlanningMode>())}");
+        Planning = options.Planning;
         _options = options;
         if (options.NativeLibraryDirectory is { } directory) NativeLibrarySearch.UseDirectory(directory);
     }
 
     /// <summary>Where networks planned over these backends keep their measured plans (<see cref="NativeConvOptions.PlanDirectory"/>, as a full path); null: nowhere.</summary>
     internal string? PlanDirectory { get; }
+
+    /// <summary>When networks planned over these backends measure a new shape (<see cref="NativeConvOptions.Planning"/>).</summary>
+    internal PlanningMode Planning { get; }
 
     /// <summary>The registered names, in registration order.</summary>
     public IReadOnlyList<string> Names { get; }

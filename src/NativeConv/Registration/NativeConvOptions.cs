@@ -23,4 +23,11 @@ public sealed class NativeConvOptions
     /// <see cref="ConvNetwork.PlanFileProblem"/>). Null (the default): plans live as long as their network.
     /// </summary>
     public string? PlanDirectory { get; set; }
+
+    /// <summary>
+    /// When a network planned over several backends measures a new input shape: over its first calls, each call running
+    /// one candidate (<see cref="PlanningMode.WhileServing"/>, the default: no call waits for the measuring), or all in the
+    /// first call (<see cref="PlanningMode.FirstCall"/>).
+    /// </summary>
+    public PlanningMode Planning { get; set; } = PlanningMode.WhileServing;
 }

@@ -40,8 +40,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         var (blocks, x, expected) = Case(model, layout);
         using var network = new ConvNetwork(blocks, TestBackends.All, layout, candidates: TestBackends.Native);
         var y = new float[expected.Value.Length];
-        network.Forward(x, y, 2, Size, Size);
-        NetworkPlan plan = network.PlanFor(2, Size, Size)!;
+        NetworkPlan plan = network.ChoosePlan(x, y, 2, Size, Size);
         log.WriteLine($"{model} {layout}: {plan}");
         Assert.Equal("auto", network.BackendName);
         Assert.True(plan.MeasuredMicroseconds.Count >= 3, "each backend alone and the fused form were measured");
@@ -107,8 +106,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         NetworkPlan plan;
         using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
         {
-            network.Forward(x, y, 2, Size, Size);
-            plan = network.PlanFor(2, Size, Size)!;
+            plan = network.ChoosePlan(x, y, 2, Size, Size);
         }
         string path = Path.Combine(Directory.CreateTempSubdirectory("nativeconv-plan-").FullName, "plan.json");
         plan.Save(path);
@@ -142,8 +140,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         NetworkPlan plan;
         using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, candidates: TestBackends.Native))
         {
-            network.Forward(x, y, 2, Size, Size);
-            plan = network.PlanFor(2, Size, Size)!;
+            plan = network.ChoosePlan(x, y, 2, Size, Size);
         }
         NetworkPlan foreign = what switch
         {
@@ -156,8 +153,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         };
         using var again = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, NetworkPlan.FromJson(foreign.ToJson()), TestBackends.Native);
         Assert.Contains(reason, again.PlanRejection);
-        again.Forward(x, y, 2, Size, Size);
-        Assert.NotEmpty(again.PlanFor(2, Size, Size)!.MeasuredMicroseconds); // measured instead
+        Assert.NotEmpty(again.ChoosePlan(x, y, 2, Size, Size).MeasuredMicroseconds); // measured instead
         AssertWithinFirstOrderBound(y, expected, TensorLayout.Nchw, "after a refused plan");
     }
 
@@ -176,8 +172,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         NetworkPlan measured;
         using (var network = new ConvNetwork(blocks, TestBackends.All, layout, candidates: TestBackends.Native))
         {
-            network.Forward(x, new float[expected.Value.Length], batch, Size, Size);
-            measured = network.PlanFor(batch, Size, Size)!;
+            measured = network.ChoosePlan(x, new float[expected.Value.Length], batch, Size, Size);
         }
         int convolutions = measured.Backends.Count;
         foreach (var (backends, whole) in new[]
@@ -217,8 +212,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         NetworkPlan measured;
         using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
         {
-            network.Forward(x, new float[expected.Value.Length], batch, Size, Size);
-            measured = network.PlanFor(batch, Size, Size)!;
+            measured = network.ChoosePlan(x, new float[expected.Value.Length], batch, Size, Size);
         }
         NetworkPlan across = measured with
         {
@@ -230,8 +224,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         Assert.Contains("shares a batch's images between threads", refused.PlanRejection);
         Assert.Contains("'onednn'", refused.PlanRejection);
         var y = new float[expected.Value.Length];
-        refused.Forward(x, y, batch, Size, Size); // measures instead, on one thread: no split across threads to measure
-        NetworkPlan plan = refused.PlanFor(batch, Size, Size)!;
+        NetworkPlan plan = refused.ChoosePlan(x, y, batch, Size, Size); // measures instead, on one thread: no split across threads to measure
         Assert.DoesNotContain(plan.MeasuredMicroseconds.Keys, k => k.EndsWith(NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), StringComparison.Ordinal));
         AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, "after the refused split");
     }

@@ -46,8 +46,8 @@ public sealed class PlanDirectoryTests : IDisposable
         var (blocks, x, outputLength) = Case(batch);
         using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, given, TestBackends.Native);
         var y = new float[outputLength];
-        network.Forward(x, y, batch, Size, Size);
-        return (y, network.PlanFor(batch, Size, Size)!, network.PlanFileProblem);
+        NetworkPlan plan = network.ChoosePlan(x, y, batch, Size, Size);
+        return (y, plan, network.PlanFileProblem);
     }
 
     private static void SkipWithoutNativeBackends()
@@ -83,8 +83,8 @@ public sealed class PlanDirectoryTests : IDisposable
         using ConvBackends backends = Backends(directory);
         var (blocks, x, _) = Case(batch: 1);
         using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, candidates: TestBackends.Native);
-        network.Forward(x, new float[1000], 1, Size, Size);
-        network.Forward(x.AsSpan(0, x.Length / 2), new float[1000], 1, Size / 2, Size); // half the rows: another shape
+        network.ChoosePlan(x, new float[1000], 1, Size, Size);
+        network.ChoosePlan(x.AsSpan(0, x.Length / 2), new float[1000], 1, Size / 2, Size); // half the rows: another shape
         Assert.Equal(["-1x20x40-nhwc.json", "-1x40x40-nhwc.json"], Directory.GetFiles(directory).Select(f => f[f.LastIndexOf("-1x", StringComparison.Ordinal)..]).Order());
     }
 
@@ -129,9 +129,8 @@ public sealed class PlanDirectoryTests : IDisposable
         var (blocks, x, outputLength) = Case(batch: 1);
         using var measuring = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, candidates: TestBackends.Native);
         var y = new float[outputLength];
-        measuring.Forward(x, y, 1, Size, Size);
+        NetworkPlan plan = measuring.ChoosePlan(x, y, 1, Size, Size);
         Assert.Contains("the plan could not be saved as", measuring.PlanFileProblem);
-        NetworkPlan plan = measuring.PlanFor(1, Size, Size)!;
         Assert.NotEmpty(plan.MeasuredMicroseconds);
 
         // The plan the failed save was for, followed as given: the same outputs, so the run was the measured plan's.

@@ -51,7 +51,7 @@ public static class MobileNets
         return blocks;
     }
 
-    /// <summary>The model as a network planned over <paramref name="backends"/> (measured on the first call per shape, or following <paramref name="plan"/>).</summary>
+    /// <summary>The model as a network planned over <paramref name="backends"/> (measured over the first calls per shape, or following <paramref name="plan"/>).</summary>
     public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw, NetworkPlan? plan = null) =>
         new(Blocks(model, weights), backends, layout, plan);
 

@@ -7,7 +7,8 @@ namespace NativeConv;
 
 /// <summary>
 /// Chooses how a network runs per input shape. On one backend: that backend, with residual adds fused
-/// where it can. Over several: the first call for a shape measures on the caller's data each backend
+/// where it can. Over several: the first calls for a shape (<see cref="PlanningMode"/>: each call one candidate's run, or
+/// all in the first call) measure on the caller's data each backend
 /// alone (and, for per-operation thread counts, each library on the calling thread alone), unfused and (where it can) with residual sums fused, a backend's
 /// whole-network form (XNNPACK's subgraph runtime, "xnnpack graph"), then per
 /// library each convolution on one thread where that ran it clearly faster, then the mix: the library fastest alone, with each convolution
@@ -19,7 +20,8 @@ namespace NativeConv;
 /// (<see cref="EarlyRounds"/> for those far behind), each an untimed call and a timed block of at least
 /// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms (those choose). At most 2 backends and their
 /// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 2.3-2.9 s for a
-/// MobileNet at batch 1 here (0.5-0.7 s with tiering off), once per shape. For a batch of more than one image, the chosen candidate then races the ways
+/// MobileNet at batch 1 here (0.5-0.7 s with tiering off), once per shape; spread over the calls, no call pays for more
+/// than one candidate's making (its program, buffers and native state) and one run of the network. For a batch of more than one image, the chosen candidate then races the ways
 /// of running the batch (<see cref="ChooseBatching"/>). A given plan that fits is used for its shape without measuring; so is a plan kept in
 /// <see cref="NativeConvOptions.PlanDirectory"/> (<see cref="PlanFiles"/>), and a plan measured there is kept there.
 /// <para>
@@ -127,7 +129,10 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (available.Count == 1) return new NetworkPlanner(graph, available, measures: false, plan, available[0].Name, allowMixed);
         // Each library also on the calling thread alone ("onednn/1"): a plan may give small convolutions one thread.
         List<ConvBackend> singleThreaded = available.Select(b => b.CreateSingleThreaded()).OfType<ConvBackend>().ToList();
-        var planner = new NetworkPlanner(graph, [.. available, .. singleThreaded], measures: true, plan, "auto", allowMixed) { _owned = singleThreaded };
+        var planner = new NetworkPlanner(graph, [.. available, .. singleThreaded], measures: true, plan, "auto", allowMixed)
+        {
+            _owned = singleThreaded, Planning = backends.Planning,
+        };
         if (backends.PlanDirectory is { } directory)
             planner._files = new PlanFiles(directory, planner._fingerprint,
                 $"{Machine}; {Versions}; {string.Join(", ", available.Select(b => $"{b.Name} on {b.Threads} threads"))}; mix {(allowMixed ? "allowed" : "not allowed")}");
@@ -173,32 +178,44 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         _ => "",
     };
 
-    /// <summary>The run for <paramref name="shape"/>: pinned, single, or measured now on the caller's buffers (already checked).</summary>
-    public ShapeRun Plan(TensorShape shape, TensorLayout layout, float* input, float* output)
+    /// <summary>How a shape not yet planned is measured (<see cref="PlanningMode"/>): over its first calls, or all in the first.</summary>
+    public PlanningMode Planning { get; private init; }
+
+    /// <summary>
+    /// The run for <paramref name="shape"/> when it needs no measuring: a given plan that fits, the one backend, or the
+    /// shape's file in the plan directory when it fits. Otherwise null, and <paramref name="measurement"/> measures the
+    /// shape on the caller's calls (checked by the caller) and then keeps the plan in the plan directory, if there is one.
+    /// </summary>
+    public ShapeRun? Plan(TensorShape shape, TensorShape output, TensorLayout layout, out ShapeMeasurement? measurement)
     {
+        measurement = null;
         if (_pinned is { } pinned && IsFor(pinned, shape, layout)) return Follow(pinned, shape, layout);
         if (!_measures)
         {
             NetworkProgram program = SingleProgram();
             return BatchRun(program, shape, layout, BatchMode.AllAtOnce, PlanOf(program, shape, layout, new Dictionary<string, double>()));
         }
-        if (_files is null) return Measure(shape, layout, input, output);
-        // The plan directory: follow the shape's file when it fits, else measure and keep the plan there.
-        string path = _files.PathFor(shape, layout);
-        if (PlanFiles.TryLoad(path, out string? unreadable) is { } stored)
+        string? path = _files?.PathFor(shape, layout);
+        if (path is not null)
         {
-            string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null
-                : $"it is for {stored.Batch}x{stored.Height}x{stored.Width} {stored.Layout}, not {shape.Batch}x{shape.Height}x{shape.Width} {layout}");
-            if (refusal is null) return Follow(stored, shape, layout);
-            PlanFileProblem = $"{path} was not followed: {refusal}; measured again and replaced";
+            // The plan directory: follow the shape's file when it fits, else measure and keep the plan there.
+            if (PlanFiles.TryLoad(path, out string? unreadable) is { } stored)
+            {
+                string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null
+                    : $"it is for {stored.Batch}x{stored.Height}x{stored.Width} {stored.Layout}, not {shape.Batch}x{shape.Height}x{shape.Width} {layout}");
+                if (refusal is null) return Follow(stored, shape, layout);
+                PlanFileProblem = $"{path} was not followed: {refusal}; measured again and replaced";
+            }
+            else if (unreadable is not null)
+            {
+                PlanFileProblem = $"{unreadable}; measured again and replaced";
+            }
         }
-        else if (unreadable is not null)
+        measurement = new ShapeMeasurement(shape, output, m => Measure(shape, layout, m), chosen =>
         {
-            PlanFileProblem = $"{unreadable}; measured again and replaced";
-        }
-        ShapeRun run = Measure(shape, layout, input, output);
-        if (_files.TrySave(run.Plan, path) is { } unsaved) PlanFileProblem = unsaved;
-        return run;
+            if (path is not null && _files!.TrySave(chosen.Plan, path) is { } unsaved) PlanFileProblem = unsaved;
+        });
+        return null;
     }
 
     private static bool IsFor(NetworkPlan plan, TensorShape shape, TensorLayout layout) =>
@@ -214,28 +231,39 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         return BatchRun(program, shape, layout, plan.Batching, plan);
     }
 
-    private ShapeRun Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
+    /// <summary>
+    /// The measurement of <paramref name="shape"/>, as the calls it asks for (the class summary says which); each call's
+    /// time is <paramref name="m"/>'s <see cref="ShapeMeasurement.LastMicroseconds"/> when the next is asked for. It ends
+    /// with <see cref="ShapeMeasurement.Chosen"/> set. Work between two calls is bounded by one candidate's making: its
+    /// program (weights packed), buffers, and, on its first call, its native state for the shape.
+    /// </summary>
+    private IEnumerable<MeasuredCall> Measure(TensorShape shape, TensorLayout layout, ShapeMeasurement m)
     {
-        var trials = new Dictionary<string, (NetworkProgram Program, ShapePlan Buffers, long[] Ticks)>();
+        var trials = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         try
         {
-            // Every candidate gets its native state for the shape (made on its first call, untimed) and its buffers.
-            void Trial(NetworkProgram p)
+            // Every candidate gets its buffers and its native state for the shape (made on its first call, untimed).
+            IEnumerable<MeasuredCall> Trial(NetworkProgram p)
             {
-                if (trials.ContainsKey(p.Name)) return;
-                var buffers = p.PlanFor(shape, layout);
-                trials[p.Name] = (p, buffers, new long[p.Graph.Ops.Count + 2]);
-                p.Run(buffers, layout, input, output);
-                p.Run(buffers, layout, input, output); // twice: the first makes the native state for the shape
+                if (trials.ContainsKey(p.Name)) yield break;
+                var candidate = new Candidate(p, p.PlanFor(shape, layout), layout);
+                trials[p.Name] = candidate;
+                yield return new(candidate);
+                yield return new(candidate); // twice: the first makes the native state for the shape
             }
 
-            // 1. Each backend alone, unfused (their per-operation times compare one to one), then fused where it can.
-            foreach (ConvBackend b in _backends) Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: false, b.Name));
+            // 1. The first backend as it runs alone (its program made with the network: the first call for a shape costs
+            //    what it costs on that backend alone), then each backend alone, unfused (their per-operation times compare
+            //    one to one), then fused where it can.
+            foreach (MeasuredCall call in Trial(Default)) yield return call;
+            foreach (ConvBackend b in _backends)
+                foreach (MeasuredCall call in Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: false, b.Name))) yield return call;
             foreach (ConvBackend b in _backends.Where(b => b.HasResidualSum && !_owned.Contains(b)))
-                Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"));
+                foreach (MeasuredCall call in Trial(Program(_convolutions.Select(_ => b).ToArray(), fuse: true, b.Name + "+sum"))) yield return call;
             // The whole network as one native object where a backend has that form (XNNPACK's subgraph runtime).
             foreach (ConvBackend b in _backends.Where(b => !_owned.Contains(b)))
-                if (WholeProgram(b) is { } whole) Trial(whole);
+                if (WholeProgram(b) is { } whole)
+                    foreach (MeasuredCall call in Trial(whole)) yield return call;
 
             // First pass, per operation, for each backend alone: after every candidate above has run until the JIT is
             // quiet (timing one library while the managed code around the other's calls is still at tier 0 charged that
@@ -243,21 +271,18 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             // 200 calls in a row give 1.0-1.4 against 2.5-3.5 µs), an untimed call brings the backend's weights back into
             // the caches, then FirstPassRounds calls in a row; each operation's fastest is its time (a call that a
             // neighbour on the machine interrupted says nothing about the operation). These times make the derived candidates.
-            WarmUntilJitQuiet(() =>
-            {
-                foreach (var t in trials.Values) t.Program.Run(t.Buffers, layout, input, output);
-            });
+            foreach (MeasuredCall call in WarmUntilJitQuiet(m, trials.Values.ToArray())) yield return call;
             foreach (ConvBackend b in _backends)
             {
-                var (p, buffers, fastestTicks) = trials[b.Name];
-                p.Run(buffers, layout, input, output);
-                Array.Fill(fastestTicks, long.MaxValue);
-                var round = new long[fastestTicks.Length];
+                Candidate alone = trials[b.Name];
+                yield return new(alone);
+                Array.Fill(alone.FastestTicks, long.MaxValue);
+                var round = new long[alone.FastestTicks.Length];
                 for (int r = 0; r < FirstPassRounds; r++)
                 {
                     Array.Clear(round);
-                    p.Run(buffers, layout, input, output, round);
-                    for (int i = 0; i < round.Length; i++) fastestTicks[i] = Math.Min(fastestTicks[i], round[i]);
+                    yield return new(alone, round);
+                    for (int i = 0; i < round.Length; i++) alone.FastestTicks[i] = Math.Min(alone.FastestTicks[i], round[i]);
                 }
             }
 
@@ -273,25 +298,26 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 var threads = new ConvBackend[_convolutions.Length];
                 for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
                     if (_graph.Ops[i] is ConvOp)
-                        threads[c++] = trials[one.Name].Ticks[i] < (1 - MixMoveMargin) * trials[many.Name].Ticks[i] ? one : many;
+                        threads[c++] = trials[one.Name].FastestTicks[i] < (1 - MixMoveMargin) * trials[many.Name].FastestTicks[i] ? one : many;
                 if (threads.Distinct().Count() > 1)
-                    Trial(Program(threads, fuse: many.HasResidualSum, many.Name + (many.HasResidualSum ? "+sum" : "") + " threads per op"));
+                    foreach (MeasuredCall call in Trial(Program(threads, fuse: many.HasResidualSum, many.Name + (many.HasResidualSum ? "+sum" : "") + " threads per op")))
+                        yield return call;
             }
 
             // 3. The mix: the library that ran the network fastest above, with each convolution that another backend ran
             //    clearly faster (by more than MixMoveMargin) moved there, fused where it can. Near ties stay: moving them
             //    gains nothing measurable and can cost a fused residual sum.
             ConvBackend[] libraries = _backends.Where(b => !_owned.Contains(b)).ToArray();
-            ConvBackend mixBase = libraries.MinBy(b => trials[b.Name].Ticks.Sum())!;
+            ConvBackend mixBase = libraries.MinBy(b => trials[b.Name].FastestTicks.Sum())!;
             var fastest = new ConvBackend[_convolutions.Length];
             for (int c = 0, i = 0; i < _graph.Ops.Count; i++)
                 if (_graph.Ops[i] is ConvOp)
                 {
-                    ConvBackend best = libraries.MinBy(b => trials[b.Name].Ticks[i])!;
-                    fastest[c++] = trials[best.Name].Ticks[i] < (1 - MixMoveMargin) * trials[mixBase.Name].Ticks[i] ? best : mixBase;
+                    ConvBackend best = libraries.MinBy(b => trials[b.Name].FastestTicks[i])!;
+                    fastest[c++] = trials[best.Name].FastestTicks[i] < (1 - MixMoveMargin) * trials[mixBase.Name].FastestTicks[i] ? best : mixBase;
                 }
             if (fastest.Distinct().Count() > 1)
-                Trial(Program(fastest, fuse: fastest.Any(b => b.HasResidualSum), Mixed));
+                foreach (MeasuredCall call in Trial(Program(fastest, fuse: fastest.Any(b => b.HasResidualSum), Mixed))) yield return call;
 
             // 4. The times that choose: every candidate once per round, in blocks of whole calls. Interleaved, so no
             //    candidate is favoured by when it ran (a shared machine's speed drifts within seconds, and the first
@@ -301,60 +327,58 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             //    A library on one thread for the whole network only supplies the per-operation times of step 2: on a
             //    machine with a core taken by a neighbour for a moment it wins these rounds, and then runs 1.3-1.6x slower
             //    for good (v3-small chose "onednn/1+sum" so, 1.6x slower than oneDNN alone in the next seconds).
-            var candidates = trials.Values.Where(t => _owned.All(o => o.Name != t.Program.Name)).ToArray();
+            Candidate[] candidates = trials.Values.Where(t => _owned.All(o => o.Name != t.Name)).ToArray();
             // Every candidate's managed code tiered up before it is timed: the first candidate's warm-up left the others'
             // code paths (fused sums, the other library's kernels, the mix's crossings) to be compiled during the rounds,
             // on a core the libraries' workers need, which favoured the candidate with the least managed code (v3-small,
             // NCHW: XNNPACK's graph chosen 5 times of 5, 20-29% slower in steady use than oneDNN alone; with the JIT's
             // tiering off, oneDNN chosen).
-            WarmUntilJitQuiet(() =>
-            {
-                foreach (var t in candidates) t.Program.Run(t.Buffers, layout, input, output);
-            });
-            double[] estimates = Race(candidates.Select(t => (Action)(() => t.Program.Run(t.Buffers, layout, input, output))).ToArray(), Rounds);
+            foreach (MeasuredCall call in WarmUntilJitQuiet(m, candidates)) yield return call;
+            var estimates = new double[candidates.Length];
+            foreach (MeasuredCall call in Race(m, candidates, Rounds, estimates)) yield return call;
             var measured = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (int i = 0; i < candidates.Length; i++) measured[candidates[i].Program.Name] = Math.Round(estimates[i], 1);
+            for (int i = 0; i < candidates.Length; i++) measured[candidates[i].Name] = Math.Round(estimates[i], 1);
             string chosen = Choose(measured, plain, _allowMixed);
-            (NetworkProgram program, ShapePlan kept, _) = trials[chosen];
+            Candidate kept = trials[chosen];
             trials.Remove(chosen);
-            var allAtOnce = new ShapeRun(program, kept, PlanOf(program, shape, layout, measured), shape);
-            if (shape.Batch == 1) return allAtOnce;
-            return ChooseBatching(allAtOnce, layout, input, output, measured);
+            m.Chosen = kept.Keep(PlanOf(kept.Program, shape, layout, measured), shape); // the measurement's from here
+            if (shape.Batch == 1) yield break;
+            foreach (MeasuredCall call in ChooseBatching(m, layout, measured)) yield return call;
         }
         finally
         {
-            foreach (var t in trials.Values) t.Buffers.Dispose(); // the chosen one's are kept
+            foreach (Candidate t in trials.Values) t.Dispose(); // not the chosen one's buffers: handed over
         }
     }
 
     /// <summary>
-    /// Each of <paramref name="runs"/> timed in <paramref name="rounds"/> interleaved rounds, drift-corrected
-    /// (<see cref="DriftCorrectedTimes"/>): in each round every run still racing makes an untimed call (it brings its own
-    /// weights and buffers back into the caches; steady use is back-to-back calls), then a timed block of at least
-    /// <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms. The order rotates every round, so no
-    /// run always follows the same one. After <see cref="EarlyRounds"/>, the runs more than <see cref="EarlyCutoff"/>
-    /// behind the fastest stop (their time is the estimate then); the remaining rounds go to the close ones.
+    /// Each of <paramref name="runs"/> timed in <paramref name="rounds"/> interleaved rounds into <paramref name="estimates"/>,
+    /// drift-corrected (<see cref="DriftCorrectedTimes"/>): in each round every run still racing makes an untimed call (it
+    /// brings its own weights and buffers back into the caches; steady use is back-to-back calls), then a timed block of at
+    /// least <see cref="MinCallsPerBlock"/> calls and <see cref="BlockMilliseconds"/> ms of them. The order rotates every
+    /// round, so no run always follows the same one. After <see cref="EarlyRounds"/>, the runs more than
+    /// <see cref="EarlyCutoff"/> behind the fastest stop (their time is the estimate then); the remaining rounds go to the close ones.
     /// </summary>
-    private static double[] Race(IReadOnlyList<Action> runs, int rounds)
+    private static IEnumerable<MeasuredCall> Race(ShapeMeasurement m, IReadOnlyList<Candidate> runs, int rounds, double[] estimates)
     {
         double[][] blocks = runs.Select(_ => new double[rounds]).ToArray();
-        var estimates = new double[runs.Count];
         int[] running = Enumerable.Range(0, runs.Count).ToArray();
         for (int round = 0; round < rounds; round++)
         {
             for (int place = 0; place < running.Length; place++)
             {
                 int c = running[(round + place) % running.Length];
-                runs[c]();
+                yield return new(runs[c]);
                 int calls = 0;
-                long start = Stopwatch.GetTimestamp();
+                double microseconds = 0;
                 do
                 {
-                    runs[c]();
+                    yield return new(runs[c]);
+                    microseconds += m.LastMicroseconds;
                     calls++;
                 }
-                while (calls < MinCallsPerBlock || Stopwatch.GetElapsedTime(start).TotalMilliseconds < BlockMilliseconds);
-                blocks[c][round] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
+                while (calls < MinCallsPerBlock || microseconds < BlockMilliseconds * 1000);
+                blocks[c][round] = microseconds / calls;
             }
             if (round + 1 != Math.Min(EarlyRounds, rounds) && round + 1 != rounds) continue;
             // Each run relative to the others in the same round: the drift cancels.
@@ -363,55 +387,58 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             double lead = now.Min();
             running = running.Where((_, i) => now[i] <= lead * (1 + EarlyCutoff)).ToArray();
         }
-        return estimates;
     }
 
     /// <summary>Rounds of the batch-mode race (<see cref="ChooseBatching"/>): its differences are larger than the candidates', and its calls longer.</summary>
     public const int BatchingRounds = 5;
 
     /// <summary>
-    /// For a batch of more than one image, the chosen candidate run three ways, raced like the candidates: the whole batch
+    /// For a batch of more than one image, the chosen candidate (<paramref name="m"/>'s <see cref="ShapeMeasurement.Chosen"/>,
+    /// the whole batch at once) run three ways, raced like the candidates: the whole batch
     /// at once, image by image on the backend's threads, and the images shared between threads, each on a single-threaded
     /// copy (where every backend of the candidate has one). Measured here at batch 16 (a scratch harness, interleaved): v2
     /// NHWC on oneDNN ran 16% faster with the images across 2 threads than all at once, on XNNPACK 23% faster image by
     /// image; v1-body 7% faster image by image; v3-small within 4% either way. A split is kept when it beats the whole
     /// batch by <see cref="CompositeMargin"/>; the plan records each way's time, scaled to the candidates' rounds.
     /// </summary>
-    private ShapeRun ChooseBatching(ShapeRun allAtOnce, TensorLayout layout, float* input, float* output, Dictionary<string, double> measured)
+    private IEnumerable<MeasuredCall> ChooseBatching(ShapeMeasurement m, TensorLayout layout, Dictionary<string, double> measured)
     {
+        ShapeRun allAtOnce = m.Chosen!;
         NetworkProgram program = allAtOnce.Program;
         TensorShape shape = allAtOnce.Input;
-        var runs = new List<(BatchMode Mode, ShapeRun Run)> { (BatchMode.AllAtOnce, allAtOnce) };
-        ShapeRun? kept = null;
+        var runs = new List<(BatchMode Mode, Candidate Run)> { (BatchMode.AllAtOnce, new Candidate(allAtOnce, program.Name, layout)) };
+        Candidate? kept = null;
         try
         {
-            runs.Add((BatchMode.ImageByImage, BatchRun(program, shape, layout, BatchMode.ImageByImage, allAtOnce.Plan)));
+            runs.Add((BatchMode.ImageByImage, new Candidate(BatchRun(program, shape, layout, BatchMode.ImageByImage, allAtOnce.Plan),
+                program.Name + NetworkPlan.BatchingSuffix(BatchMode.ImageByImage), layout)));
             if (CanRunAcrossThreads(program))
-                runs.Add((BatchMode.ImagesAcrossThreads, BatchRun(program, shape, layout, BatchMode.ImagesAcrossThreads, allAtOnce.Plan)));
+                runs.Add((BatchMode.ImagesAcrossThreads, new Candidate(BatchRun(program, shape, layout, BatchMode.ImagesAcrossThreads, allAtOnce.Plan),
+                    program.Name + NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), layout)));
             // Two calls each, no wait for the JIT: the copies make their native state on their first call, and the managed
             // code between the images (a loop, a hand-over to the worker) is a few calls per image of milliseconds.
             foreach (var (_, run) in runs.Skip(1))
             {
-                run.Run(layout, input, output);
-                run.Run(layout, input, output);
+                yield return new(run);
+                yield return new(run);
             }
-            double[] estimates = Race(runs.Select(r => (Action)(() => r.Run.Run(layout, input, output))).ToArray(), BatchingRounds);
+            var estimates = new double[runs.Count];
+            foreach (MeasuredCall call in Race(m, runs.Select(r => r.Run).ToArray(), BatchingRounds, estimates)) yield return call;
             double scale = measured[program.Name] / estimates[0];
             for (int i = 1; i < runs.Count; i++) measured[program.Name + NetworkPlan.BatchingSuffix(runs[i].Mode)] = Math.Round(estimates[i] * scale, 1);
             int best = 0;
             for (int i = 1; i < runs.Count; i++)
                 if (estimates[i] < estimates[0] * (1 - CompositeMargin) && (best == 0 || estimates[i] < estimates[best])) best = i;
             kept = runs[best].Run;
-            kept.Plan = allAtOnce.Plan with { Batching = runs[best].Mode, MeasuredMicroseconds = measured };
-            return kept;
+            m.Chosen = kept.Keep(allAtOnce.Plan with { Batching = runs[best].Mode, MeasuredMicroseconds = measured }, shape);
         }
         finally
         {
+            // The whole batch's buffers too, when a split was kept (never the shared program); all of them when the measurement ended early.
             foreach (var (_, run) in runs)
-                if (run != kept) run.Dispose(); // the whole batch's buffers too, when a split was kept; never the shared program
+                if (run != kept) run.Dispose();
         }
     }
-
     /// <summary>
     /// <paramref name="program"/>'s run for <paramref name="shape"/> as <paramref name="mode"/> says: its buffers for the
     /// whole batch or for one image, or, for the images across threads, as many single-threaded copies of it as the
@@ -500,28 +527,24 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// <summary>
     /// The JIT tiers up the managed code between native calls in the background during the first few hundred
     /// milliseconds of calls; on 2 cores that thread takes a core from the libraries' workers. Measuring before it
-    /// is done times the JIT, not the candidates. It compiles in waves (tier 0, then instrumented, then optimized), with
-    /// gaps of up to about 200 ms between them here: a shorter quiet period ended between two waves. With tiering off
-    /// (<see cref="JitTiering"/>) there is nothing to wait for. Measured here (`net bench`'s first call, batch 1, NHWC):
-    /// v2 2.4-2.9 s with tiering on, of which the two waits 1.6-1.9 s; with it off, 1.3 s with the waits, 0.66-0.70 s
-    /// without (v3-small: 2.3-2.6 s, 1.1 s, 0.53-0.55 s), its choices as good (`net plans`: auto within 3% of the fastest
-    /// backend alone on 9 of 10 networks and layouts either way, the tenth within this machine's spread on a second run).
+    /// is done times the JIT, not the candidates. So the candidates run in turn, untimed, until the JIT has compiled
+    /// nothing for 300 ms (as seen after each call; at most 2 s). It compiles in waves (tier 0, then instrumented, then
+    /// optimized), with gaps of up to about 200 ms between them here: a shorter quiet period ended between two waves.
+    /// With tiering off (<see cref="JitTiering"/>) there is nothing to wait for. Measured here with
+    /// <see cref="PlanningMode.FirstCall"/> (`net bench`'s first call, batch 1, NHWC): v2 2.4-2.9 s with tiering on, of
+    /// which the two waits 1.6-1.9 s; with it off, 1.3 s with the waits, 0.66-0.70 s without (v3-small: 2.3-2.6 s, 1.1 s,
+    /// 0.53-0.55 s), its choices as good (`net plans`: auto within 3% of the fastest backend alone on 9 of 10 networks and
+    /// layouts either way, the tenth within this machine's spread on a second run).
     /// </summary>
-    private static void WarmUntilJitQuiet(Action run)
+    private static IEnumerable<MeasuredCall> WarmUntilJitQuiet(ShapeMeasurement m, IReadOnlyList<Candidate> candidates)
     {
-        if (!JitTiering.IsOn) return; // nothing compiles in the background: every candidate ran fully optimized from its first call
-        var total = Stopwatch.StartNew();
-        var quiet = Stopwatch.StartNew();
-        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (quiet.Elapsed.TotalMilliseconds < JitQuietMilliseconds && total.Elapsed.TotalMilliseconds < MaxWarmUpMilliseconds)
+        if (!JitTiering.IsOn) yield break; // nothing compiles in the background: every candidate ran fully optimized from its first call
+        long start = Stopwatch.GetTimestamp();
+        do
         {
-            run();
-            if (System.Runtime.JitInfo.GetCompiledMethodCount() is var now && now != compiled)
-            {
-                compiled = now;
-                quiet.Restart();
-            }
+            foreach (Candidate candidate in candidates) yield return new(candidate);
         }
+        while (m.JitQuietMilliseconds < JitQuietMilliseconds && Stopwatch.GetElapsedTime(start).TotalMilliseconds < MaxWarmUpMilliseconds);
     }
 
     private const double JitQuietMilliseconds = 300;
