@@ -9,7 +9,7 @@ public enum PlanningMode
     /// <summary>
     /// Over the shape's first calls (the default): each call runs one candidate on the caller's data, so its output is
     /// that call's result (every candidate computes the same network), and is timed for the choice; the plan is chosen
-    /// after some hundreds of calls (a MobileNet at batch 1 here: 150-400 calls), and from then on every call runs it.
+    /// after some hundreds of calls (a MobileNet at batch 1 here: 500-1300 calls, 3-4.5 s of them), and from then on every call runs it.
     /// No call pays for more than one new candidate's native state and one run of the network: the first call for a shape
     /// costs what it costs on the first backend alone. Until the choice, <see cref="ConvNetwork.PlanFor"/> is null and
     /// calls run at the candidates' mixed speed; <see cref="ConvNetwork.ChoosePlan"/> finishes the measuring at once.
