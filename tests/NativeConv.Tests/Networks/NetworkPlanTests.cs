@@ -21,7 +21,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
         return (blocks, x, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, shape, layout), foldedFromBatchNorm: false));
     }
 
-    private static void AssertWithinFirstOrderBound(float[] y, BoundedTensor expected, TensorLayout layout, string what)
+    internal static void AssertWithinFirstOrderBound(float[] y, BoundedTensor expected, TensorLayout layout, string what)
     {
         for (int i = 0; i < expected.Value.Length; i++)
         {

@@ -35,15 +35,6 @@ public sealed class PlanningWhileServingTests(ITestOutputHelper log) : IDisposab
         return (blocks, x, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, new TensorShape(batch, channels, size, size), layout), foldedFromBatchNorm: false));
     }
 
-    private static void AssertWithinFirstOrderBound(float[] y, BoundedTensor expected, TensorLayout layout, string what)
-    {
-        for (int i = 0; i < expected.Value.Length; i++)
-        {
-            double actual = y[expected.IndexIn(layout, i)], bound = expected.RelativeBudget * expected.Magnitude[i];
-            Assert.True(Math.Abs(actual - expected.Value[i]) <= bound, $"{what}: output {i}: {actual} vs {expected.Value[i]} (first-order bound {bound:e3})");
-        }
-    }
-
     /// <summary>Calls until the network has chosen for the shape; each call's output checked against the reference.</summary>
     private static int CallUntilChosen(ConvNetwork network, float[] x, BoundedTensor expected, TensorLayout layout, int batch, int size = Size)
     {
@@ -55,7 +46,7 @@ public sealed class PlanningWhileServingTests(ITestOutputHelper log) : IDisposab
             Array.Fill(y, float.NaN);
             network.Forward(x, y, batch, size, size);
             calls++;
-            AssertWithinFirstOrderBound(y, expected, layout, $"call {calls}");
+            NetworkPlanTests.AssertWithinFirstOrderBound(y, expected, layout, $"call {calls}");
             Assert.True(calls < CallLimit, "the measurement never chose");
         }
         while (network.PlanFor(batch, size, size) is null);
@@ -100,7 +91,7 @@ public sealed class PlanningWhileServingTests(ITestOutputHelper log) : IDisposab
         var y = new float[expected.Value.Length];
         network.Forward(x, y, 1, Size, Size);
         Assert.Null(network.PlanFor(1, Size, Size));
-        AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, "the first call");
+        NetworkPlanTests.AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, "the first call");
 
         NetworkPlan plan = network.ChoosePlan(x, y, 1, Size, Size);
         Assert.Same(plan, network.PlanFor(1, Size, Size));
@@ -126,8 +117,8 @@ public sealed class PlanningWhileServingTests(ITestOutputHelper log) : IDisposab
             Assert.True(call < CallLimit, "the measurements never chose");
             network.Forward(x, y, 1, Size, Size);
             network.Forward(x2, y2, 1, small, small);
-            AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, $"{Size}x{Size}, call {call}");
-            AssertWithinFirstOrderBound(y2, expected2, TensorLayout.Nhwc, $"{small}x{small}, call {call}");
+            NetworkPlanTests.AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, $"{Size}x{Size}, call {call}");
+            NetworkPlanTests.AssertWithinFirstOrderBound(y2, expected2, TensorLayout.Nhwc, $"{small}x{small}, call {call}");
         }
         Assert.Equal(Size, network.PlanFor(1, Size, Size)!.Height);
         Assert.Equal(small, network.PlanFor(1, small, small)!.Height);
@@ -205,7 +196,7 @@ public sealed class PlanningWhileServingTests(ITestOutputHelper log) : IDisposab
         network.Forward(x, y, 2, Size, Size);
         NetworkPlan plan = network.PlanFor(2, Size, Size)!;
         Assert.NotEmpty(plan.MeasuredMicroseconds);
-        AssertWithinFirstOrderBound(y, expected, TensorLayout.Nchw, $"first call, {plan}");
+        NetworkPlanTests.AssertWithinFirstOrderBound(y, expected, TensorLayout.Nchw, $"first call, {plan}");
     }
 
     [Fact]

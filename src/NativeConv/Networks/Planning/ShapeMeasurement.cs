@@ -37,9 +37,6 @@ internal sealed unsafe class ShapeMeasurement : IDisposable
     /// <summary>The run chosen, set by the measurement as it ends; the caller owns it from then on.</summary>
     public ShapeRun? Chosen { get; set; }
 
-    /// <summary>Calls made so far, the last one included.</summary>
-    public int Calls { get; private set; }
-
     /// <summary>Milliseconds since the JIT last compiled a method, as seen after each call (it tiers up the code between native calls in the background).</summary>
     public double JitQuietMilliseconds => Stopwatch.GetElapsedTime(_lastCompile).TotalMilliseconds;
 
@@ -50,7 +47,6 @@ internal sealed unsafe class ShapeMeasurement : IDisposable
     public ShapeRun? Call(float* input, float* output)
     {
         ObjectDisposedException.ThrowIf(_done, this);
-        Calls++;
         if (_calls.MoveNext())
         {
             MeasuredCall call = _calls.Current;
