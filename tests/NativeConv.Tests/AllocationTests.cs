@@ -145,6 +145,40 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>
+    /// One image with its first operations in row bands, one per thread (a pinned plan, oneDNN with fused sums, the deepest
+    /// cut and the shallowest): nothing on the calling thread, which hands the worker the buffers through fields and waits.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Warm_network_with_rows_across_threads_allocates_nothing(int whichCut)
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, channels, size) = NetworkCases.Get("v2");
+        var input = NetworkCases.Rand(new Random(3), channels * size * size, 1);
+        var output = new float[1000];
+        NetworkPlan measured;
+        using (var planned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
+        {
+            measured = planned.ChoosePlan(input, output, 1, size, size);
+        }
+        IReadOnlyList<int> cuts = RowBandsTests.Cuts(blocks, fused: true, channels, size);
+        NetworkPlan pinned = measured with
+        {
+            Chosen = "onednn+sum", Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(), FuseResidualSums = true,
+            WholeNetwork = false, Batching = BatchMode.RowsAcrossThreads, BandedOperations = whichCut < 0 ? cuts[^1] : cuts[whichCut],
+        };
+        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, pinned, TestBackends.Native);
+        network.Forward(input, output, 1, size, size); // first call for the shape: the bands make their state here
+        Assert.Null(network.PlanRejection);
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 1, size, size);
+        }));
+    }
+
     /// <summary>A quantized v2 (convolutions, residual adds, the pool, the classifier) once warm: nothing either.</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]

@@ -165,7 +165,7 @@ public sealed class ConvNetwork : ILayer
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return (_runs.Last?.Program ?? _planner.Default).Describe().ToList();
+            return _runs.Last?.Describe() ?? _planner.Default.Describe().ToList();
         }
     }
 
@@ -279,7 +279,8 @@ public sealed class ConvNetwork : ILayer
     /// Runs <paramref name="calls"/> times (after one warm call) and returns the mean µs each operation
     /// took, with what ran it; the NCHW transposes at the edges are the last two rows. For finding where
     /// time goes; the timing adds a clock read per operation. A batch that runs image by image counts the images
-    /// the calling thread runs (all of them, or its share when the images are shared between threads).
+    /// the calling thread runs (all of them, or its share when the images are shared between threads); operations run in
+    /// row bands across threads count together, on the last of them.
     /// </summary>
     public unsafe IReadOnlyList<(string Operation, string RunsOn, double Microseconds)> Profile(ReadOnlySpan<float> input, Span<float> output,
         int batch, int height, int width, int calls)
@@ -295,7 +296,7 @@ public sealed class ConvNetwork : ILayer
             {
                 for (int c = 0; c < calls; c++) run.Run(Layout, x, y, ticks);
             }
-            List<string> runsOn = run.Program.Describe().ToList();
+            IReadOnlyList<string> runsOn = run.Describe();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
             for (int i = 0; i < run.Program.Graph.Ops.Count; i++) rows.Add((run.Program.Graph.Ops[i].Name, runsOn[i], ticks[i] * perTick));

@@ -17,6 +17,9 @@ public static unsafe partial class Xnn
     [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "pthreadpool_get_threads_count", ExactSpelling = true)]
     public static extern nuint pthreadpool_get_threads_count(pthreadpool_t threadpool);
 
+    [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "pthreadpool_parallelize_1d", ExactSpelling = true)]
+    public static extern void pthreadpool_parallelize_1d(pthreadpool_t threadpool, delegate* unmanaged[Cdecl]<void*, nuint, void> function, void* context, nuint range, uint flags);
+
     [DllImport(LibraryName, CallingConvention = CallingConvention.Cdecl, EntryPoint = "pthreadpool_destroy", ExactSpelling = true)]
     public static extern void pthreadpool_destroy(pthreadpool_t threadpool);
 }

@@ -40,19 +40,29 @@ public sealed record NetworkPlan
     /// <summary>Whether the network runs as one native object of its one backend (XNNPACK's subgraph runtime), not operation by operation.</summary>
     public bool WholeNetwork { get; init; }
 
-    /// <summary>How a batch of more than one image runs (measured for such a batch; a batch of one runs all at once).</summary>
+    /// <summary>
+    /// How the work is shared between threads, as measured: for a batch of more than one image, all at once or split into
+    /// images; for one image, all at once or its rows shared for the first <see cref="BandedOperations"/> operations.
+    /// </summary>
     public BatchMode Batching { get; init; }
 
-    /// <summary>What runs: <see cref="Chosen"/>, and how a batch is split when it is ("onednn+sum, image by image").</summary>
+    /// <summary>
+    /// With <see cref="BatchMode.RowsAcrossThreads"/>: how many of the program's operations (counted after residual sums are
+    /// fused, when they are) run in row bands, one per thread, before the rest runs on all threads. 0 otherwise.
+    /// </summary>
+    public int BandedOperations { get; init; }
+
+    /// <summary>What runs: <see cref="Chosen"/>, and how the work is split when it is ("onednn+sum, image by image").</summary>
     [JsonIgnore]
-    public string Description => Chosen + BatchingSuffix(Batching);
+    public string Description => Chosen + BatchingSuffix(Batching, BandedOperations);
 
     /// <summary>The name of a batch mode after a candidate's: "" for <see cref="BatchMode.AllAtOnce"/>.</summary>
-    internal static string BatchingSuffix(BatchMode mode) => mode switch
+    internal static string BatchingSuffix(BatchMode mode, int bandedOperations = 0) => mode switch
     {
         BatchMode.AllAtOnce => "",
         BatchMode.ImageByImage => ", image by image",
         BatchMode.ImagesAcrossThreads => ", images across threads",
+        BatchMode.RowsAcrossThreads => $", rows across threads for {bandedOperations} operations",
         _ => $", batch mode {(int)mode} (unknown)", // printed, never run: CheckFits refuses it
     };
 
@@ -109,6 +119,10 @@ public sealed record NetworkPlan
         if (Versions != versions) return $"it was measured with other versions ({Versions}; these are {versions})";
         if (Backends.Count != convolutions) return $"it names {Backends.Count} convolutions, the network has {convolutions}";
         if (!Enum.IsDefined(Batching)) return $"its batch mode ({(int)Batching}) is none of {string.Join(", ", Enum.GetNames<BatchMode>())}";
+        if ((Batching == BatchMode.RowsAcrossThreads) != (BandedOperations != 0))
+            return $"it names {BandedOperations} banded operations with batch mode {Batching}: only {BatchMode.RowsAcrossThreads} bands operations, and it bands at least one";
+        if (Batching == BatchMode.RowsAcrossThreads && (Batch != 1 || WholeNetwork))
+            return $"it shares rows between threads {(WholeNetwork ? "for a network run whole" : $"at batch {Batch}")}: rows are shared for one image, operation by operation";
         return null;
     }
 

@@ -22,7 +22,7 @@ namespace NativeConv;
 /// 2 single-threaded forms (first pass only) + 1 fused + 1 whole + 2 thread mixes + 1 library mix; 2.3-2.9 s for a
 /// MobileNet at batch 1 here (0.5-0.7 s with tiering off), once per shape; spread over the calls, no call pays for more
 /// than one candidate's making (its program, buffers and native state) and one run of the network. For a batch of more than one image, the chosen candidate then races the ways
-/// of running the batch (<see cref="ChooseBatching"/>). A given plan that fits is used for its shape without measuring; so is a plan kept in
+/// of running the batch (<see cref="ChooseBatching"/>); for one image, itself with its first operations in row bands across the threads (<see cref="ChooseRowBands"/>). A given plan that fits is used for its shape without measuring; so is a plan kept in
 /// <see cref="NativeConvOptions.PlanDirectory"/> (<see cref="PlanFiles"/>), and a plan measured there is kept there.
 /// <para>
 /// Mixing libraries is cheap: both run their loops on one libgomp thread team (XNNPACK through pthreadpool's API
@@ -111,7 +111,21 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         ?? (plan.WholeNetwork && (plan.Backends.Distinct().Count() != 1 || !_backends.First(b => b.Name == plan.Backends[0]).HasWholeNetwork)
             ? $"it runs the network whole on {string.Join(" and ", plan.Backends.Distinct().Select(b => $"'{b}'"))}, which needs one backend that can (XNNPACK)" : null)
         ?? (plan.Batching == BatchMode.ImagesAcrossThreads && plan.Backends.Distinct().FirstOrDefault(b => SingleThreadedForm(b) is null) is { } alone
-            ? $"it shares a batch's images between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)" : null);
+            ? $"it shares a batch's images between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)" : null)
+        ?? (plan.Batching == BatchMode.RowsAcrossThreads ? BandRefusal(plan) : null);
+
+    /// <summary>Why a plan with row bands cannot run here (null: it can): its backends need single-threaded forms, and its banded operations must be a prefix that can run in bands.</summary>
+    private string? BandRefusal(NetworkPlan plan)
+    {
+        if (!HasTeam) return "it shares an image's rows between threads, which run on the OpenMP team through XNNPACK's pthreadpool API, and XNNPACK on more than one thread is not among these backends";
+        if (plan.Backends.Distinct().FirstOrDefault(b => SingleThreadedForm(b) is null) is { } alone)
+            return $"it shares an image's rows between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)";
+        var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
+        for (int c = 0; c < _convolutions.Length; c++) byConvolution[_convolutions[c]] = _backends.First(b => b.Name == plan.Backends[c]);
+        NetworkGraph graph = plan.FuseResidualSums ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
+        return RowBands.IsCut(graph, plan.BandedOperations) ? null
+            : $"its first {plan.BandedOperations} operations cannot run in row bands (they must be convolutions and residual adds that nothing after them reads but the last one's output)";
+    }
 
     public static NetworkPlanner Single(NetworkGraph graph, ConvBackend backend, ConvPrecision precision = ConvPrecision.Float32,
         NetworkExecution execution = NetworkExecution.Operations) =>
@@ -342,8 +356,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             Candidate kept = trials[chosen];
             trials.Remove(chosen);
             m.Chosen = kept.Keep(PlanOf(kept.Program, shape, layout, measured), shape); // the measurement's from here
-            if (shape.Batch == 1) yield break;
-            foreach (MeasuredCall call in ChooseBatching(m, layout, measured)) yield return call;
+            IEnumerable<MeasuredCall> sharing = shape.Batch == 1 ? ChooseRowBands(m, layout, measured) : ChooseBatching(m, layout, measured);
+            foreach (MeasuredCall call in sharing) yield return call;
         }
         finally
         {
@@ -440,15 +454,63 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         }
     }
     /// <summary>
+    /// For one image, the chosen candidate (<paramref name="m"/>'s <see cref="ShapeMeasurement.Chosen"/>, all at once)
+    /// raced against itself with its first operations in row bands (<see cref="BatchMode.RowsAcrossThreads"/>), for each
+    /// prefix <see cref="RowBands.Cuts"/> offers: at every height, the longest that recomputes little. A band plan is kept when it beats all at
+    /// once by <see cref="CompositeMargin"/>; the plan records each one's time, scaled to the candidates' rounds.
+    /// </summary>
+    private IEnumerable<MeasuredCall> ChooseRowBands(ShapeMeasurement m, TensorLayout layout, Dictionary<string, double> measured)
+    {
+        ShapeRun allAtOnce = m.Chosen!;
+        NetworkProgram program = allAtOnce.Program;
+        if (!CanBand(program)) yield break;
+        IReadOnlyList<int> cuts = RowBands.Cuts(program.Graph, allAtOnce.Buffers.Shapes, allAtOnce.Buffers.Geometries, _backends.Max(b => b.Threads));
+        if (cuts.Count == 0) yield break;
+        TensorShape shape = allAtOnce.Input;
+        var runs = new List<(int Ops, Candidate Run)> { (0, new Candidate(allAtOnce, program.Name, layout)) };
+        Candidate? kept = null;
+        try
+        {
+            // Each made and called twice just before the race (the bands make their native state on their first call), so
+            // a call makes at most one candidate.
+            foreach (int ops in cuts)
+            {
+                var run = new Candidate(BandRun(program, shape, layout, ops, allAtOnce.Plan),
+                    program.Name + NetworkPlan.BatchingSuffix(BatchMode.RowsAcrossThreads, ops), layout);
+                runs.Add((ops, run));
+                yield return new(run);
+                yield return new(run);
+            }
+            var estimates = new double[runs.Count];
+            foreach (MeasuredCall call in Race(m, runs.Select(r => r.Run).ToArray(), BatchingRounds, estimates)) yield return call;
+            double scale = measured[program.Name] / estimates[0];
+            for (int i = 1; i < runs.Count; i++) measured[runs[i].Run.Name] = Math.Round(estimates[i] * scale, 1);
+            int best = 0;
+            for (int i = 1; i < runs.Count; i++)
+                if (estimates[i] < estimates[0] * (1 - CompositeMargin) && (best == 0 || estimates[i] < estimates[best])) best = i;
+            kept = runs[best].Run;
+            BatchMode mode = best == 0 ? BatchMode.AllAtOnce : BatchMode.RowsAcrossThreads;
+            m.Chosen = kept.Keep(allAtOnce.Plan with { Batching = mode, BandedOperations = runs[best].Ops, MeasuredMicroseconds = measured }, shape);
+        }
+        finally
+        {
+            foreach (var (_, run) in runs)
+                if (run != kept) run.Dispose();
+        }
+    }
+
+    /// <summary>
     /// <paramref name="program"/>'s run for <paramref name="shape"/> as <paramref name="mode"/> says: its buffers for the
     /// whole batch or for one image, or, for the images across threads, as many single-threaded copies of it as the
-    /// backends have threads (one for the calling thread, one per <see cref="BatchWorker"/>).
+    /// backends have threads (one for the calling thread, one per <see cref="BatchWorker"/>); for one image's rows
+    /// across threads, <see cref="BandRun"/>.
     /// </summary>
     private ShapeRun BatchRun(NetworkProgram program, TensorShape shape, TensorLayout layout, BatchMode mode, NetworkPlan plan)
     {
         TensorShape image = shape with { Batch = 1 };
         if (mode == BatchMode.AllAtOnce) return new ShapeRun(program, program.PlanFor(shape, layout), plan, shape);
         if (mode == BatchMode.ImageByImage) return new ShapeRun(program, program.PlanFor(image, layout), plan, shape);
+        if (mode == BatchMode.RowsAcrossThreads) return BandRun(program, shape, layout, plan.BandedOperations, plan);
         if (mode != BatchMode.ImagesAcrossThreads) throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a batch mode"); // refused at construction
         if (!CanRunAcrossThreads(program)) throw new InvalidOperationException($"'{program.Name}' has a backend without a single-threaded form"); // refused at construction
         int threads = _backends.Max(b => b.Threads);
@@ -462,7 +524,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 NetworkProgram copy = SingleThreadedCopy(program);
                 try
                 {
-                    workers.Add(new BatchWorker(copy, copy.PlanFor(image, layout)));
+                    workers.Add(new BatchWorker(new ImageShare(copy, copy.PlanFor(image, layout),
+                        ShapeRun.FirstImage(w, shape.Batch, threads), ShapeRun.FirstImage(w + 1, shape.Batch, threads))));
                 }
                 catch
                 {
@@ -482,6 +545,41 @@ internal sealed unsafe class NetworkPlanner : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// <paramref name="program"/> for one image with its first <paramref name="ops"/> operations in row bands
+    /// (<see cref="BatchMode.RowsAcrossThreads"/>): a band per thread, each on the single-threaded forms of the operations'
+    /// backends, the cut value's rows shared as evenly as whole rows allow; the rest on the program's own threads.
+    /// </summary>
+    private ShapeRun BandRun(NetworkProgram program, TensorShape shape, TensorLayout layout, int ops, NetworkPlan plan)
+    {
+        if (!CanBand(program)) throw new InvalidOperationException($"'{program.Name}' cannot share an image's rows between threads here"); // refused at construction
+        int threads = _backends.Max(b => b.Threads);
+        ShapePlan buffers = program.PlanFor(shape, layout, ops);
+        var bands = new List<RowBand>();
+        try
+        {
+            int rows = buffers.Shapes[program.Graph.Ops[ops - 1].Output].Height;
+            for (int t = 0; t < threads; t++)
+                bands.Add(new RowBand(program, buffers, name => SingleThreadedForm(name)!, ops, (int)((long)rows * t / threads), (int)((long)rows * (t + 1) / threads)));
+            return new ShapeRun(program, buffers, plan, shape, bands: new RowBandsRun(bands.ToArray()));
+        }
+        catch
+        {
+            foreach (RowBand band in bands) band.Dispose();
+            buffers.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="program"/> can run its first operations in row bands here: operation by operation, with
+    /// single-threaded forms of its backends, and XNNPACK among the backends (the bands run on the OpenMP team through its
+    /// library's pthreadpool API, <see cref="RowBandsRun"/>).
+    /// </summary>
+    private bool CanBand(NetworkProgram program) => !program.IsWholeNetwork && CanRunAcrossThreads(program) && HasTeam;
+
+    private bool HasTeam => _backends.Any(b => b is XnnpackBackend { Threads: > 1 });
 
     /// <summary>Whether every backend of <paramref name="program"/> has a single-threaded form here, and there is more than one thread to share.</summary>
     private bool CanRunAcrossThreads(NetworkProgram program) =>

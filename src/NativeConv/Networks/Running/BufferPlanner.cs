@@ -10,9 +10,12 @@ internal static class BufferPlanner
 {
     /// <param name="inputIsCallers">Value 0 is read straight from the caller's buffer (same layout inside and out).</param>
     /// <param name="outputIsCallers">The last value is written straight into the caller's buffer.</param>
+    /// <param name="inputLiveThrough">The input's buffer is kept at least until this operation is done (row bands read it while
+    /// they write the value that operation makes, <see cref="RowBandsRun"/>); -1: until its last reader.</param>
     /// <returns>Per value its storage (a buffer index or <see cref="ValueStorage"/>), and per buffer its length.</returns>
-    public static (int[] Storage, int[] BufferLengths) Assign(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers) =>
-        Assign(graph.Ops, graph.ValueCount, graph.Output, shapes, inputIsCallers, outputIsCallers);
+    public static (int[] Storage, int[] BufferLengths) Assign(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers,
+        int inputLiveThrough = -1) =>
+        Assign(graph.Ops, graph.ValueCount, graph.Output, shapes, inputIsCallers, outputIsCallers, inputLiveThrough);
 
     /// <summary>
     /// Storage for the network's edges only, for a program that keeps its values itself (<see cref="IWholeNetwork"/>):
@@ -40,13 +43,14 @@ internal static class BufferPlanner
 
     /// <summary>The same for any operations over values 0 (the input) to <paramref name="valueCount"/> − 1, <paramref name="output"/> the result.</summary>
     public static (int[] Storage, int[] BufferLengths) Assign(IReadOnlyList<GraphOp> ops, int valueCount, int output, IReadOnlyList<TensorShape> shapes,
-        bool inputIsCallers, bool outputIsCallers)
+        bool inputIsCallers, bool outputIsCallers, int inputLiveThrough = -1)
     {
         var lastUse = new int[valueCount];
         Array.Fill(lastUse, -1);
         for (int i = 0; i < ops.Count; i++)
             foreach (int v in ops[i].Inputs)
                 lastUse[v] = i;
+        lastUse[NetworkGraph.Input] = Math.Max(lastUse[NetworkGraph.Input], inputLiveThrough);
 
         var storage = new int[valueCount];
         var lengths = new List<int>();

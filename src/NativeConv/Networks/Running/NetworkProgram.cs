@@ -126,10 +126,12 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>) on a specialized
     /// implementation for this shape; otherwise it is transposed first.
     /// </summary>
-    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout)
+    /// <param name="bandedOperations">How many of the first operations run in row bands (<see cref="RowBandsRun"/>): they read the input
+    /// transposed into NHWC (never the NCHW input itself), and its buffer is kept until they are done.</param>
+    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout, int bandedOperations = 0)
     {
-        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
-        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse, TransformSources);
+        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && bandedOperations == 0 && NchwStemFits(shape);
+        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse, TransformSources, bandedOperations);
     }
 
     private bool NchwStemFits(TensorShape shape)
@@ -181,9 +183,10 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// <summary>
     /// Runs the plan on the caller's buffers, pinned by the caller for the call. With
     /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds
-    /// each step's elapsed Stopwatch ticks there: a profile, never on the normal path.
+    /// each step's elapsed Stopwatch ticks there: a profile, never on the normal path (the operations run in
+    /// <paramref name="bands"/>, if any, count on the last of them).
     /// </summary>
-    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output, long[]? ticks = null)
+    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output, long[]? ticks = null, RowBandsRun? bands = null)
     {
         long mark = ticks is null ? 0 : Stopwatch.GetTimestamp();
         int count = Graph.ValueCount;
@@ -204,7 +207,14 @@ internal sealed unsafe class NetworkProgram : IDisposable
             return;
         }
         GraphOp[] ops = _ops;
-        for (int i = 0; i < ops.Length; i++)
+        int start = 0;
+        if (bands is not null)
+        {
+            bands.Run(values[NetworkGraph.Input], values[bands.Cut]);
+            start = bands.Operations;
+            if (ticks is not null) Tick(ticks, start - 1, ref mark);
+        }
+        for (int i = start; i < ops.Length; i++)
         {
             switch (ops[i])
             {

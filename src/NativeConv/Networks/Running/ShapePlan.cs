@@ -15,8 +15,10 @@ internal sealed class ShapePlan : IDisposable
     /// </param>
     /// <param name="whole">The network as one native object: only the edges get buffers (for an NCHW caller), the object keeps the rest.</param>
     /// <param name="stemReadsNchw">The first convolution reads the caller's NCHW input and writes NHWC: no input transpose.</param>
+    /// <param name="bandedOperations">How many operations run in row bands (<see cref="RowBandsRun"/>): the input's buffer is kept
+    /// until they are all done, since a band still reads it while another writes the value they make.</param>
     public ShapePlan(NetworkGraph graph, TensorShape input, TensorLayout layout, ConvBackend? inputBackend = null, ConvBackend? outputBackend = null,
-        IWholeNetwork? whole = null, bool stemReadsNchw = false, IReadOnlyList<ConvBackend>? transformSources = null)
+        IWholeNetwork? whole = null, bool stemReadsNchw = false, IReadOnlyList<ConvBackend>? transformSources = null, int bandedOperations = 0)
     {
         StemReadsNchw = stemReadsNchw;
         Shapes = ShapesFor(graph, input, layout, out ConvGeometry[] geometries);
@@ -25,7 +27,7 @@ internal sealed class ShapePlan : IDisposable
         // transposed once on the way in and once on the way out.
         bool nhwc = layout == TensorLayout.Nhwc;
         (Storage, int[] lengths) = whole is null
-            ? BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc || stemReadsNchw, outputIsCallers: nhwc)
+            ? BufferPlanner.Assign(graph, Shapes, inputIsCallers: nhwc || stemReadsNchw, outputIsCallers: nhwc, inputLiveThrough: bandedOperations - 1)
             : BufferPlanner.AssignEdges(graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
         Buffers = new NativeFloatBuffer[lengths.Length];
         try
