@@ -453,6 +453,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 if (run != kept) run.Dispose();
         }
     }
+
     /// <summary>
     /// For one image, the chosen candidate (<paramref name="m"/>'s <see cref="ShapeMeasurement.Chosen"/>, all at once)
     /// raced against itself with its first operations in row bands (<see cref="BatchMode.RowsAcrossThreads"/>), for each
