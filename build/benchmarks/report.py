@@ -121,7 +121,8 @@ def network_section(run_dir, fma2, w):
       "(the candidate it chose in parentheses: a backend alone, '+sum' with residual adds fused into oneDNN's "
       "convolutions, 'xnnpack graph' for XNNPACK's subgraph runtime, or 'mixed'; at batch 4 and more, then how it runs "
       "the batch when not all at once: 'image by image', or 'images across threads', each thread running its share of the "
-      "images on its own single-threaded copy); the three columns after it run "
+      "images on its own single-threaded copy; at batch 1, 'rows across threads for N operations' when the first N ran "
+      "in row bands, one per thread, and that beat all at once by 5%); the three columns after it run "
       "each backend alone, operation by operation with residual adds fused where the backend can, and the whole "
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
     first_call_section(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), w)

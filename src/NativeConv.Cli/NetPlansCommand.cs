@@ -57,7 +57,7 @@ internal static class NetPlansCommand
                 while (networks[n].PlanFor(shape.Batch, shape.Height, shape.Width) is null);
             }
             NetworkPlan[] chosen = networks.Select(n => n.PlanFor(shape.Batch, shape.Height, shape.Width)!).ToArray();
-            string[] plans = chosen.Select(p => p.Chosen).ToArray();
+            string[] plans = chosen.Select(p => p.Description).ToArray(); // with how the work is shared, when it is
 
             BlockTiming timing = BlockTiming.Measure(calls, rounds, blockMilliseconds);
             int auto = networks.Count - 1;

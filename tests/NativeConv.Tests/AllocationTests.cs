@@ -132,7 +132,7 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         NetworkPlan pinned = measured with
         {
             Batch = 2, Chosen = "onednn+sum", Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
-            FuseResidualSums = true, WholeNetwork = false, Batching = mode,
+            FuseResidualSums = true, WholeNetwork = false, Batching = mode, BandedOperations = 0, // batch 1 may have chosen row bands
         };
         using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, pinned, TestBackends.Native);
         var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];

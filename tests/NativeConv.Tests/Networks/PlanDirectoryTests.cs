@@ -165,7 +165,8 @@ public sealed class PlanDirectoryTests : IDisposable
         NetworkPlan given = measured with
         {
             Chosen = OneDnnBackend.BackendName, Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
-            FuseResidualSums = false, WholeNetwork = false, MeasuredMicroseconds = new Dictionary<string, double>(),
+            FuseResidualSums = false, WholeNetwork = false, Batching = BatchMode.AllAtOnce, BandedOperations = 0, // the measured plan may band rows
+            MeasuredMicroseconds = new Dictionary<string, double>(),
         };
         var (blocks, x, outputLength) = Case(batch: 1);
         using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, given, TestBackends.Native);
