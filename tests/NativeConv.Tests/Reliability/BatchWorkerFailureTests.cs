@@ -55,7 +55,7 @@ public class BatchWorkerFailureTests
         var image = new TensorShape(1, channels, size, size);
         var calling = new NetworkProgram("calling", graph, _ => callers);
         var other = new NetworkProgram("worker", graph, _ => workers);
-        var worker = new BatchWorker(new ImageShare(other, other.PlanFor(image, TensorLayout.Nhwc), 1, 3));
+        var worker = new BatchWorker(other, other.PlanFor(image, TensorLayout.Nhwc));
         using var run = new ShapeRun(calling, calling.PlanFor(image, TensorLayout.Nhwc), plan: null!, image with { Batch = 3 }, [worker], ownsProgram: true);
         var x = new float[run.Input.Length];
         var y = new float[run.Output.Length];

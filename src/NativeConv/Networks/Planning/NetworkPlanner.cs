@@ -528,8 +528,7 @@ internal sealed unsafe class NetworkPlanner : IDisposable
                 NetworkProgram copy = SingleThreadedCopy(program);
                 try
                 {
-                    workers.Add(new BatchWorker(new ImageShare(copy, copy.PlanFor(image, layout),
-                        ShapeRun.FirstImage(w, shape.Batch, threads), ShapeRun.FirstImage(w + 1, shape.Batch, threads))));
+                    workers.Add(new BatchWorker(copy, copy.PlanFor(image, layout)));
                 }
                 catch
                 {

@@ -1,20 +1,22 @@
+using System.Runtime.ExceptionServices;
+
 namespace NativeConv;
 
 /// <summary>
-/// What a network runs for one input shape: the program chosen, its buffers, the plan that says so, and for work shared
-/// between threads (<see cref="BatchMode"/>) the workers that run the other threads' images, or the row bands.
+/// What a network runs for one input shape: the program chosen, its buffers, the plan that says so, and for a batch
+/// split into images (<see cref="BatchMode"/>) the workers that run the other threads' shares, or for one image the row
+/// bands of its first operations.
 /// </summary>
 internal sealed unsafe class ShapeRun : IDisposable
 {
     private readonly BatchWorker[] _workers;
-    private readonly ImageShare? _ownImages; // with workers sharing the images: the calling thread's
     private readonly bool _ownsProgram;
     private bool _disposed;
 
     /// <param name="program">The planner's (shared by shapes), unless <paramref name="ownsProgram"/>: a copy made for this run alone.</param>
     /// <param name="buffers">The calling thread's buffers: for the whole batch, or for one image when the batch runs image by image.</param>
     /// <param name="input">The caller's input shape: the whole batch.</param>
-    /// <param name="workers">The other threads' images, for <see cref="BatchMode.ImagesAcrossThreads"/> (each with its own program and buffers).</param>
+    /// <param name="workers">The other threads, for <see cref="BatchMode.ImagesAcrossThreads"/> (each with its own program and buffers).</param>
     /// <param name="bands">For <see cref="BatchMode.RowsAcrossThreads"/>: the first operations in row bands (owned by the run).</param>
     public ShapeRun(NetworkProgram program, ShapePlan buffers, NetworkPlan plan, TensorShape input, BatchWorker[]? workers = null,
         bool ownsProgram = false, RowBandsRun? bands = null)
@@ -27,7 +29,6 @@ internal sealed unsafe class ShapeRun : IDisposable
         _workers = workers ?? [];
         _ownsProgram = ownsProgram;
         Bands = bands;
-        if (_workers.Length > 0) _ownImages = new ImageShare(program, buffers, 0, FirstImage(1, input.Batch, _workers.Length + 1));
     }
 
     /// <summary>What the calling thread runs.</summary>
@@ -54,9 +55,36 @@ internal sealed unsafe class ShapeRun : IDisposable
     /// </summary>
     public void Run(TensorLayout layout, float* input, float* output, long[]? ticks = null)
     {
-        if (_ownImages is not null) BatchWorker.RunAll(_ownImages, _workers, layout, input, output, ticks);
-        else if (Buffers.Input.Batch == Input.Batch) Program.Run(Buffers, layout, input, output, ticks, Bands);
-        else Program.RunImages(Buffers, layout, input, output, 0, Input.Batch, ticks);
+        int images = Input.Batch;
+        if (Buffers.Input.Batch == images)
+        {
+            Program.Run(Buffers, layout, input, output, ticks, Bands);
+            return;
+        }
+        int threads = _workers.Length + 1;
+        for (int w = 1; w < threads; w++) _workers[w - 1].Start(layout, input, output, FirstImage(w, images, threads), FirstImage(w + 1, images, threads));
+        // Every worker is done with the caller's buffers before this returns or throws; the first failure is the one thrown.
+        Exception? failure = null;
+        try
+        {
+            Program.RunImages(Buffers, layout, input, output, 0, FirstImage(1, images, threads), ticks);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        foreach (BatchWorker worker in _workers)
+        {
+            try
+            {
+                worker.Wait();
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
     /// <summary>One line per operation: what runs it (<see cref="NetworkProgram.Describe()"/>, the banded operations' bands instead).</summary>
