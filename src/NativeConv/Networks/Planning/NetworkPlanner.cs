@@ -120,10 +120,8 @@ internal sealed unsafe class NetworkPlanner : IDisposable
         if (!HasTeam) return "it shares an image's rows between threads, which run on the OpenMP team through XNNPACK's pthreadpool API, and XNNPACK on more than one thread is not among these backends";
         if (plan.Backends.Distinct().FirstOrDefault(b => SingleThreadedForm(b) is null) is { } alone)
             return $"it shares an image's rows between threads, each on a single-threaded copy of '{alone}', which is not among these backends (they run on one thread)";
-        var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
-        for (int c = 0; c < _convolutions.Length; c++) byConvolution[_convolutions[c]] = _backends.First(b => b.Name == plan.Backends[c]);
-        NetworkGraph graph = plan.FuseResidualSums ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
-        return RowBands.IsCut(graph, plan.BandedOperations) ? null
+        ConvBackend[] assigned = plan.Backends.Select(b => _backends.First(c => c.Name == b)).ToArray();
+        return RowBands.IsCut(GraphFor(ByConvolution(assigned), plan.FuseResidualSums), plan.BandedOperations) ? null
             : $"its first {plan.BandedOperations} operations cannot run in row bands (they must be convolutions and residual adds that nothing after them reads but the last one's output)";
     }
 
@@ -654,15 +652,25 @@ internal sealed unsafe class NetworkPlanner : IDisposable
     /// <summary>The program for an assignment of backends to convolutions, made once and shared by every shape that uses it.</summary>
     private NetworkProgram Program(ConvBackend[] assigned, bool fuse, string name)
     {
-        var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
-        for (int c = 0; c < _convolutions.Length; c++) byConvolution[_convolutions[c]] = assigned[c];
+        Dictionary<ConvOp, ConvBackend> byConvolution = ByConvolution(assigned);
         string key = $"{string.Join(",", assigned.Select(b => b.Name))}|{fuse}";
         if (_programs.TryGetValue(key, out NetworkProgram? program)) return program;
-        NetworkGraph graph = fuse ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
-        program = WithTransformSources(new NetworkProgram(name, graph, conv => byConvolution[conv], _precision));
+        program = WithTransformSources(new NetworkProgram(name, GraphFor(byConvolution, fuse), conv => byConvolution[conv], _precision));
         _programs.Add(key, program);
         return program;
     }
+
+    /// <summary>Each convolution's backend, from an assignment in the network's convolution order.</summary>
+    private Dictionary<ConvOp, ConvBackend> ByConvolution(ConvBackend[] assigned)
+    {
+        var byConvolution = new Dictionary<ConvOp, ConvBackend>(ReferenceEqualityComparer.Instance);
+        for (int c = 0; c < _convolutions.Length; c++) byConvolution[_convolutions[c]] = assigned[c];
+        return byConvolution;
+    }
+
+    /// <summary>The graph a program of that assignment runs: residual adds fused into the convolutions whose backend can, when <paramref name="fuse"/>.</summary>
+    private NetworkGraph GraphFor(Dictionary<ConvOp, ConvBackend> byConvolution, bool fuse) =>
+        fuse ? _graph.FuseResidualSums(conv => byConvolution[conv].HasResidualSum) : _graph;
 
     /// <summary>
     /// <paramref name="program"/>, its NCHW transposes chosen per shape among every backend here on the edge's threads

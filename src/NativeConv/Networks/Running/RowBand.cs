@@ -27,8 +27,6 @@ internal sealed unsafe class RowBand : IDisposable
     {
         NetworkGraph graph = program.Graph;
         Operations = ops;
-        First = first;
-        End = end;
         _ops = graph.Ops.Take(ops).ToArray();
         _cut = _ops[^1].Output;
         _rows = RowBands.Rows(graph, image.Shapes, image.Geometries, ops, first, end);
@@ -68,15 +66,6 @@ internal sealed unsafe class RowBand : IDisposable
 
     /// <summary>How many of the network's operations the band runs.</summary>
     public int Operations { get; }
-
-    /// <summary>The band's first row of the cut value.</summary>
-    public int First { get; }
-
-    /// <summary>The row after the band's last of the cut value.</summary>
-    public int End { get; }
-
-    /// <summary>Each value's rows in the band (the halo included), by value: for tests and <c>--explain</c>.</summary>
-    public IReadOnlyList<(int First, int End)> Rows => _rows;
 
     /// <summary>Operation <paramref name="op"/>'s rows in this band and what runs it (after a call, the implementation that ran).</summary>
     public string Describe(int op)

@@ -97,10 +97,10 @@ internal static class RowBands
             switch (op)
             {
                 case ConvOp conv:
-                    Widen(rows, conv.Input, Input(geometries[i], conv.Spec, needed.First, needed.End));
+                    Widen(rows, conv.Input, InputRows(geometries[i], conv.Spec, needed));
                     break;
                 case ConvSumOp fused:
-                    Widen(rows, fused.Input, Input(geometries[i], fused.Spec, needed.First, needed.End));
+                    Widen(rows, fused.Input, InputRows(geometries[i], fused.Spec, needed));
                     Widen(rows, fused.Residual, needed);
                     break;
                 case AddOp add:
@@ -133,7 +133,11 @@ internal static class RowBands
     private static void Widen((int First, int End)[] rows, int value, (int First, int End) more) =>
         rows[value] = rows[value].First == rows[value].End ? more : (Math.Min(rows[value].First, more.First), Math.Max(rows[value].End, more.End));
 
-    private static void Widen((int First, int End)[] rows, int value, (int First, int End, int, int) more) => Widen(rows, value, (more.First, more.End));
+    private static (int First, int End) InputRows(in ConvGeometry full, Conv2dSpec spec, (int First, int End) output)
+    {
+        var (first, end, _, _) = Input(full, spec, output.First, output.End);
+        return (first, end);
+    }
 
     private static int ProducerIndex(NetworkGraph graph, int value)
     {

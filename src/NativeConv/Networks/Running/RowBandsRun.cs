@@ -37,9 +37,6 @@ internal sealed unsafe class RowBandsRun : IDisposable
     /// <summary>The value they make, whole once every band is done.</summary>
     public int Cut => _bands[0].Cut;
 
-    /// <summary>Each thread's band, in row order.</summary>
-    public IReadOnlyList<RowBand> Bands => _bands;
-
     /// <summary>What runs operation <paramref name="op"/> (one of the banded ones) in each band.</summary>
     public string Describe(int op) => "in row bands, one per thread: " + string.Join("; ", _bands.Select(b => b.Describe(op)));
 
