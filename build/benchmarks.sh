@@ -5,6 +5,7 @@
 #   - every MobileNet v1/v2 dw/pw layer straight from C into oneDNN and XNNPACK (native/nc_baseline),
 #     NHWC and NCHW, 1 and 2 threads, plus a no-work shape for the fixed per-call cost (and again
 #     after the facade, to show the run-to-run variation),
+#   - MobileNet v2 and the v1 body on oneDNN from C (native/nc_chain), in turns with the network runner,
 #   - the same through the C# facade with BenchmarkDotNet (tests/NativeConv.Benchmarks, short job),
 #   - the same in PyTorch (Debian's python3-torch: the peer, never a dependency),
 #   - whole networks (MobileNet v1 body, v1, v2, v3-small, v3-large), batch 1 and 8, NCHW and NHWC:
@@ -16,6 +17,8 @@ source "$(dirname "$0")/common.sh"
 min_ms=200
 [ "${1:-}" = "--min-ms" ] && min_ms=$2
 net_ms=300   # per whole-network measurement (NativeConv: batches for 300 ms; ORT: 7 repeats of 300 ms)
+chain_rounds=5  # nc_chain against net bench --backend onednn, in turns
+chain_ms=1000   # per network and round: this VM drifts 5% between neighbouring seconds
 threads=(1 2) # as LayerBenchmarks' [Params(1, 2)]
 
 "$NC_ROOT/build/native.sh" >&2
@@ -47,6 +50,7 @@ cat > "$run/commands.txt" <<EOC
 build/benchmarks.sh --min-ms $min_ms      # everything below, then build/benchmarks/report.py
 artifacts/build/native/nc_peak --threads 2 --csv
 artifacts/build/native/nc_fusion --threads 1|2 --min-ms $min_ms --csv   # 1x1 + depthwise pairs: two primitives vs dnnl_post_ops_append_dw
+artifacts/build/native/nc_chain --threads 2 --min-ms $chain_ms --csv   # $chain_rounds rounds, each followed by net bench --model v2|v1-body --backend onednn --layout nhwc --min-ms $chain_ms --json
 artifacts/build/native/nc_int8_ceiling --threads 2 --min-ms $min_ms --csv   # oneDNN's int8 pointwise kernels: as a network runs them, and without requantization
 artifacts/build/native/nc_baseline --shapes shapes.csv --layout nhwc|nchw --threads 1|2 --min-ms $min_ms --csv
 dotnet run -c Release --project tests/NativeConv.Benchmarks -- --short artifacts/benchmarks --filter '*'
@@ -75,6 +79,18 @@ c_harness_pass ""
 for t in "${threads[@]}"; do
   nc_log "oneDNN depthwise post-op fusion (nc_fusion): $t thread(s)"
   "$NC_BUILD_DIR/native/nc_fusion" --threads "$t" --min-ms "$min_ms" --csv > "$run/fusion-t$t.csv"
+done
+# The network runner against the same oneDNN primitives called from C (native/nc_chain), process after process:
+# what the managed runner adds between the layers. Rounds alternate the two, so the machine's drift cancels per round.
+nc_log "the network runner against oneDNN from C (nc_chain): v2 and the v1 body, NHWC, 2 threads, $chain_rounds rounds"
+echo "round,network,convolutions,threads,median_us" > "$run/chain-c.csv"
+: > "$run/chain-runner.jsonl"
+for round in $(seq "$chain_rounds"); do
+  "$NC_BUILD_DIR/native/nc_chain" --threads 2 --min-ms "$chain_ms" --csv | tail -n +2 | sed "s/^/$round,/" >> "$run/chain-c.csv"
+  for model in v2 v1-body; do
+    nativeconv net bench --model "$model" --backend onednn --layout nhwc --threads 2 --min-ms "$chain_ms" --json 2>/dev/null \
+      >> "$run/chain-runner.jsonl"
+  done
 done
 nc_log "oneDNN int8 pointwise kernels (nc_int8_ceiling): as a quantized network runs them, and without requantization"
 "$NC_BUILD_DIR/native/nc_int8_ceiling" --threads 2 --min-ms "$min_ms" --csv > "$run/int8-ceiling.csv"

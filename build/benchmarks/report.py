@@ -363,6 +363,32 @@ def fusion_section(run_dir, w):
         w("")
 
 
+def chain_section(run_dir, w):
+    """The network runner against the same oneDNN primitives called from C, round by round (native/nc_chain)."""
+    c_path, runner_path = os.path.join(run_dir, "chain-c.csv"), os.path.join(run_dir, "chain-runner.jsonl")
+    if not os.path.exists(c_path):
+        return
+    c_rows, runner_rows = read_csv(c_path), read_jsonl(runner_path)
+    w("## The network runner against oneDNN from C (`native/nc_chain`)\n")
+    w("MobileNet v2 and the v1 body on oneDNN alone, NHWC, batch 1, 2 threads, fp32: `nativeconv net bench --backend onednn` "
+      "(the managed network runner: residual adds fused as sum post-ops, buffers reused) against the same primitives called "
+      "from C one after the other (built as the runner builds them: weights in oneDNN's layout, ReLU6 and sum post-ops, "
+      "jit_dw for depthwise; each layer its own buffer; the average pool a plain loop). The two run in turns, process after "
+      "process; each round's ratio compares neighbours, and the median round is reported. Above 1: the runner adds time between the layers.\n")
+    w("| network | convolutions | oneDNN from C µs | network runner µs | runner / C (median round) | rounds range | rounds |")
+    w("|---|---|---|---|---|---|---|")
+    for model in ("v2", "v1-body"):
+        c = [float(r["median_us"]) for r in c_rows if r["network"] == model]
+        ours = [r["median_us"] for r in runner_rows if r["model"] == model]
+        if not c or len(c) != len(ours):
+            continue
+        ratios = sorted(o / x for o, x in zip(ours, c))
+        convolutions = next(r["convolutions"] for r in c_rows if r["network"] == model)
+        w(f"| {model} | {convolutions} | {statistics.median(c):.0f} | {statistics.median(ours):.0f} | "
+          f"**{statistics.median(ratios):.3f}** | {ratios[0]:.2f}–{ratios[-1]:.2f} | {len(ratios)} |")
+    w("")
+
+
 def threads_section(run_dir, w):
     """Both libraries in one process (build/benchmarks/thread-policies.sh): its report, as it wrote it."""
     path = os.path.join(run_dir, "thread-policies.txt")
@@ -455,6 +481,7 @@ def main(run_dir, docs_dir):
     int8_peaks = [v for (m, t), v in peak.items() if t == max(threads_list) and m.startswith("int8_")]
     precision_section(run_dir, w, max(int8_peaks) if int8_peaks else None)
     fusion_section(run_dir, w)
+    chain_section(run_dir, w)
     threads_section(run_dir, w)
 
     all_ratios = []
