@@ -83,7 +83,7 @@ done
 # The network runner against the same oneDNN primitives called from C (native/nc_chain), process after process:
 # what the managed runner adds between the layers. Rounds alternate the two, so the machine's drift cancels per round.
 nc_log "the network runner against oneDNN from C (nc_chain): v2 and the v1 body, NHWC, 2 threads, $chain_rounds rounds"
-echo "round,network,convolutions,threads,median_us" > "$run/chain-c.csv"
+echo "round,network,convolutions,threads,median_us,convolutions_alone_us" > "$run/chain-c.csv"
 : > "$run/chain-runner.jsonl"
 for round in $(seq "$chain_rounds"); do
   "$NC_BUILD_DIR/native/nc_chain" --threads 2 --min-ms "$chain_ms" --csv | tail -n +2 | sed "s/^/$round,/" >> "$run/chain-c.csv"

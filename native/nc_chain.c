@@ -9,7 +9,9 @@
  *   - v2's residual adds as a sum post-op, the projection writing into its block's input;
  *   - v2's global average pool a plain loop (the runner's is managed code), then the classifier as a 1x1 convolution.
  * Unlike the runner, every layer writes its own buffer (the runner reuses a few): nothing here is shared but the inputs.
- * Prints per network the median µs per call (all layers, then one stream wait).
+ * Prints per network the median µs per call (all layers, then one stream wait), and the sum of the convolutions' medians
+ * each timed alone, back to back: the difference is what running them one after the other costs (each reads a tensor
+ * the one before wrote, with its weights gone from the caches since the previous call), whoever calls them.
  *
  * usage: nc_chain [--threads N] [--min-ms M] [--csv] */
 #include "nc_conv.h"
@@ -235,19 +237,31 @@ static void run_chain(void *context) {
     NC_CHECK_DNNL(dnnl_stream_wait(stream));
 }
 
+/* One step alone, called back to back: its input, weights and output stay in the caches between the calls. */
+static void run_step(void *context) {
+    const step *s = context;
+    NC_CHECK_DNNL(dnnl_primitive_execute(s->prim, stream, 4, s->args));
+    NC_CHECK_DNNL(dnnl_stream_wait(stream));
+}
+
 int main(int argc, char **argv) {
     const nc_options o = nc_parse_options(argc, argv, "nc_chain", (nc_options){.threads = 2, .min_ms = 2000, .csv = 0});
     omp_set_num_threads(o.threads);
     NC_CHECK_DNNL(dnnl_engine_create(&engine, dnnl_cpu, 0));
     NC_CHECK_DNNL(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
     const network networks[] = {mobilenet_v2(), mobilenet_v1_body()};
-    if (o.csv) printf("network,convolutions,threads,median_us\n");
+    if (o.csv) printf("network,convolutions,threads,median_us,convolutions_alone_us\n");
     for (size_t k = 0; k < sizeof networks / sizeof networks[0]; k++) {
         chain c = build(&networks[k]);
         const double us = nc_median_us(run_chain, &c, o.min_ms);
+        /* The same convolutions each timed alone (the pool left out): what they cost when nothing runs between their calls. */
+        double alone = 0;
+        for (int i = 0; i < c.count; i++)
+            if (c.steps[i].prim) alone += nc_median_us(run_step, &c.steps[i], o.min_ms / c.count);
         const int convolutions = networks[k].count + (networks[k].classifier ? 1 : 0);
-        if (o.csv) printf("%s,%d,%d,%.1f\n", networks[k].name, convolutions, o.threads, us);
-        else printf("%-8s %2d convolutions on oneDNN from C, %d thread(s): %8.1f us per call (median)\n", networks[k].name, convolutions, o.threads, us);
+        if (o.csv) printf("%s,%d,%d,%.1f,%.1f\n", networks[k].name, convolutions, o.threads, us, alone);
+        else printf("%-8s %2d convolutions on oneDNN from C, %d thread(s): %8.1f us per call (median); the convolutions each alone: %8.1f us\n",
+                    networks[k].name, convolutions, o.threads, us, alone);
         fflush(stdout);
     }
     return 0;

@@ -373,19 +373,24 @@ def chain_section(run_dir, w):
     w("MobileNet v2 and the v1 body on oneDNN alone, NHWC, batch 1, 2 threads, fp32: `nativeconv net bench --backend onednn` "
       "(the managed network runner: residual adds fused as sum post-ops, buffers reused) against the same primitives called "
       "from C one after the other (built as the runner builds them: weights in oneDNN's layout, ReLU6 and sum post-ops, "
-      "jit_dw for depthwise; each layer its own buffer; the average pool a plain loop). The two run in turns, process after "
-      "process; each round's ratio compares neighbours, and the median round is reported. Above 1: the runner adds time between the layers.\n")
-    w("| network | convolutions | oneDNN from C µs | network runner µs | runner / C (median round) | rounds range | rounds |")
-    w("|---|---|---|---|---|---|---|")
+      "jit_dw for depthwise; each layer its own buffer; the average pool a plain loop), and the sum of the same convolutions "
+      "each timed alone from C, called back to back (so its input, weights and output stay in the caches). The two networks run in "
+      "turns, process after process; each round's ratio compares neighbours, and the median round is reported. runner / C above 1: "
+      "the runner adds time between the layers. C / convolutions alone above 1: what running the layers one after the other "
+      "costs whoever calls them (each reads the tensor the one before wrote, and its weights have left the caches since the previous call).\n")
+    w("| network | convolutions | convolutions each alone, sum µs | oneDNN from C µs | network runner µs | runner / C (median round) | rounds range | C / convolutions alone | rounds |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for model in ("v2", "v1-body"):
-        c = [float(r["median_us"]) for r in c_rows if r["network"] == model]
+        rows = [r for r in c_rows if r["network"] == model]
+        c = [float(r["median_us"]) for r in rows]
+        alone = [float(r["convolutions_alone_us"]) for r in rows]
         ours = [r["median_us"] for r in runner_rows if r["model"] == model]
         if not c or len(c) != len(ours):
             continue
         ratios = sorted(o / x for o, x in zip(ours, c))
-        convolutions = next(r["convolutions"] for r in c_rows if r["network"] == model)
-        w(f"| {model} | {convolutions} | {statistics.median(c):.0f} | {statistics.median(ours):.0f} | "
-          f"**{statistics.median(ratios):.3f}** | {ratios[0]:.2f}–{ratios[-1]:.2f} | {len(ratios)} |")
+        in_sequence = statistics.median(x / a for x, a in zip(c, alone))
+        w(f"| {model} | {rows[0]['convolutions']} | {statistics.median(alone):.0f} | {statistics.median(c):.0f} | {statistics.median(ours):.0f} | "
+          f"**{statistics.median(ratios):.3f}** | {ratios[0]:.2f}–{ratios[-1]:.2f} | {in_sequence:.2f} | {len(ratios)} |")
     w("")
 
 
