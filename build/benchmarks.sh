@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The documented short benchmark job (about 12 minutes on 2 cores), then docs/benchmarks.md and
+# The documented benchmark job (72 minutes on 2 cores in the last run), then docs/benchmarks.md and
 # docs/benchmarks.png from its results. One run measures, on the same machine and shapes:
 #   - the machine's fp32 FMA peak, int8 multiply-add peak and memory bandwidth (native/nc_peak),
 #   - every MobileNet v1/v2 dw/pw layer straight from C into oneDNN and XNNPACK (native/nc_baseline),
