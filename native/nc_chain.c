@@ -94,15 +94,7 @@ static dnnl_memory_t filled(const_dnnl_memory_desc_t impl_md, const dnnl_memory_
     dnnl_memory_t plain, impl;
     NC_CHECK_DNNL(dnnl_memory_create(&plain, plain_md, engine, data));
     NC_CHECK_DNNL(dnnl_memory_create(&impl, impl_md, engine, DNNL_MEMORY_ALLOCATE));
-    dnnl_primitive_desc_t rpd;
-    dnnl_primitive_t r;
-    NC_CHECK_DNNL(dnnl_reorder_primitive_desc_create(&rpd, plain_md, engine, impl_md, engine, NULL));
-    NC_CHECK_DNNL(dnnl_primitive_create(&r, rpd));
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, plain}, {DNNL_ARG_TO, impl}};
-    NC_CHECK_DNNL(dnnl_primitive_execute(r, stream, 2, args));
-    NC_CHECK_DNNL(dnnl_stream_wait(stream));
-    dnnl_primitive_destroy(r);
-    dnnl_primitive_desc_destroy(rpd);
+    nc_onednn_copy(engine, stream, plain, impl);
     dnnl_memory_destroy(plain);
     free(data);
     return impl;

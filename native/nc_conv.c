@@ -307,3 +307,18 @@ void nc_xnnpack_destroy(nc_xnnpack_conv *c) {
     pthreadpool_destroy(c->pool);
     free(c);
 }
+
+void nc_onednn_copy(dnnl_engine_t engine, dnnl_stream_t stream, dnnl_memory_t from, dnnl_memory_t to) {
+    const_dnnl_memory_desc_t from_md, to_md;
+    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(from, &from_md));
+    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(to, &to_md));
+    dnnl_primitive_desc_t rpd;
+    dnnl_primitive_t r;
+    NC_CHECK_DNNL(dnnl_reorder_primitive_desc_create(&rpd, from_md, engine, to_md, engine, NULL));
+    NC_CHECK_DNNL(dnnl_primitive_create(&r, rpd));
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    NC_CHECK_DNNL(dnnl_primitive_execute(r, stream, 2, args));
+    NC_CHECK_DNNL(dnnl_stream_wait(stream));
+    dnnl_primitive_destroy(r);
+    dnnl_primitive_desc_destroy(rpd);
+}

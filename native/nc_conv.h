@@ -5,6 +5,8 @@
 #ifndef NC_CONV_H
 #define NC_CONV_H
 
+#include <oneapi/dnnl/dnnl.h>
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,10 @@ typedef struct nc_xnnpack_conv nc_xnnpack_conv;
 nc_xnnpack_conv *nc_xnnpack_create(const nc_shape *s, const float *w, const float *b, int threads);
 void nc_xnnpack_run(nc_xnnpack_conv *c, const float *x, float *y);
 void nc_xnnpack_destroy(nc_xnnpack_conv *c);
+
+/* Copies one oneDNN memory into another of any layout through a reorder primitive, and waits: setup and checks
+ * (weights into an implementation's layout, results back to plain NHWC), never timed. */
+void nc_onednn_copy(dnnl_engine_t engine, dnnl_stream_t stream, dnnl_memory_t from, dnnl_memory_t to);
 
 /* Input buffers for XNNPACK must be readable XNN_EXTRA_BYTES past their end. */
 float *nc_alloc_floats(size_t count);

@@ -51,21 +51,7 @@ static dnnl_memory_desc_t md(int ndims, const dnnl_dim_t *dims, dnnl_format_tag_
     return m;
 }
 
-/* Copies one memory into another of any layout, through a reorder primitive (setup and checks only, never timed). */
-static void copy_memory(dnnl_memory_t from, dnnl_memory_t to) {
-    const_dnnl_memory_desc_t from_md, to_md;
-    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(from, &from_md));
-    NC_CHECK_DNNL(dnnl_memory_get_memory_desc(to, &to_md));
-    dnnl_primitive_desc_t rpd;
-    dnnl_primitive_t r;
-    NC_CHECK_DNNL(dnnl_reorder_primitive_desc_create(&rpd, from_md, engine, to_md, engine, NULL));
-    NC_CHECK_DNNL(dnnl_primitive_create(&r, rpd));
-    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-    NC_CHECK_DNNL(dnnl_primitive_execute(r, stream, 2, args));
-    NC_CHECK_DNNL(dnnl_stream_wait(stream));
-    dnnl_primitive_destroy(r);
-    dnnl_primitive_desc_destroy(rpd);
-}
+static void copy_memory(dnnl_memory_t from, dnnl_memory_t to) { nc_onednn_copy(engine, stream, from, to); }
 
 /* A memory in the implementation's layout, filled from the user's plain one (once, at setup). */
 static dnnl_memory_t reordered(const_dnnl_memory_desc_t user_md, const float *data, const_dnnl_memory_desc_t impl_md) {
