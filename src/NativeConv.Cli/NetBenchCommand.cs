@@ -18,33 +18,22 @@ internal static class NetBenchCommand
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
         using var backends = new ConvBackends(options.BackendOptions());
-        using ConvNetwork network = options.Precision switch
-        {
-            "bf16" => new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? OneDnnBackend.BackendName : options.Backend), options.Layout, ConvPrecision.BFloat16),
-            "qd8" => new ConvNetwork(blocks, backends.Get(options.Backend == "auto" ? XnnpackBackend.BackendName : options.Backend), options.Layout, ConvPrecision.DynamicInt8),
-            _ => options.CreateNetwork(blocks, backends, log),
-        };
+        using ConvNetwork network = options.CreateNetwork(blocks, backends, log);
         TensorShape outShape = network.OutputShape(shape);
         using AlignedFloatBuffer input = options.SeededInput(shape);
         using var result = new AlignedFloatBuffer(outShape.Length);
 
-        // The first call makes the shape's native state, and plans: auto measures its candidates in it (--planning
-        // first-call) or starts measuring over the calls that follow (while-serving), or it follows a saved plan.
-        var planning = new PlanningCalls();
-        do
-        {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
-            planning.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        while (network.PlanFor(shape.Batch, shape.Height, shape.Width) is null);
+        // The first call makes the shape's native state, and plans: auto measures its candidates in it within the
+        // budget, or follows a saved plan.
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width);
+        double firstCall = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;
         options.ReportPlanFile(network, shape, log);
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
-        // --whole reports as its own backend ("xnnpack graph"), beside the same library operation by operation.
-        Report(options, output, options.Whole ? plan.Chosen : network.BackendName, plan.Description, shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), planning);
+        Report(options, output, network.BackendName, plan.Chosen.ToString(), shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), firstCall);
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");
@@ -83,14 +72,15 @@ internal static class NetBenchCommand
         var result = new byte[outShape.Length];
         double micros = CallTiming.MedianMicroseconds(() => network.Forward(input, result, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
         long macs = 0;
-        using (var floatNetwork = new ConvNetwork(blocks, new ReferenceBackend(), options.Layout)) macs = floatNetwork.MultiplyAccumulates(shape);
-        Report(options, output, backend.Name, $"int8 {backend.Name}", shape, micros, network.LayerCount, 2 * macs, planning: null);
+        using (var floatNetwork = new ConvNetwork(blocks, ConvBackends.Of(new ReferenceBackend()), new NetworkOptions { Layout = options.Layout }))
+            macs = floatNetwork.MultiplyAccumulates(shape);
+        Report(options, output, backend.Name, $"int8 {backend.Name}", shape, micros, network.LayerCount, 2 * macs, firstCallMilliseconds: null);
         return 0;
     }
 
-    /// <param name="planning">The calls until the plan was chosen, when timed (the first makes the shape's native state): what a service pays once per shape.</param>
+    /// <param name="firstCallMilliseconds">The first call, when timed (it makes the shape's native state, and auto plans in it): what a service pays once per shape.</param>
     private static void Report(NetOptions options, TextWriter output, string backend, string plan, TensorShape shape, double micros, int operations, long flops,
-        PlanningCalls? planning)
+        double? firstCallMilliseconds)
     {
         double imagesPerSecond = shape.Batch * 1e6 / micros;
         string model = MobileNets.NameOf(options.Model), layout = options.Layout.ToString().ToLowerInvariant();
@@ -101,16 +91,12 @@ internal static class NetBenchCommand
             {
                 model, layout, backend, plan, precision = options.Precision, threads, batch = shape.Batch,
                 median_us = Math.Round(micros, 1), images_per_s = Math.Round(imagesPerSecond, 1), operations, flops,
-                first_call_ms = planning is null ? (double?)null : Math.Round(planning.FirstMilliseconds, 1),
-                planning_calls = planning?.Count,
-                planning_ms = planning is null ? (double?)null : Math.Round(planning.TotalMilliseconds, 1),
-                slowest_planning_call_ms = planning is null ? (double?)null : Math.Round(planning.SlowestMilliseconds, 1),
+                first_call_ms = firstCallMilliseconds is { } first ? Math.Round(first, 1) : (double?)null,
             }));
         }
         else
         {
-            string firstCall = planning is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                $"; first call {planning.FirstMilliseconds:0.0} ms; plan chosen after {planning.Count} call{(planning.Count == 1 ? "" : "s")}, {planning.TotalMilliseconds:0.0} ms, the slowest {planning.SlowestMilliseconds:0.0} ms");
+            string firstCall = firstCallMilliseconds is { } first ? string.Create(CultureInfo.InvariantCulture, $"; first call {first:0.0} ms") : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{model} {layout} {options.Precision} on {backend} ({plan}), {threads} threads, batch {shape.Batch}: {micros:0.0} µs per call, {imagesPerSecond:0.0} images/s{firstCall}"));
         }

@@ -3,23 +3,19 @@ namespace NativeConv.Cli;
 /// <summary>`nativeconv net run` and `net bench` arguments.</summary>
 internal sealed record NetOptions(MobileNetModel Model, string? Weights, string? Input, string? Output, TensorLayout Layout,
     string Backend, int Threads, int Batch, int Seed, double MinMilliseconds, bool Json, bool Explain, bool Profile, string? Plan, string? SavePlan,
-    bool AllowMixed = true, string Precision = "fp32", bool Whole = false, string? PlanDirectory = null, PlanningMode Planning = PlanningMode.WhileServing)
+    bool AllowMixed = true, string Precision = "fp32", bool Whole = false, string? PlanDirectory = null, double? PlanningMilliseconds = null)
 {
-    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan", "--plan-dir", "--planning"];
+    public static readonly string[] RunFlags = ["--model", "--weights", "--input", "--output", "--layout", "--backend", "--threads", "--seed", "--plan", "--save-plan", "--plan-dir", "--planning-ms"];
 
-    public static readonly string[] RunSwitches = ["--whole"];
+    public static readonly string[] RunSwitches = ["--whole", "--no-mix"];
 
-    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--plan-dir", "--precision", "--planning"];
+    public static readonly string[] BenchFlags = ["--model", "--weights", "--layout", "--backend", "--threads", "--batch", "--seed", "--min-ms", "--plan", "--save-plan", "--plan-dir", "--precision", "--planning-ms"];
 
     public static readonly string[] BenchSwitches = ["--json", "--explain", "--profile", "--no-mix", "--whole"];
 
-    public static readonly string[] PlansFlags = ["--model", "--weights", "--layout", "--threads", "--batch", "--seed", "--rounds", "--block-ms"];
+    public static readonly string[] PlansFlags = ["--model", "--weights", "--layout", "--threads", "--batch", "--seed", "--rounds", "--block-ms", "--planning-ms"];
 
     public static readonly string[] PlansSwitches = ["--json", "--no-mix"];
-
-    public static readonly string[] AlternateFlags = ["--model", "--weights", "--layout", "--threads", "--batch", "--seed", "--rounds", "--calls"];
-
-    public static readonly string[] AlternateSwitches = ["--json"];
 
     public static NetOptions Parse(CommandLine line, bool run) => new(
         MobileNets.Parse(line.Get("--model") ?? throw new ArgumentException("--model is required (v1, v1-body, v2, v3-small or v3-large)")),
@@ -41,34 +37,37 @@ internal sealed record NetOptions(MobileNetModel Model, string? Weights, string?
         line.Get("--precision", "fp32") is var p && p is "fp32" or "bf16" or "int8" or "qd8" ? p : throw new ArgumentException($"--precision must be fp32, bf16, int8 or qd8, not '{p}'"),
         line.Has("--whole"),
         line.Get("--plan-dir"),
-        ParsePlanning(line.Get("--planning", "while-serving")));
+        line.Get("--planning-ms") is { } ms ? PositiveMilliseconds(ms, "--planning-ms") : null);
 
-    /// <summary>--planning: when auto measures a new shape (<see cref="PlanningMode"/>).</summary>
-    private static PlanningMode ParsePlanning(string value) => value switch
+    private static double PositiveMilliseconds(string text, string flag) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ms) && ms >= 0
+            ? ms : throw new ArgumentException($"{flag} must be a number of milliseconds, 0 or more, not '{text}'");
+
+    /// <summary>The backends' options: --threads.</summary>
+    public NativeConvOptions BackendOptions() => new() { Threads = Threads };
+
+    /// <summary>The network's options: --backend, --layout, --precision, --plan, --plan-dir, --whole, --no-mix, --planning-ms.</summary>
+    public NetworkOptions NetworkOptions()
     {
-        "while-serving" => PlanningMode.WhileServing,
-        "first-call" => PlanningMode.FirstCall,
-        _ => throw new ArgumentException($"--planning must be while-serving or first-call, not '{value}'"),
-    };
-
-    /// <summary>The backends' options: --threads, --plan-dir, where auto keeps the plans it measures and looks for them first, and --planning.</summary>
-    public NativeConvOptions BackendOptions() => new() { Threads = Threads, PlanDirectory = PlanDirectory, Planning = Planning };
-
-    /// <summary>
-    /// The network on --backend: "auto" plans over the native backends (measured over the first calls, or in the first with --planning first-call, or
-    /// following --plan when it fits, else saying why); a name runs on that backend alone.
-    /// </summary>
-    public ConvNetwork CreateNetwork(IReadOnlyList<NetworkBlock> blocks, ConvBackends backends, TextWriter log)
-    {
-        if (Backend != "auto")
+        if (Backend != NativeConv.NetworkOptions.Auto)
         {
             if (Plan is not null) throw new ArgumentException("--plan needs --backend auto: a plan chooses the backends", "--plan");
             if (PlanDirectory is not null) throw new ArgumentException("--plan-dir needs --backend auto: a plan chooses the backends", "--plan-dir");
-            return new ConvNetwork(blocks, backends.Get(Backend), Layout, Whole ? NetworkExecution.Whole : NetworkExecution.Operations);
         }
-        if (Whole) throw new ArgumentException("--whole needs a backend (--backend xnnpack): auto measures the whole form among its candidates", "--whole");
-        NetworkPlan? plan = Plan is null ? null : NetworkPlan.Load(Plan);
-        var network = new ConvNetwork(blocks, backends, Layout, plan, allowMixed: AllowMixed);
+        else if (Whole) throw new ArgumentException("--whole needs a backend (--backend xnnpack)", "--whole");
+        return new()
+        {
+            Backend = Backend, Layout = Layout, Threads = Threads, WholeRuntime = Whole, Mixing = AllowMixed, PlanDirectory = PlanDirectory,
+            Plan = Plan is null ? null : NetworkPlan.Load(Plan),
+            PlanningBudget = PlanningMilliseconds is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            Precision = Precision switch { "bf16" => ConvPrecision.BFloat16, "qd8" => ConvPrecision.DynamicInt8, _ => ConvPrecision.Float32 },
+        };
+    }
+
+    /// <summary>The network on --backend ("auto": measured per shape, or following --plan when it fits, else saying why).</summary>
+    public ConvNetwork CreateNetwork(IReadOnlyList<NetworkBlock> blocks, ConvBackends backends, TextWriter log)
+    {
+        var network = new ConvNetwork(blocks, backends, NetworkOptions());
         if (network.PlanRejection is { } why) log.WriteLine($"--plan {Plan} not used ({why}); measuring instead");
         return network;
     }

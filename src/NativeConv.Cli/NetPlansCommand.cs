@@ -22,7 +22,7 @@ internal static class NetPlansCommand
         IReadOnlyList<NetworkBlock> blocks = options.LoadBlocks(log);
         var (channels, height, width) = MobileNets.InputSize(options.Model);
         var shape = new TensorShape(options.Batch, channels, height, width);
-        using var backends = new ConvBackends(new NativeConvOptions { Threads = options.Threads });
+        using var backends = new ConvBackends(options.BackendOptions());
 
         var networks = new List<ConvNetwork>();
         try
@@ -34,10 +34,10 @@ internal static class NetPlansCommand
                     log.WriteLine($"backend '{name}' left out: {why}");
                     continue;
                 }
-                networks.Add(new ConvNetwork(blocks, backend!, options.Layout));
+                networks.Add(new ConvNetwork(blocks, backends, new NetworkOptions { Backend = name, Layout = options.Layout }));
                 try
                 {
-                    networks.Add(new ConvNetwork(blocks, backend!, options.Layout, NetworkExecution.Whole));
+                    networks.Add(new ConvNetwork(blocks, backends, new NetworkOptions { Backend = name, Layout = options.Layout, WholeRuntime = true }));
                 }
                 catch (NotSupportedException)
                 {
@@ -48,16 +48,12 @@ internal static class NetPlansCommand
             using AlignedFloatBuffer input = options.SeededInput(shape);
             using var result = new AlignedFloatBuffer(networks[0].OutputShape(shape).Length);
 
-            // auto last: it measures its candidates over its first calls, with the single plans' native state already made.
+            // auto last: it measures its candidates in its first call, with the single plans' native state already made.
             networks.Add(options.CreateNetwork(blocks, backends, log));
             var calls = networks.Select(n => (Action)(() => n.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width))).ToList();
-            for (int n = 0; n < networks.Count; n++)
-            {
-                do calls[n]();
-                while (networks[n].PlanFor(shape.Batch, shape.Height, shape.Width) is null);
-            }
+            foreach (Action call in calls) call();
             NetworkPlan[] chosen = networks.Select(n => n.PlanFor(shape.Batch, shape.Height, shape.Width)!).ToArray();
-            string[] plans = chosen.Select(p => p.Description).ToArray(); // with how the work is shared, when it is
+            string[] plans = chosen.Select(p => p.Chosen.ToString()).ToArray();
 
             BlockTiming timing = BlockTiming.Measure(calls, rounds, blockMilliseconds);
             int auto = networks.Count - 1;
@@ -85,7 +81,8 @@ internal static class NetPlansCommand
             {
                 model, layout, threads, batch = shape.Batch, rounds,
                 auto_plan = plans[auto], auto_us = Math.Round(timing.MedianMicroseconds(auto), 1),
-                auto_measured = autoPlan.MeasuredMicroseconds, // what auto's own rounds, over its first calls, chose by
+                auto_measured = autoPlan.Measured.Select(t => new { candidate = t.Candidate.ToString(), us = t.Microseconds }), // what auto's own rounds chose by
+                auto_margin = autoPlan.ResolvableMargin,
                 single = Enumerable.Range(0, auto).Select(p => new { plan = plans[p], us = Math.Round(timing.MedianMicroseconds(p), 1) }).ToArray(),
                 best_single = plans[best],
                 ratio_median = Math.Round(median, 4), ratio_min = Math.Round(ratios.Min(), 4), ratio_max = Math.Round(ratios.Max(), 4),

@@ -24,8 +24,9 @@ internal static class NetRunCommand
         TensorShape outShape = network.OutputShape(shape); // names the block when the input does not fit
         var output = new float[outShape.Length];
         var clock = Stopwatch.StartNew();
-        // One call, so the plan is chosen in it (auto measures its candidates to the end here): the output is the chosen plan's.
-        NetworkPlan plan = network.ChoosePlan(input.Data, output, shape.Batch, shape.Height, shape.Width);
+        // One call: auto chooses the plan in it, and the output is the chosen plan's.
+        network.Forward(input.Data, output, shape.Batch, shape.Height, shape.Width);
+        NetworkPlan plan = network.PlanFor(shape.Batch, shape.Height, shape.Width)!;
         log.WriteLine($"{MobileNets.NameOf(options.Model)} on {network.BackendName} ({options.Layout}): {shape.ToString(options.Layout)} -> " +
                       $"{outShape.ToString(options.Layout)} in {clock.Elapsed.TotalMilliseconds:0.###} ms including first-shape setup and planning; plan {plan}");
         options.ReportPlanFile(network, shape, log);

@@ -33,48 +33,39 @@ var usages = new Dictionary<string, string>
     ["net run"] = """
         nativeconv net run --model v1|v1-body|v2|v3-small|v3-large --input x.npy --output y.npy [--weights W.npz]
                            [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--seed S]
-                           [--plan P.json] [--save-plan P.json] [--plan-dir D] [--planning while-serving|first-call] [--whole]
+                           [--plan P.json] [--save-plan P.json] [--plan-dir D] [--planning-ms M] [--no-mix] [--whole]
             a whole MobileNet: W.npz is a PyTorch state_dict under torchvision's names
             (np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})); without --weights,
             seeded random weights (said so). Input (N,3,H,W) for nchw or (N,H,W,3) for nhwc, with or
             without N; writes the logits (N,1000) (the v1 body: its feature map, in the input's layout).
-            --backend auto (the default) measures the candidate plans (each backend alone, residual adds fused or
-            not, XNNPACK's subgraph runtime, the per-operation mix) and keeps the fastest: net run measures them to the
-            end in its one call; --planning sets what a network does in a service, and net bench shows: while-serving
-            (the default) runs one candidate per call until it has chosen, first-call measures all in the first call;
+            --backend auto (the default) measures in the first call, within --planning-ms (default 250 ms for one
+            image, 50 ms more per further image), each backend alone, the per-operation mix of libraries (unless
+            --no-mix) and, for a batch, the images shared between threads, and keeps the fastest;
             --plan follows a saved plan if it fits this network, machine and version (else says why and measures);
             --save-plan saves it; --plan-dir D keeps every plan auto measures in D, one file per network, shape,
             layout, machine and configuration, and follows the file for the shape when there is one (a file that
-            cannot be read or does not fit is measured again and replaced); --whole (with --backend xnnpack) runs the network as one XNNPACK subgraph runtime
+            cannot be read or does not fit is measured again and replaced); --whole (with --backend xnnpack) runs
+            the network as one XNNPACK subgraph runtime
         """,
     ["net bench"] = """
         nativeconv net bench --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
                              [--backend auto|onednn|xnnpack|reference] [--threads N] [--batch N] [--seed S]
-                             [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--plan-dir D] [--no-mix]
-                             [--precision fp32|bf16|int8|qd8] [--planning while-serving|first-call] [--whole]
+                             [--min-ms M] [--json] [--explain] [--profile] [--plan P.json] [--save-plan P.json] [--plan-dir D]
+                             [--planning-ms M] [--no-mix] [--precision fp32|bf16|int8|qd8] [--whole]
             a whole MobileNet (seeded random weights unless --weights) at 224x224 (the v1 body: 32x112x112):
-            median µs per call and images/s, once the plan is chosen; the first call's time, and the calls (with
-            their time and the slowest) until auto had chosen; --explain prints the plan and what runs each operation,
-            --profile the µs each took; --plan/--save-plan/--plan-dir as for net run; --no-mix keeps auto from choosing the
-            per-operation mix of libraries (measured either way); --precision bf16: bfloat16 convolutions (oneDNN),
-            int8: the network quantized post-training (uint8 activations; v1, v1-body, v2: convolutions,
-            residual adds, the average pool),
-            qd8: pointwise convolutions quantize their input per call (XNNPACK), the rest fp32;
-            --whole (with --backend xnnpack): the network as one XNNPACK subgraph runtime, not operation by operation
+            the first call's time (it makes the shape's native state; auto plans in it), then the median µs per
+            call and images/s; --explain prints the plan and what runs each operation, --profile the µs each took;
+            --plan/--save-plan/--plan-dir/--planning-ms/--no-mix as for net run; --precision bf16: bfloat16
+            convolutions (oneDNN), int8: the network quantized post-training (uint8 activations; v1, v1-body, v2:
+            convolutions, residual adds, the average pool), qd8: pointwise convolutions quantize their input per
+            call (XNNPACK), the rest fp32; --whole (with --backend xnnpack): the network as one XNNPACK subgraph runtime
         """,
     ["net plans"] = """
         nativeconv net plans --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc] [--threads N]
-                             [--batch N] [--seed S] [--rounds R] [--block-ms B] [--no-mix] [--json]
+                             [--batch N] [--seed S] [--rounds R] [--block-ms B] [--planning-ms M] [--no-mix] [--json]
             auto against each backend alone, in one process: the network planned by auto, and on each native backend
             alone (operation by operation; and whole where the backend can), timed in R rounds (default 15) of
             rotating blocks of at least B ms (default 150); the median of the rounds' auto / fastest-alone ratios
-        """,
-    ["net alternate"] = """
-        nativeconv net alternate --model v1|v1-body|v2|v3-small|v3-large [--weights W.npz] [--layout nchw|nhwc]
-                                 [--threads N] [--batch N] [--seed S] [--rounds R] [--calls C] [--json]
-            what the libraries cost each other in one process: the network unfused on oneDNN alone, on XNNPACK alone,
-            and alternating them convolution by convolution, profiled in R rounds (default 9) of C calls (default 30)
-            per plan; per convolution, the alternating plan's µs over the same library's alone (median of rounds)
         """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
@@ -126,8 +117,6 @@ try
             return NetRunCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.RunFlags, NetOptions.RunSwitches), run: true), Console.Error);
         case "net bench":
             return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
-        case "net alternate":
-            return NetAlternateCommand.Run(new CommandLine(args, first, NetOptions.AlternateFlags, NetOptions.AlternateSwitches), Console.Out, Console.Error);
         case "net plans":
             return NetPlansCommand.Run(new CommandLine(args, first, NetOptions.PlansFlags, NetOptions.PlansSwitches), Console.Out, Console.Error);
         default:

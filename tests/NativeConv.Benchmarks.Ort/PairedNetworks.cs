@@ -56,10 +56,10 @@ internal static class PairedNetworks
 
     private sealed class FloatPeer(MobileNetModel model, ConvBackends backends, TensorLayout layout, TensorShape shape, AlignedFloatBuffer input) : IPairedNetwork
     {
-        private readonly ConvNetwork _network = MobileNets.Create(model, new RandomStateDict(0), backends, layout);
+        private readonly ConvNetwork _network = MobileNets.Create(model, new RandomStateDict(0), backends, new NetworkOptions { Layout = layout });
         private AlignedFloatBuffer? _output;
 
-        public string Plan => _network.PlanFor(shape.Batch, shape.Height, shape.Width)!.Description;
+        public string Plan => _network.PlanFor(shape.Batch, shape.Height, shape.Width)!.Chosen.ToString();
 
         public bool Planned => _network.PlanFor(shape.Batch, shape.Height, shape.Width) is not null;
 

@@ -63,7 +63,7 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
         {
             NetworkBlock block = blocks[k];
             NpyArray hi = reference.ReadArray($"{k}.hi"), lo = reference.ReadArray($"{k}.lo");
-            using var single = new ConvNetwork([block], backend, TensorLayout.Nchw);
+            using var single = new ConvNetwork([block], ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nchw });
             TensorShape outShape = single.OutputShape(input.Shape);
             Assert.Equal(Shape(hi.Shape), outShape);
             var ours = new float[outShape.Length];

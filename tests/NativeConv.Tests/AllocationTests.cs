@@ -3,14 +3,15 @@ using Xunit;
 namespace NativeConv.Tests;
 
 /// <summary>
-/// Once a shape is warm, Forward allocates nothing on the managed heap (counted by the runtime for
-/// this thread, so it is exact), for every backend, layout and layer kind.
-/// A window of calls can be billed a one-off allocation that is not the code's: tiered compilation promotes
-/// hot methods on wall-clock timers and can do so on the measuring thread mid-window, which happens under a
-/// loaded full suite (seen: 3280 and 5992 bytes on the managed backends, never in isolation). So up to three
-/// consecutive windows are measured and the first clean one ends it: an allocation per call dirties every
-/// window and still fails; a one-off dirties one, and is logged.
+/// Once a shape is warm, Forward allocates nothing on the managed heap, for every backend, layout and layer kind:
+/// counted over every thread of the process (<see cref="GC.GetTotalAllocatedBytes"/>, precise), so a batch worker's
+/// allocations count too; the class runs alone (<see cref="AllocationCollection"/>) so no other test's are counted.
+/// A window of calls can be billed a one-off allocation that is not the code's: tiered compilation promotes hot methods
+/// on wall-clock timers, on a background thread or mid-window on the caller's. So up to three consecutive windows are
+/// measured and the first clean one ends it: an allocation per call dirties every window and still fails; a one-off
+/// dirties one, and is logged.
 /// </summary>
+[Collection(nameof(AllocationCollection))]
 public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private long AllocatedInCleanWindow(Action calls)
@@ -18,9 +19,9 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         long allocated = 0;
         for (int window = 0; window < 3; window++)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
             calls();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             if (allocated == 0) return 0;
             log.WriteLine($"window {window}: {allocated} bytes (a one-off is retried; a per-call allocation dirties every window)");
         }
@@ -60,7 +61,7 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
     {
         ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var (blocks, channels, size) = NetworkCases.Get("v3-small");
-        using var network = new ConvNetwork(blocks, backend, layout);
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
         var input = new float[2 * channels * size * size];
         var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
         network.Forward(input, output, 2, size, size); // first call for the shape: buffers and native state made here
@@ -71,21 +72,17 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
-    /// <summary>
-    /// A network planned over both libraries, measured over its calls (the default planning): once its plan is chosen,
-    /// a call finds the shape's run and runs it, nothing else.
-    /// </summary>
+    /// <summary>A network planned over both libraries: once its first call has chosen, a call finds the shape's program and runs it, nothing else.</summary>
     [SkippableFact]
-    public void Warm_network_planned_while_serving_allocates_nothing_once_chosen()
+    public void Warm_network_planned_by_auto_allocates_nothing()
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
         var (blocks, channels, size) = NetworkCases.Get("v3-small");
-        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native);
+        using var network = new ConvNetwork(blocks, TestBackends.All, new NetworkOptions { Layout = TensorLayout.Nhwc, Candidates = TestBackends.Native });
         var input = new float[channels * size * size];
         var output = new float[network.OutputShape(new TensorShape(1, channels, size, size)).Length];
-        do network.Forward(input, output, 1, size, size); // the measuring calls, the last one the chosen plan's first
-        while (network.PlanFor(1, size, size) is null);
-        network.Forward(input, output, 1, size, size);
+        network.Forward(input, output, 1, size, size); // measures, then runs the chosen plan
+        Assert.NotNull(network.PlanFor(1, size, size));
 
         Assert.Equal(0, AllocatedInCleanWindow(() =>
         {
@@ -99,9 +96,9 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
     [InlineData(TensorLayout.Nhwc)]
     public void Warm_whole_network_forward_allocates_nothing(TensorLayout layout)
     {
-        ConvBackend backend = TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        TestBackends.GetOrSkip(XnnpackBackend.BackendName);
         var (blocks, channels, size) = NetworkCases.Get("v3-small");
-        using var network = new ConvNetwork(blocks, backend, layout, NetworkExecution.Whole);
+        using var network = new ConvNetwork(blocks, TestBackends.All, new NetworkOptions { Backend = XnnpackBackend.BackendName, Layout = layout, WholeRuntime = true });
         var input = new float[2 * channels * size * size];
         var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
         network.Forward(input, output, 2, size, size); // first call for the shape: the runtime made here
@@ -113,28 +110,21 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
     }
 
     /// <summary>
-    /// A batch run image by image, or with its images shared with a worker thread (pinned plans, oneDNN with fused sums):
-    /// nothing either on the calling thread, which hands the worker its images through fields and waits for it.
+    /// A batch with its images shared with a worker thread (a pinned plan, oneDNN with fused sums): nothing on the calling
+    /// thread, which hands the worker its images through fields and waits for it, nor on the worker.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(BatchMode.ImageByImage)]
-    [InlineData(BatchMode.ImagesAcrossThreads)]
-    public void Warm_batch_split_forward_allocates_nothing(BatchMode mode)
+    [SkippableFact]
+    public void Warm_batch_split_forward_allocates_nothing()
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
         var (blocks, channels, size) = NetworkCases.Get("v3-small");
         var input = new float[2 * channels * size * size];
+        var options = new NetworkOptions { Layout = TensorLayout.Nhwc, Candidates = TestBackends.Native, PlanningBudget = TimeSpan.Zero };
         NetworkPlan measured;
-        using (var planned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
-        {
-            measured = planned.ChoosePlan(input.AsSpan(0, input.Length / 2), new float[1000], 1, size, size); // batch 1: measures the candidates only
-        }
-        NetworkPlan pinned = measured with
-        {
-            Batch = 2, Chosen = "onednn+sum", Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
-            FuseResidualSums = true, WholeNetwork = false, Batching = mode, BandedOperations = 0, // batch 1 may have chosen row bands
-        };
-        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, pinned, TestBackends.Native);
+        using (var planned = new ConvNetwork(blocks, TestBackends.All, options))
+            measured = planned.Plan(2, size, size);
+        NetworkPlan pinned = measured with { Chosen = Candidate.Single(OneDnnBackend.BackendName, measured.Chosen.Backends.Count).WithSplit(BatchSplit.ImagesAcrossThreads) };
+        using var network = new ConvNetwork(blocks, TestBackends.All, options with { Plan = pinned });
         var output = new float[network.OutputShape(new TensorShape(2, channels, size, size)).Length];
         network.Forward(input, output, 2, size, size); // first call for the shape: the workers' copies make their state here
         Assert.Null(network.PlanRejection);
@@ -142,40 +132,6 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.Equal(0, AllocatedInCleanWindow(() =>
         {
             for (int i = 0; i < 5; i++) network.Forward(input, output, 2, size, size);
-        }));
-    }
-
-    /// <summary>
-    /// One image with its first operations in row bands, one per thread (a pinned plan, oneDNN with fused sums, the deepest
-    /// cut and the shallowest): nothing on the calling thread, which hands the worker the buffers through fields and waits.
-    /// </summary>
-    [SkippableTheory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void Warm_network_with_rows_across_threads_allocates_nothing(int whichCut)
-    {
-        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
-        var (blocks, channels, size) = NetworkCases.Get("v2");
-        var input = NetworkCases.Rand(new Random(3), channels * size * size, 1);
-        var output = new float[1000];
-        NetworkPlan measured;
-        using (var planned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
-        {
-            measured = planned.ChoosePlan(input, output, 1, size, size);
-        }
-        IReadOnlyList<int> cuts = RowBandsTests.Cuts(blocks, fused: true, channels, size);
-        NetworkPlan pinned = measured with
-        {
-            Chosen = "onednn+sum", Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(), FuseResidualSums = true,
-            WholeNetwork = false, Batching = BatchMode.RowsAcrossThreads, BandedOperations = whichCut < 0 ? cuts[^1] : cuts[whichCut],
-        };
-        using var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, pinned, TestBackends.Native);
-        network.Forward(input, output, 1, size, size); // first call for the shape: the bands make their state here
-        Assert.Null(network.PlanRejection);
-
-        Assert.Equal(0, AllocatedInCleanWindow(() =>
-        {
-            for (int i = 0; i < 5; i++) network.Forward(input, output, 1, size, size);
         }));
     }
 
@@ -212,3 +168,7 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 }
+
+/// <summary>Tests that count the whole process's allocations run with no other test beside them.</summary>
+[CollectionDefinition(nameof(AllocationCollection), DisableParallelization = true)]
+public sealed class AllocationCollection;

@@ -34,15 +34,6 @@ public class DependencyInjectionTests
     }
 
     [Fact]
-    public void A_plan_directory_configured_in_the_container_reaches_the_backends_as_a_full_path()
-    {
-        var services = new ServiceCollection();
-        services.AddNativeConv(b => b.AddReference().Configure(o => o.PlanDirectory = "plans"));
-        using ServiceProvider provider = services.BuildServiceProvider();
-        Assert.Equal(Path.GetFullPath("plans"), provider.GetRequiredService<ConvBackends>().PlanDirectory);
-    }
-
-    [Fact]
     public void The_plain_builder_works_without_a_container()
     {
         using ConvBackends backends = new NativeConvBuilder().AddReference("ref-a").AddReference("ref-b").Build();

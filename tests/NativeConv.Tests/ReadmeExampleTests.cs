@@ -62,7 +62,7 @@ public class ReadmeExampleTests
         // --- README network example (keep in sync with README.md) ---
         using var backends = new ConvBackends(new NativeConvOptions { Threads = 2 });   // or services.AddNativeConv(...)
         using var weights = new NpzStateDict(path);     // torchvision's state_dict: np.savez(path, **{k: v.numpy() for k, v in m.state_dict().items()})
-        using ConvNetwork net = MobileNets.Create(MobileNetModel.V2, weights, backends.Get(backend), TensorLayout.Nchw);
+        using ConvNetwork net = MobileNets.Create(MobileNetModel.V2, weights, backends, new NetworkOptions { Backend = backend }); // or "auto"
         var logits = new float[net.OutputShape(new TensorShape(1, 3, 224, 224)).Length];   // 1 x 1000
         net.Forward(image, logits, batch: 1, height: 224, width: 224);
         // --- end of README network example ---

@@ -91,11 +91,14 @@ public abstract class ConvBackend : IDisposable
     public virtual int ExactInt8WeightBits => 8;
 
     /// <summary>
-    /// The same library on the calling thread alone, named <c>{Name}/1</c>, for a network plan that gives small
-    /// convolutions one thread (a parallel region's start and end can cost more than they save); null when
-    /// this backend is single-threaded already or has no such form. The caller owns it.
+    /// A new instance of the same library on <paramref name="threads"/> threads, under the same name (a network's
+    /// <see cref="NetworkOptions.Threads"/>, or each thread's copy when a batch's images are shared between threads);
+    /// null when the backend has no thread count to set. The caller owns it.
     /// </summary>
-    internal virtual ConvBackend? CreateSingleThreaded() => null;
+    internal virtual ConvBackend? WithThreads(int threads) => null;
+
+    /// <summary>Null when a network's convolutions can run in <paramref name="precision"/> here (every backend runs float32); otherwise why not.</summary>
+    internal virtual string? CannotRun(ConvPrecision precision) => precision == ConvPrecision.Float32 ? null : $"backend '{Name}' has no {precision} convolutions";
 
     /// <summary>
     /// Its uint8 convolutions run as int8 ones shifted by 128 on the way in and out, so a uint8 network does

@@ -2,7 +2,7 @@ namespace NativeConv;
 
 /// <summary>
 /// What a native kernel made for one input shape (N, H, W): its primitive or operator, buffers and
-/// workspace, made once from the kernel's plan. It receives everything it needs when it is made and
+/// workspace, made once from the kernel's recipe. It receives everything it needs when it is made and
 /// never reaches back into the kernel.
 /// </summary>
 internal interface IShapeState : IDisposable

@@ -30,7 +30,7 @@ public sealed class DepthwiseSeparableConv2d : ILayer
         if (!pointwiseBias.IsEmpty) CheckCount(pointwiseBias.Length, pw.OutChannels, nameof(pointwiseBias), "(out)");
         Depthwise = new ConvBlock("depthwise", dw, depthwiseWeights, depthwiseBias, Options.DepthwiseBatchNorm);
         Pointwise = new ConvBlock("pointwise", pw, pointwiseWeights, pointwiseBias, Options.PointwiseBatchNorm);
-        _network = new ConvNetwork([new SeparableBlock("separable", Depthwise, Pointwise)], backend, Options.Layout);
+        _network = new ConvNetwork([new SeparableBlock("separable", Depthwise, Pointwise)], ConvBackends.Of(backend), new NetworkOptions { Backend = backend.Name, Layout = Options.Layout });
     }
 
     public DepthwiseSeparableOptions Options { get; }

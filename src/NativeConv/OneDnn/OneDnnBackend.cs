@@ -73,7 +73,7 @@ public sealed class OneDnnBackend : ConvBackend
     }
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
-        new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b));
+        new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, layout, w, b));
 
     internal override bool HasResidualSum => true;
 
@@ -98,16 +98,22 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>x64 without VNNI: int8 products summed in pairs in 16 saturating bits (AArch64's kernels widen first).</summary>
     internal static bool SaturatesInt8Pairs => !IsArm64 && !HasVnni;
 
-    internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new OneDnnBackend(1, Name + "/1") : null;
+    internal override ConvBackend WithThreads(int threads) => new OneDnnBackend(threads, Name);
+
+    internal override string? CannotRun(ConvPrecision precision) => precision switch
+    {
+        ConvPrecision.Float32 => null,
+        ConvPrecision.BFloat16 => SupportsBFloat16 ? null : $"bfloat16 needs AVX512_BF16 or AMX; this CPU's best instruction set for oneDNN is {CpuIsa}",
+        _ => base.CannotRun(precision),
+    };
 
     internal override ConvKernel CreateBFloat16(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
         BFloat16Tensors tensors = BFloat16Tensors.None)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (!SupportsBFloat16)
-            throw new NotSupportedException($"bfloat16 needs AVX512_BF16 or AMX; this CPU's best instruction set for oneDNN is {CpuIsa}");
+        if (CannotRun(ConvPrecision.BFloat16) is { } why) throw new NotSupportedException(why);
         return new NativeConvKernel(spec, layout, _engine, weights, bias,
-            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, layout, w, b, bfloat16: true, bfloat16Tensors: tensors));
+            (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, layout, w, b, bfloat16: true, bfloat16Tensors: tensors));
     }
 
     internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)
@@ -133,7 +139,7 @@ public sealed class OneDnnBackend : ConvBackend
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (IsArm64 || spec.OutChannels != NchwStemChannels) return null;
         return new NativeConvKernel(spec, TensorLayout.Nchw, _engine, weights, bias,
-            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, TensorLayout.Nchw, w, b, nhwcOutput: true));
+            (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nchw, w, b, nhwcOutput: true));
     }
 
     /// <summary>The first-layer kernel is a "jit:" one; oneDNN's generic fallbacks ("ref:any", "gemm:...") lose to the transpose.</summary>
@@ -143,7 +149,7 @@ public sealed class OneDnnBackend : ConvBackend
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         return new NativeConvKernel(spec, TensorLayout.Nhwc, _engine, weights, bias,
-            (w, b) => new OneDnnConvPlan(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true));
+            (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true));
     }
 
     protected override void Dispose(bool disposing)

@@ -23,8 +23,8 @@ internal static class OneDnnDepthwiseImplementation
     public const string Preferred = "jit_dw:";
 
     /// <summary>Whether the preference applies: a float32 depthwise convolution (one input and one output channel per group) on x64, where it was measured.</summary>
-    public static bool Applies(OneDnnConvPlan plan) => RuntimeInformation.ProcessArchitecture == Architecture.X64
-        && plan.Spec.Groups > 1 && plan.Spec.InChannelsPerGroup == 1 && plan.Spec.OutChannelsPerGroup == 1 && !plan.BFloat16;
+    public static bool Applies(OneDnnConvRecipe recipe) => RuntimeInformation.ProcessArchitecture == Architecture.X64
+        && recipe.Spec.Groups > 1 && recipe.Spec.InChannelsPerGroup == 1 && recipe.Spec.OutChannelsPerGroup == 1 && !recipe.BFloat16;
 
     /// <summary>
     /// The primitive descriptor <paramref name="create"/> makes, stepped to the preferred implementation when oneDNN

@@ -3,7 +3,7 @@ using static NativeConv.Interop.OneDnn.Dnnl;
 
 namespace NativeConv;
 
-/// <summary>Memory descriptors and memory objects, the small steps every oneDNN plan and state repeats.</summary>
+/// <summary>Memory descriptors and memory objects, the small steps every oneDNN recipe and state repeats.</summary>
 internal static unsafe class OneDnnMemory
 {
     public static OneDnnMemoryDescHandle Desc(ReadOnlySpan<long> dims, dnnl_format_tag_t tag, dnnl_data_type_t type = dnnl_data_type_t.dnnl_f32)

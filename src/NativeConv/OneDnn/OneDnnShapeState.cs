@@ -4,7 +4,7 @@ using static NativeConv.Interop.OneDnn.Dnnl;
 namespace NativeConv;
 
 /// <summary>
-/// What one input shape needs on oneDNN, made once from the plan: the primitive, the weights reordered
+/// What one input shape needs on oneDNN, made once from the recipe: the primitive, the weights reordered
 /// into the implementation's format, the scratchpad, and memory objects to which each call attaches its
 /// buffers. A call attaches and executes: no allocation, no reorder.
 /// </summary>
@@ -25,18 +25,18 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     /// <param name="dst">The output's (a plain layout, or <c>any</c> to let the implementation choose).</param>
     /// <param name="convertFrom">The caller's input when it differs from <paramref name="src"/> (float32 for a bfloat16
     /// convolution): each call reorders it into a buffer of this state's first.</param>
-    public OneDnnShapeState(OneDnnConvPlan plan, in ConvGeometry g, const_dnnl_memory_desc_t src, const_dnnl_memory_desc_t dst,
+    public OneDnnShapeState(OneDnnConvRecipe recipe, in ConvGeometry g, const_dnnl_memory_desc_t src, const_dnnl_memory_desc_t dst,
         const_dnnl_memory_desc_t convertFrom = default)
     {
-        Conv2dSpec spec = plan.Spec;
-        _stream = plan.Stream;
-        _bias = plan.Bias;
+        Conv2dSpec spec = recipe.Spec;
+        _stream = recipe.Stream;
+        _bias = recipe.Bias;
         string context = $"{spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth}";
-        dnnl_engine_t engine = plan.Engine;
+        dnnl_engine_t engine = recipe.Engine;
         try
         {
             using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any,
-                plan.BFloat16 ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
+                recipe.BFloat16 ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
             using var biasMd = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
             long* strides = stackalloc long[] { spec.Stride.Height, spec.Stride.Width };
             long* dilates = stackalloc long[] { spec.Dilation.Height - 1, spec.Dilation.Width - 1 }; // oneDNN counts from 0
@@ -47,17 +47,17 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
                 dnnl_primitive_desc_t created;
                 ThrowIfFailed(dnnl_convolution_forward_primitive_desc_create(&created, engine, dnnl_prop_kind_t.dnnl_forward_inference,
                     dnnl_alg_kind_t.dnnl_convolution_direct, src, anyWeights.Value, spec.HasBias ? biasMd.Value : default,
-                    dst, strides, dilates, padL, padR, plan.Attributes), nameof(dnnl_convolution_forward_primitive_desc_create), context);
+                    dst, strides, dilates, padL, padR, recipe.Attributes), nameof(dnnl_convolution_forward_primitive_desc_create), context);
                 return created;
             }
-            dnnl_primitive_desc_t pd = OneDnnDepthwiseImplementation.Applies(plan) ? OneDnnDepthwiseImplementation.Choose(Describe, context) : Describe();
+            dnnl_primitive_desc_t pd = OneDnnDepthwiseImplementation.Applies(recipe) ? OneDnnDepthwiseImplementation.Choose(Describe, context) : Describe();
             _pd = new OneDnnPrimitiveDescHandle(pd);
             dnnl_primitive_t primitive;
             ThrowIfFailed(dnnl_primitive_create(&primitive, pd), nameof(dnnl_primitive_create), context);
             _primitive = new OneDnnPrimitiveHandle(primitive);
             ImplementationName = OneDnnImplementationName.Of(pd, context);
 
-            _weights = ReorderWeights(plan, pd, context);
+            _weights = ReorderWeights(recipe, pd, context);
             _scratchpad = Scratchpad(engine, pd, context);
             if (convertFrom.IsNull) _src = OneDnnMemory.Unattached(engine, SourceDesc, "src " + context);
             else
@@ -112,12 +112,12 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
         ThrowIfFailed(dnnl_stream_wait(_stream), nameof(dnnl_stream_wait));
     }
 
-    /// <summary>The plan's weights, reordered once into the format the implementation chose.</summary>
-    private static OneDnnMemoryHandle ReorderWeights(OneDnnConvPlan plan, dnnl_primitive_desc_t pd, string context)
+    /// <summary>The recipe's weights, reordered once into the format the implementation chose.</summary>
+    private static OneDnnMemoryHandle ReorderWeights(OneDnnConvRecipe recipe, dnnl_primitive_desc_t pd, string context)
     {
-        dnnl_engine_t engine = plan.Engine;
+        dnnl_engine_t engine = recipe.Engine;
         const_dnnl_memory_desc_t implMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
-        return OneDnnMemory.Reordered(engine, plan.Stream, plan.UserWeightsDesc, plan.UserWeights, implMd, "weights " + context);
+        return OneDnnMemory.Reordered(engine, recipe.Stream, recipe.UserWeightsDesc, recipe.UserWeights, implMd, "weights " + context);
     }
 
     private static OneDnnMemoryHandle? Scratchpad(dnnl_engine_t engine, dnnl_primitive_desc_t pd, string context)

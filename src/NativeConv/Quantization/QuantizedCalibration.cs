@@ -28,7 +28,7 @@ internal static class QuantizedCalibration
                 throw new NotSupportedException($"'{op.Name}' ({op.GetType().Name.Replace("Op", "")}): quantized networks run convolutions, residual adds and global average pools (MobileNet v1 and v2)");
 
         var input = new TensorShape(1, graph.Channels[NetworkGraph.Input], height, width);
-        TensorShape[] shapes = ShapePlan.ShapesFor(graph, input, TensorLayout.Nhwc, out ConvGeometry[] geometries);
+        TensorShape[] shapes = graph.Shapes(input, TensorLayout.Nhwc, out ConvGeometry[] geometries);
         var lo = new float[graph.ValueCount];
         var hi = new float[graph.ValueCount];
         var layers = new Conv2dLayer?[graph.Ops.Count];

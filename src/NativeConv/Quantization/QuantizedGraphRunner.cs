@@ -109,14 +109,14 @@ internal sealed unsafe class QuantizedGraphRunner<T> : IDisposable where T : unm
 
     /// <summary>
     /// Buffers for one input shape, made once and kept for the latest: values share buffers by liveness
-    /// (<see cref="BufferPlanner"/>), each 64-byte aligned with XNNPACK's read slack after it.
+    /// (<see cref="BufferLayout"/>), each 64-byte aligned with XNNPACK's read slack after it.
     /// </summary>
     private void Plan(TensorShape input)
     {
         if (_memory != 0 && _planned == (input.Batch, input.Height, input.Width)) return;
         TensorShape[] shapes = Shapes(input);
         bool callers = _layout == TensorLayout.Nhwc;
-        var (storage, lengths) = BufferPlanner.Assign(_steps, _channels.Count, _channels.Count - 1, shapes, callers, callers);
+        (int[] storage, int[] lengths) = BufferLayout.For(_steps, _channels.Count, _channels.Count - 1, shapes, callers, callers);
         var offsets = new long[lengths.Length];
         long total = 0;
         for (int b = 0; b < lengths.Length; b++)

@@ -39,34 +39,26 @@ public sealed class ConvBackends : IDisposable
             throw new ArgumentException($"backend '{twice.Key}' is registered more than once", nameof(registrations));
         if (options.DefaultBackend is { } name && !Names.Contains(name))
             throw new ArgumentException($"unknown default backend '{name}' (known: {string.Join(", ", Names)})", nameof(options));
-        if (options.PlanDirectory is { } plans)
-        {
-            try
-            {
-                PlanDirectory = Path.GetFullPath(plans);
-            }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                throw new ArgumentException($"PlanDirectory '{plans}' is not a usable path: {e.Message}", nameof(options), e);
-            }
-        }
-        if (!Enum.IsDefined(options.Planning))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Planning, $"Planning must be {string.Join(" or ", Enum.GetNames<PlanningMode>())}");
-        Planning = options.Planning;
         _options = options;
         if (options.NativeLibraryDirectory is { } directory) NativeLibrarySearch.UseDirectory(directory);
     }
-
-    /// <summary>Where networks planned over these backends keep their measured plans (<see cref="NativeConvOptions.PlanDirectory"/>, as a full path); null: nowhere.</summary>
-    internal string? PlanDirectory { get; }
-
-    /// <summary>When networks planned over these backends measure a new shape (<see cref="NativeConvOptions.Planning"/>).</summary>
-    internal PlanningMode Planning { get; }
 
     /// <summary>The registered names, in registration order.</summary>
     public IReadOnlyList<string> Names { get; }
 
     public ConvBackend Default => Get(_options.DefaultBackend ?? Names[0]);
+
+    /// <summary>
+    /// One backend object as a registry of its own (under its name, not owned: disposing the registry leaves it alone),
+    /// for a network on a backend made by hand: <c>new ConvNetwork(blocks, ConvBackends.Of(backend))</c>.
+    /// </summary>
+    public static ConvBackends Of(ConvBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return new ConvBackends(new NativeConvOptions { Threads = backend.Threads }, [new BackendRegistration(backend.Name, _ => backend)]) { _borrowed = true };
+    }
+
+    private bool _borrowed; // Of: the backend is the caller's
 
     /// <summary>The backend called <paramref name="name"/>; throws with the known names when there is none, or with every path tried when its library cannot be loaded.</summary>
     public ConvBackend Get(string name)
@@ -113,7 +105,8 @@ public sealed class ConvBackends : IDisposable
         {
             // Layers made from these backends keep working: they hold their own references.
             _disposed = true;
-            foreach (ConvBackend backend in _created.Values) backend.Dispose();
+            if (!_borrowed)
+                foreach (ConvBackend backend in _created.Values) backend.Dispose();
             _created.Clear();
         }
     }

@@ -66,7 +66,7 @@ public sealed class XnnpackBackend : ConvBackend
     }
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
-        new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvPlan(_pool?.Value ?? default, spec, layout, w, b));
+        new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvRecipe(_pool?.Value ?? default, spec, layout, w, b));
 
     /// <summary>Pointwise layers only: XNNPACK's dynamically quantized convolution has no depthwise or strided path of its own.</summary>
     internal override ConvKernel CreateDynamicInt8(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
@@ -75,7 +75,7 @@ public sealed class XnnpackBackend : ConvBackend
         if (!spec.IsPointwise)
             throw new NotSupportedException($"dynamic int8 runs pointwise layers (1x1, stride 1, one group) only, not {spec}");
         return new NativeConvKernel(spec, layout, _pool, weights, bias,
-            (w, b) => new XnnpackDynamicInt8Plan(_pool?.Value ?? default, spec, layout, w, b));
+            (w, b) => new XnnpackDynamicInt8Recipe(_pool?.Value ?? default, spec, layout, w, b));
     }
 
     internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout)
@@ -95,7 +95,9 @@ public sealed class XnnpackBackend : ConvBackend
         return new XnnpackNetwork(_pool, graph);
     }
 
-    internal override ConvBackend? CreateSingleThreaded() => Threads > 1 ? new XnnpackBackend(1, Name + "/1") : null;
+    internal override ConvBackend WithThreads(int threads) => new XnnpackBackend(threads, Name);
+
+    internal override string? CannotRun(ConvPrecision precision) => precision is ConvPrecision.Float32 or ConvPrecision.DynamicInt8 ? null : base.CannotRun(precision);
 
     internal override ILayoutTransform CreateLayoutTransform(int batch, int rows, int columns, int elementBytes = sizeof(float)) =>
         new XnnpackLayoutTransform(_pool, batch, rows, columns, elementBytes);

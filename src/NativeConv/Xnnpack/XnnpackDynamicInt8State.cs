@@ -20,12 +20,12 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
     private readonly NativeFloatBuffer _rowParameters; // rows + XNN_EXTRA_QUANTIZATION_PARAMS of (zero point, scale)
     private readonly XnnpackNhwcFrame _frame;
 
-    public XnnpackDynamicInt8State(XnnpackDynamicInt8Plan plan, in ConvGeometry g)
+    public XnnpackDynamicInt8State(XnnpackDynamicInt8Recipe recipe, in ConvGeometry g)
     {
-        _pool = plan.Pool;
-        _activationPass = plan.ActivationPass;
+        _pool = recipe.Pool;
+        _activationPass = recipe.ActivationPass;
         _outputLength = g.OutputLength;
-        string context = $"{plan.Spec} dynamic int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {plan.Layout}";
+        string context = $"{recipe.Spec} dynamic int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {recipe.Layout}";
         int rows = g.Batch * g.InHeight * g.InWidth;
         _quantized = new NativeFloatBuffer((rows * g.InChannels + sizeof(float) - 1) / sizeof(float));
         _rowParameters = new NativeFloatBuffer(2 * (rows + XNN_EXTRA_QUANTIZATION_PARAMS));
@@ -35,10 +35,10 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         _quantize = new XnnOperatorHandle(quantize);
         ThrowIfFailed(xnn_reshape_convert_nc_f32_qd8(quantize, (nuint)rows, (nuint)g.InChannels, (nuint)g.InChannels, (nuint)g.InChannels, _pool),
             nameof(xnn_reshape_convert_nc_f32_qd8), context);
-        _gemm = CreateGemm(plan);
+        _gemm = CreateGemm(recipe);
         ThrowIfFailed(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, (nuint)rows, _pool),
             nameof(xnn_reshape_fully_connected_nc_qd8_f32_qc8w), context);
-        _frame = new XnnpackNhwcFrame(plan.Layout, g, _pool, context);
+        _frame = new XnnpackNhwcFrame(recipe.Layout, g, _pool, context);
     }
 
     /// <summary>XNNPACK names no microkernel; this is the operator pair that runs.</summary>
@@ -58,17 +58,17 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         _frame.Leave(gemmOutput, output);
     }
 
-    /// <summary>The qd8_f32_qc8w GEMM for the plan's weights, packed by XNNPACK here.</summary>
-    internal static XnnOperatorHandle CreateGemm(XnnpackDynamicInt8Plan plan)
+    /// <summary>The qd8_f32_qc8w GEMM for the recipe's weights, packed by XNNPACK here.</summary>
+    internal static XnnOperatorHandle CreateGemm(XnnpackDynamicInt8Recipe recipe)
     {
-        Conv2dSpec spec = plan.Spec;
+        Conv2dSpec spec = recipe.Spec;
         xnn_operator_t op;
-        fixed (sbyte* w = plan.Weights)
-        fixed (float* scales = plan.Scales)
-        fixed (float* b = plan.Bias)
+        fixed (sbyte* w = recipe.Weights)
+        fixed (float* scales = recipe.Scales)
+        fixed (float* b = recipe.Bias)
         {
             ThrowIfFailed(xnn_create_fully_connected_nc_qd8_f32_qc8w((nuint)spec.InChannels, (nuint)spec.OutChannels,
-                (nuint)spec.InChannels, (nuint)spec.OutChannels, scales, w, spec.HasBias ? b : null, plan.OutputMin, plan.OutputMax,
+                (nuint)spec.InChannels, (nuint)spec.OutChannels, scales, w, spec.HasBias ? b : null, recipe.OutputMin, recipe.OutputMax,
                 0, default, null, &op), nameof(xnn_create_fully_connected_nc_qd8_f32_qc8w), $"{spec} dynamic int8");
         }
         return new XnnOperatorHandle(op);

@@ -33,7 +33,7 @@ internal sealed unsafe class XnnpackNetwork : IWholeNetwork
                     case ConvOp conv:
                         ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
                         _filters[i] = new NativeFloatBuffer(conv.Weights.Length);
-                        XnnpackConvPlan.ToXnnpackOrder(conv.Spec, conv.Weights, new Span<float>(_filters[i]!.Pointer, conv.Weights.Length));
+                        XnnpackConvRecipe.ToXnnpackOrder(conv.Spec, conv.Weights, new Span<float>(_filters[i]!.Pointer, conv.Weights.Length));
                         if (conv.Spec.HasBias)
                         {
                             _biases[i] = new NativeFloatBuffer(conv.Bias.Length);

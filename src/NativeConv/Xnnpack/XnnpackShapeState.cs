@@ -4,7 +4,7 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 namespace NativeConv;
 
 /// <summary>
-/// What one input shape needs on XNNPACK, made once from the plan: the convolution operator (weights
+/// What one input shape needs on XNNPACK, made once from the recipe: the convolution operator (weights
 /// packed), reshaped for the shape, its workspace, and the NHWC frame around it (for NCHW, two transposes).
 /// </summary>
 internal sealed unsafe class XnnpackShapeState : IShapeState
@@ -16,16 +16,16 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     private readonly NativeFloatBuffer? _workspace;
     private readonly XnnpackNhwcFrame _frame;
 
-    public XnnpackShapeState(XnnpackConvPlan plan, in ConvGeometry g)
+    public XnnpackShapeState(XnnpackConvRecipe recipe, in ConvGeometry g)
     {
-        _pool = plan.Pool;
-        _activationPass = plan.ActivationPass;
+        _pool = recipe.Pool;
+        _activationPass = recipe.ActivationPass;
         _outputLength = g.OutputLength;
-        ImplementationName = plan.ImplementationName;
-        string context = $"{plan.Spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {plan.Layout}";
-        pthreadpool_t pool = plan.Pool;
+        ImplementationName = recipe.ImplementationName;
+        string context = $"{recipe.Spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {recipe.Layout}";
+        pthreadpool_t pool = recipe.Pool;
 
-        _conv = CreateConvolution(plan, g.PadTop, g.PadRight, g.PadBottom, g.PadLeft);
+        _conv = CreateConvolution(recipe, g.PadTop, g.PadRight, g.PadBottom, g.PadLeft);
         nuint workspaceSize, alignment, outH, outW;
         ThrowIfFailed(xnn_reshape_convolution2d_nhwc_f32(_conv.Value, (nuint)g.Batch, (nuint)g.InHeight, (nuint)g.InWidth,
             &workspaceSize, &alignment, &outH, &outW, pool), nameof(xnn_reshape_convolution2d_nhwc_f32), context);
@@ -36,7 +36,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
             if (alignment > 64) throw new InvalidOperationException($"XNNPACK asks for a workspace aligned to {alignment} bytes: {context}");
             _workspace = new NativeFloatBuffer((int)((workspaceSize + sizeof(float) - 1) / sizeof(float)));
         }
-        _frame = new XnnpackNhwcFrame(plan.Layout, g, pool, context);
+        _frame = new XnnpackNhwcFrame(recipe.Layout, g, pool, context);
     }
 
     public string ImplementationName { get; }
@@ -56,13 +56,13 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     /// (so Same padding is never left to XNNPACK's TensorFlow-SAME flag, whose results differed from
     /// TensorFlow's rule for strided kernels with a side of 1). XNNPACK packs the weights here.
     /// </summary>
-    internal static XnnOperatorHandle CreateConvolution(XnnpackConvPlan plan, int top, int right, int bottom, int left)
+    internal static XnnOperatorHandle CreateConvolution(XnnpackConvRecipe recipe, int top, int right, int bottom, int left)
     {
-        Conv2dSpec spec = plan.Spec;
-        float min = plan.OutputMin, max = plan.OutputMax; // the clamp part of the activation's lowering
+        Conv2dSpec spec = recipe.Spec;
+        float min = recipe.OutputMin, max = recipe.OutputMax; // the clamp part of the activation's lowering
         xnn_operator_t op;
-        fixed (float* w = plan.Weights)
-        fixed (float* b = plan.Bias)
+        fixed (float* w = recipe.Weights)
+        fixed (float* b = recipe.Bias)
         {
             ThrowIfFailed(xnn_create_convolution2d_nhwc_f32((uint)top, (uint)right, (uint)bottom, (uint)left,
                 (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,

@@ -22,7 +22,7 @@ public class BFloat16NetworkTests(ITestOutputHelper log)
         var (blocks, channels, size) = NetworkCases.Get(name);
         if (!OneDnnBackend.SupportsBFloat16)
         {
-            var e = Assert.Throws<NotSupportedException>(() => new ConvNetwork(blocks, backend, layout, ConvPrecision.BFloat16));
+            var e = Assert.Throws<NotSupportedException>(() => new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = layout, Precision = ConvPrecision.BFloat16 }));
             Assert.Contains("AVX512_BF16", e.Message);
             log.WriteLine(e.Message);
             return;
@@ -37,7 +37,7 @@ public class BFloat16NetworkTests(ITestOutputHelper log)
         int beyondFloat32 = 0, outputs = 0;
         foreach (NetworkBlock block in blocks)
         {
-            using var single = new ConvNetwork([block], backend, layout, ConvPrecision.BFloat16);
+            using var single = new ConvNetwork([block], ConvBackends.Of(backend), new NetworkOptions { Layout = layout, Precision = ConvPrecision.BFloat16 });
             TensorShape next = single.OutputShape(shape);
             var y = new float[next.Length];
             single.Forward(current, y, shape.Batch, shape.Height, shape.Width);
@@ -58,7 +58,7 @@ public class BFloat16NetworkTests(ITestOutputHelper log)
         }
         Assert.True(beyondFloat32 > 0, "no output beyond float32's own bound: bfloat16 did not run");
 
-        using var network = new ConvNetwork(blocks, backend, layout, ConvPrecision.BFloat16);
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = layout, Precision = ConvPrecision.BFloat16 });
         var whole = new float[network.OutputShape(input).Length];
         network.Forward(x, whole, Batch, size, size);
         string[] described = network.Describe().ToArray();

@@ -25,14 +25,14 @@ public class NchwStemTests
         float[] x = NetworkCases.Rand(new Random(3), input.Length, 1);
         float[] before = (float[])x.Clone();
 
-        using var network = new ConvNetwork(blocks, backend, TensorLayout.Nchw);
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nchw });
         network.Forward(x, new float[network.OutputShape(input).Length], input.Batch, size, size);
         Assert.Contains(ReadsNchw, network.Describe()[0]);
         Assert.Equal(before, x); // read in place, never written
 
         // The stem alone: its NHWC output (written as nChw16c) read back as NCHW must be the reference's within the bound
         // NetworkEvaluation derives per output (accumulation length x eps x sum |w x|, as every block test here).
-        using var stem = new ConvNetwork([blocks[0]], backend, TensorLayout.Nchw);
+        using var stem = new ConvNetwork([blocks[0]], ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nchw });
         var y = new float[stem.OutputShape(input).Length];
         stem.Forward(x, y, input.Batch, size, size);
         Assert.Contains(ReadsNchw, stem.Describe()[0]);
@@ -50,7 +50,7 @@ public class NchwStemTests
     {
         ConvBackend backend = TestBackends.GetOrSkip(OneDnnBackend.BackendName);
         var (blocks, channels, size) = NetworkCases.Get("v2"); // a 32-channel stem: nChw16c is not NHWC there
-        using var network = new ConvNetwork(blocks, backend, TensorLayout.Nchw);
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nchw });
         var input = new TensorShape(1, channels, size, size);
         network.Forward(new float[input.Length], new float[network.OutputShape(input).Length], 1, size, size);
         Assert.DoesNotContain(ReadsNchw, network.Describe()[0]);

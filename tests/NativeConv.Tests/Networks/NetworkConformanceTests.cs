@@ -27,28 +27,28 @@ public class NetworkConformanceTests(ITestOutputHelper log)
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Each_block_is_within_its_bound_and_the_network_gives_exactly_the_chained_blocks(string name, string backendName, TensorLayout layout) =>
-        CheckBlocksAndWhole(name, backendName, layout, NetworkExecution.Operations);
+        CheckBlocksAndWhole(name, backendName, layout, whole: false);
 
     /// <summary>
-    /// The same checks for a network handed to XNNPACK whole (its subgraph runtime, <see cref="NetworkExecution.Whole"/>): each block,
+    /// The same checks for a network handed to XNNPACK whole (its subgraph runtime, <see cref="NetworkOptions.WholeRuntime"/>): each block,
     /// as a runtime of its own, within its bound, and the whole network as one runtime exactly the chained blocks' runtimes (every node
     /// computes what it would alone; XNNPACK's memory planning and node fusion must not change a value).
     /// </summary>
     [SkippableTheory]
     [MemberData(nameof(NetworkCases.InBothLayouts), MemberType = typeof(NetworkCases))]
     public void On_xnnpack_whole_each_block_is_within_its_bound_and_the_network_gives_exactly_the_chained_blocks(string name, TensorLayout layout) =>
-        CheckBlocksAndWhole(name, XnnpackBackend.BackendName, layout, NetworkExecution.Whole);
+        CheckBlocksAndWhole(name, XnnpackBackend.BackendName, layout, whole: true);
 
     [SkippableFact]
     public void A_backend_without_a_whole_form_refuses_it_by_name()
     {
         ConvBackend backend = TestBackends.GetOrSkip(OneDnnBackend.BackendName);
         var (blocks, _, _) = NetworkCases.Get(NetworkCases.Names[0]);
-        var e = Assert.Throws<NotSupportedException>(() => new ConvNetwork(blocks, backend, TensorLayout.Nchw, NetworkExecution.Whole));
+        var e = Assert.Throws<NotSupportedException>(() => new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { WholeRuntime = true }));
         Assert.Contains("'onednn' cannot run a network whole", e.Message);
     }
 
-    private void CheckBlocksAndWhole(string name, string backendName, TensorLayout layout, NetworkExecution execution)
+    private void CheckBlocksAndWhole(string name, string backendName, TensorLayout layout, bool whole)
     {
         ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var (blocks, channels, size) = NetworkCases.Get(name);
@@ -61,7 +61,7 @@ public class NetworkConformanceTests(ITestOutputHelper log)
         double worst = 0;
         foreach (NetworkBlock block in blocks)
         {
-            using var single = new ConvNetwork([block], backend, layout, execution);
+            using var single = new ConvNetwork([block], ConvBackends.Of(backend), new NetworkOptions { Layout = layout, WholeRuntime = whole });
             TensorShape next = single.OutputShape(shape);
             var y = new float[next.Length];
             single.Forward(current, y, shape.Batch, shape.Height, shape.Width);
@@ -78,12 +78,12 @@ public class NetworkConformanceTests(ITestOutputHelper log)
             shape = next;
         }
 
-        using var network = new ConvNetwork(blocks, backend, layout, execution);
-        var whole = new float[network.OutputShape(input).Length];
-        network.Forward(x, whole, Batch, size, size);
-        Assert.Equal(current, whole);
-        Assert.Contains(whole, v => v != 0);
-        log.WriteLine($"{name} on {backendName} {layout} {execution}: {blocks.Count} blocks, {network.OperationCount} operations, output {shape.ToString(layout)}, largest |error|/bound per block {worst:e3}");
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = layout, WholeRuntime = whole });
+        var all = new float[network.OutputShape(input).Length];
+        network.Forward(x, all, Batch, size, size);
+        Assert.Equal(current, all);
+        Assert.Contains(all, v => v != 0);
+        log.WriteLine($"{name} on {backendName} {layout}{(whole ? " whole" : "")}: {blocks.Count} blocks, {network.OperationCount} operations, output {shape.ToString(layout)}, largest |error|/bound per block {worst:e3}");
         foreach (string line in network.Describe()) log.WriteLine("  " + line);
     }
 }

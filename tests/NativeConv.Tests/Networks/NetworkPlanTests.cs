@@ -4,20 +4,19 @@ using Xunit.Abstractions;
 namespace NativeConv.Tests;
 
 /// <summary>
-/// Networks planned over several backends: the measured plan runs within the derived bound, every
-/// candidate plan (fused or not, each backend, the mix) does too, a saved plan loads and gives exactly the
-/// same outputs, and a plan from another machine, version or network is refused with the reason while the
-/// network measures instead.
+/// Networks planned over several backends: the measured plan runs within the derived bound, and so does every
+/// candidate it measured, pinned in turn; a saved plan loads and gives exactly the same outputs; a plan from another
+/// machine, version or network is refused with the reason while the network measures instead.
 /// </summary>
 public class NetworkPlanTests(ITestOutputHelper log)
 {
     private const int Size = 40;
 
-    private static (IReadOnlyList<NetworkBlock> Blocks, float[] Input, BoundedTensor Expected) Case(string model, TensorLayout layout)
+    private static (IReadOnlyList<NetworkBlock> Blocks, float[] Input, BoundedTensor Expected) Case(string model, TensorLayout layout, int batch = 2)
     {
         var (blocks, channels, _) = NetworkCases.Get(model);
-        float[] x = NetworkCases.Rand(new Random(9), 2 * channels * Size * Size, 1);
-        var shape = new TensorShape(2, channels, Size, Size);
+        float[] x = NetworkCases.Rand(new Random(9), batch * channels * Size * Size, 1);
+        var shape = new TensorShape(batch, channels, Size, Size);
         return (blocks, x, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, shape, layout), foldedFromBatchNorm: false));
     }
 
@@ -30,71 +29,41 @@ public class NetworkPlanTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>Auto over the native backends, with a budget that lets every candidate run (the default one is for production).</summary>
+    internal static NetworkOptions Auto(TensorLayout layout, NetworkPlan? plan = null) =>
+        new() { Layout = layout, Candidates = TestBackends.Native, PlanningBudget = TimeSpan.FromSeconds(2), Plan = plan };
+
     [SkippableTheory]
-    [InlineData("v3-small", TensorLayout.Nchw)]
-    [InlineData("v2", TensorLayout.Nhwc)]
-    [InlineData("v1-body", TensorLayout.Nchw)]
-    public void The_measured_plan_and_every_candidate_stay_within_the_bound(string model, TensorLayout layout)
+    [InlineData("v3-small", TensorLayout.Nchw, 2)]
+    [InlineData("v2", TensorLayout.Nhwc, 1)]
+    [InlineData("v1-body", TensorLayout.Nchw, 2)]
+    public void The_measured_plan_and_every_candidate_it_measured_stay_within_the_bound(string model, TensorLayout layout, int batch)
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
-        var (blocks, x, expected) = Case(model, layout);
-        using var network = new ConvNetwork(blocks, TestBackends.All, layout, candidates: TestBackends.Native);
+        var (blocks, x, expected) = Case(model, layout, batch);
+        using var network = new ConvNetwork(blocks, TestBackends.All, Auto(layout));
         var y = new float[expected.Value.Length];
-        NetworkPlan plan = network.ChoosePlan(x, y, 2, Size, Size);
+        network.Forward(x, y, batch, Size, Size);
+        NetworkPlan plan = network.PlanFor(batch, Size, Size)!;
         log.WriteLine($"{model} {layout}: {plan}");
         Assert.Equal("auto", network.BackendName);
-        Assert.True(plan.MeasuredMicroseconds.Count >= 3, "each backend alone and the fused form were measured");
-        // A batch of 2: the chosen candidate also ran image by image, and with the images across threads (every backend here has a single-threaded form).
-        Assert.Contains(plan.Chosen + NetworkPlan.BatchingSuffix(BatchMode.ImageByImage), plan.MeasuredMicroseconds.Keys);
-        Assert.Contains(plan.Chosen + NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), plan.MeasuredMicroseconds.Keys);
-        Assert.Contains(plan.Description, plan.MeasuredMicroseconds.Keys);
-        AssertWithinFirstOrderBound(y, expected, layout, $"{model} measured plan {plan.Description}");
+        foreach (string backend in TestBackends.Native) // each backend alone was a candidate
+            Assert.Contains(plan.Measured, t => t.Candidate.Equals(Candidate.Single(backend, network.OperationCount)));
+        Assert.Contains(plan.Measured, t => t.Candidate.Equals(plan.Chosen));
+        if (batch > 1) Assert.Contains(plan.Measured, t => t.Candidate.Split == BatchSplit.ImagesAcrossThreads);
+        AssertWithinFirstOrderBound(y, expected, layout, $"{model} measured plan {plan.Chosen}");
 
-        // Every candidate pinned in turn: fused and unfused, each backend and its single-threaded form, threads per op, the mix.
-        foreach (string candidate in plan.MeasuredMicroseconds.Keys)
+        // Every measured candidate pinned in turn, as a plan file would give it.
+        foreach (CandidateTime measured in plan.Measured)
         {
-            NetworkPlan pinned = Candidate(plan, candidate, blocks);
-            using var again = new ConvNetwork(blocks, TestBackends.All, layout, pinned, TestBackends.Native);
-            var z = new float[y.Length];
-            again.Forward(x, z, 2, Size, Size);
+            NetworkPlan pinned = NetworkPlan.FromJson((plan with { Chosen = measured.Candidate, Measured = [] }).ToJson());
+            using var again = new ConvNetwork(blocks, TestBackends.All, Auto(layout, pinned));
             Assert.Null(again.PlanRejection);
-            Assert.Equal(candidate, again.PlanFor(2, Size, Size)!.Description);
-            AssertWithinFirstOrderBound(z, expected, layout, $"{model} candidate {candidate}");
+            var z = new float[y.Length];
+            again.Forward(x, z, batch, Size, Size);
+            Assert.Equal(measured.Candidate, again.PlanFor(batch, Size, Size)!.Chosen);
+            AssertWithinFirstOrderBound(z, expected, layout, $"{model} candidate {measured.Candidate}");
         }
-    }
-
-    /// <summary>
-    /// The plan a candidate stands for: every convolution on one backend, fused or not ("mixed" is the measured plan's own
-    /// assignment when chosen, else the per-op fastest is not recorded, so the chosen assignment stands in); a batch mode
-    /// after the name ("onednn+sum, image by image") runs that candidate's batch so.
-    /// </summary>
-    private static NetworkPlan Candidate(NetworkPlan measured, string candidate, IReadOnlyList<NetworkBlock> blocks)
-    {
-        foreach (BatchMode mode in new[] { BatchMode.ImageByImage, BatchMode.ImagesAcrossThreads })
-        {
-            string suffix = NetworkPlan.BatchingSuffix(mode);
-            if (candidate.EndsWith(suffix, StringComparison.Ordinal)) return Candidate(measured, candidate[..^suffix.Length], blocks) with { Batching = mode };
-        }
-        if (candidate == measured.Chosen) return measured with { Batching = BatchMode.AllAtOnce, MeasuredMicroseconds = new Dictionary<string, double>() };
-        if (candidate.EndsWith(NetworkPlanner.WholeSuffix, StringComparison.Ordinal)) // "xnnpack graph": every convolution in its runtime
-            return measured with
-            {
-                Chosen = candidate, Backends = measured.Backends.Select(_ => candidate[..^NetworkPlanner.WholeSuffix.Length]).ToList(),
-                FuseResidualSums = false, WholeNetwork = true, Batching = BatchMode.AllAtOnce, MeasuredMicroseconds = new Dictionary<string, double>(),
-            };
-        // "onednn+sum threads per op": one library, each convolution on its pool or on the calling thread ("onednn/1");
-        // its exact assignment is not kept unless chosen either, so every other convolution takes one thread.
-        const string perOperation = " threads per op";
-        bool threadsPerOp = candidate.EndsWith(perOperation, StringComparison.Ordinal);
-        string core = threadsPerOp ? candidate[..^perOperation.Length] : candidate;
-        string backend = core.Replace("+sum", "", StringComparison.Ordinal);
-        if (backend == "mixed") backend = OneDnnBackend.BackendName; // its exact assignment is not kept unless chosen
-        return measured with
-        {
-            Chosen = candidate, Backends = measured.Backends.Select((_, i) => threadsPerOp && i % 2 == 1 ? backend + "/1" : backend).ToList(),
-            FuseResidualSums = core.EndsWith("+sum", StringComparison.Ordinal), WholeNetwork = false, Batching = BatchMode.AllAtOnce,
-            MeasuredMicroseconds = new Dictionary<string, double>(),
-        };
     }
 
     [SkippableFact]
@@ -104,15 +73,16 @@ public class NetworkPlanTests(ITestOutputHelper log)
         var (blocks, x, _) = Case("v3-small", TensorLayout.Nhwc);
         var y = new float[1000 * 2];
         NetworkPlan plan;
-        using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
+        using (var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc)))
         {
-            plan = network.ChoosePlan(x, y, 2, Size, Size);
+            network.Forward(x, y, 2, Size, Size);
+            plan = network.PlanFor(2, Size, Size)!;
         }
         string path = Path.Combine(Directory.CreateTempSubdirectory("nativeconv-plan-").FullName, "plan.json");
         plan.Save(path);
         NetworkPlan loaded = NetworkPlan.Load(path);
         Assert.Equal(plan.ToJson(), loaded.ToJson());
-        using var again = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, loaded, TestBackends.Native);
+        using var again = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc, loaded));
         var z = new float[y.Length];
         again.Forward(x, z, 2, Size, Size);
         Assert.Null(again.PlanRejection);
@@ -125,9 +95,12 @@ public class NetworkPlanTests(ITestOutputHelper log)
         { "machine", "measured on another machine" },
         { "versions", "measured with other versions" },
         { "network", "measured for another network" },
+        { "operations", "names the backends of 3 operations" },
         { "backend", "uses backend 'cudnn'" },
-        { "whole on onednn", "runs the network whole on 'onednn', which needs one backend that can" },
-        { "batch mode", "its batch mode (7) is none of AllAtOnce, ImageByImage, ImagesAcrossThreads" },
+        { "whole", "runs the network whole" },
+        { "whole mixed", "runs the network whole on more than one backend" },
+        { "split of one", "shares the images of a batch of one" },
+        { "split", "its batch split (7) is none of AllAtOnce, ImagesAcrossThreads" },
     };
 
     [SkippableTheory]
@@ -138,57 +111,56 @@ public class NetworkPlanTests(ITestOutputHelper log)
         var (blocks, x, expected) = Case("v3-small", TensorLayout.Nchw);
         var y = new float[expected.Value.Length];
         NetworkPlan plan;
-        using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, candidates: TestBackends.Native))
+        using (var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nchw)))
         {
-            plan = network.ChoosePlan(x, y, 2, Size, Size);
+            network.Forward(x, y, 2, Size, Size);
+            plan = network.PlanFor(2, Size, Size)!;
         }
+        int ops = plan.Chosen.Backends.Count;
+        string[] mixed = Enumerable.Range(0, ops).Select(i => TestBackends.Native[i % 2]).ToArray();
         NetworkPlan foreign = what switch
         {
             "machine" => plan with { Machine = "Some Other CPU; avx2; 64 processors" },
             "versions" => plan with { Versions = "NativeConv 9.9.9; oneDNN 4.0; XNNPACK 1" },
             "network" => plan with { Network = "0123456789abcdef" },
-            "whole on onednn" => plan with { Backends = plan.Backends.Select(_ => OneDnnBackend.BackendName).ToList(), WholeNetwork = true },
-            "batch mode" => plan with { Batching = (BatchMode)7 }, // a file can say 7: the enum reads numbers too
-            _ => plan with { Backends = plan.Backends.Select(_ => "cudnn").ToList() },
+            "operations" => plan with { Chosen = new Candidate([OneDnnBackend.BackendName, OneDnnBackend.BackendName, OneDnnBackend.BackendName]) },
+            "whole" => plan with { Chosen = Candidate.Single(XnnpackBackend.BackendName, ops, wholeRuntime: true) },
+            "whole mixed" => plan with { Chosen = new Candidate(mixed, wholeRuntime: true) },
+            "split of one" => plan with { Input = plan.Input with { Batch = 1 }, Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) },
+            "split" => plan with { Chosen = plan.Chosen.WithSplit((BatchSplit)7) }, // a file can say 7: the enum reads numbers too
+            _ => plan with { Chosen = Candidate.Single("cudnn", ops) },
         };
-        using var again = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nchw, NetworkPlan.FromJson(foreign.ToJson()), TestBackends.Native);
+        using var again = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nchw, NetworkPlan.FromJson(foreign.ToJson())));
         Assert.Contains(reason, again.PlanRejection);
-        Assert.NotEmpty(again.ChoosePlan(x, y, 2, Size, Size).MeasuredMicroseconds); // measured instead
+        Array.Fill(y, float.NaN);
+        again.Forward(x, y, 2, Size, Size);
+        Assert.NotEmpty(again.PlanFor(2, Size, Size)!.Measured); // measured instead
         AssertWithinFirstOrderBound(y, expected, TensorLayout.Nchw, "after a refused plan");
     }
 
     [SkippableTheory]
-    [InlineData(BatchMode.AllAtOnce, TensorLayout.Nchw)]
-    [InlineData(BatchMode.ImageByImage, TensorLayout.Nchw)]
-    [InlineData(BatchMode.ImagesAcrossThreads, TensorLayout.Nchw)]
-    [InlineData(BatchMode.ImagesAcrossThreads, TensorLayout.Nhwc)]
-    public void Every_batch_mode_runs_an_odd_batch_within_the_bound_on_every_backend_and_on_the_mix(BatchMode mode, TensorLayout layout)
+    [InlineData(BatchSplit.AllAtOnce, TensorLayout.Nchw)]
+    [InlineData(BatchSplit.ImagesAcrossThreads, TensorLayout.Nchw)]
+    [InlineData(BatchSplit.ImagesAcrossThreads, TensorLayout.Nhwc)]
+    public void Every_split_runs_an_odd_batch_within_the_bound_on_every_backend_and_on_a_mix(BatchSplit split, TensorLayout layout)
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
         const int batch = 3; // across 2 threads: 1 image on the calling thread, 2 on the worker
-        var (blocks, channels, _) = NetworkCases.Get("v3-small");
-        float[] x = NetworkCases.Rand(new Random(4), batch * channels * Size * Size, 1);
-        BoundedTensor expected = NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, new TensorShape(batch, channels, Size, Size), layout), foldedFromBatchNorm: false);
-        NetworkPlan measured;
-        using (var network = new ConvNetwork(blocks, TestBackends.All, layout, candidates: TestBackends.Native))
-        {
-            measured = network.ChoosePlan(x, new float[expected.Value.Length], batch, Size, Size);
-        }
-        int convolutions = measured.Backends.Count;
+        var (blocks, x, expected) = Case("v3-small", layout, batch);
+        using var template = new ConvNetwork(blocks, TestBackends.All, Auto(layout) with { PlanningBudget = TimeSpan.Zero });
+        template.Forward(x, new float[expected.Value.Length], batch, Size, Size);
+        NetworkPlan measured = template.PlanFor(batch, Size, Size)!;
+        int ops = template.OperationCount;
         foreach (var (backends, whole) in new[]
         {
-            (Enumerable.Repeat(OneDnnBackend.BackendName, convolutions).ToArray(), false),
-            (Enumerable.Repeat(XnnpackBackend.BackendName, convolutions).ToArray(), false),
-            (Enumerable.Repeat(XnnpackBackend.BackendName, convolutions).ToArray(), true), // XNNPACK's subgraph runtime, one per thread
-            (Enumerable.Range(0, convolutions).Select(i => i % 2 == 0 ? OneDnnBackend.BackendName : XnnpackBackend.BackendName).ToArray(), false),
+            (Enumerable.Repeat(OneDnnBackend.BackendName, ops).ToArray(), false),
+            (Enumerable.Repeat(XnnpackBackend.BackendName, ops).ToArray(), false),
+            (Enumerable.Repeat(XnnpackBackend.BackendName, ops).ToArray(), true), // XNNPACK's subgraph runtime, one per thread
+            (Enumerable.Range(0, ops).Select(i => TestBackends.Native[i / 3 % 2]).ToArray(), false), // some residual adds fused, some not
         })
         {
-            NetworkPlan pinned = measured with
-            {
-                Chosen = "pinned", Backends = backends, FuseResidualSums = false, WholeNetwork = whole, Batching = mode,
-                MeasuredMicroseconds = new Dictionary<string, double>(),
-            };
-            using var network = new ConvNetwork(blocks, TestBackends.All, layout, pinned, TestBackends.Native);
+            NetworkPlan pinned = measured with { Chosen = new Candidate(backends, split, whole), Measured = [] };
+            using var network = new ConvNetwork(blocks, TestBackends.All, Auto(layout, pinned) with { WholeRuntime = whole });
             var y = new float[expected.Value.Length];
             float[] before = (float[])x.Clone();
             for (int call = 0; call < 2; call++) // the second call runs on the workers' warm state
@@ -197,7 +169,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
                 network.Forward(x, y, batch, Size, Size);
                 Assert.Null(network.PlanRejection);
                 Assert.Same(pinned, network.PlanFor(batch, Size, Size));
-                AssertWithinFirstOrderBound(y, expected, layout, $"{mode}, {string.Join(",", backends.Distinct())}{(whole ? " whole" : "")}, call {call}");
+                AssertWithinFirstOrderBound(y, expected, layout, $"{pinned.Chosen}, call {call}");
             }
             Assert.Equal(before, x); // the input is read, never written
         }
@@ -210,22 +182,18 @@ public class NetworkPlanTests(ITestOutputHelper log)
         const int batch = 2;
         var (blocks, x, expected) = Case("v3-small", TensorLayout.Nhwc);
         NetworkPlan measured;
-        using (var network = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, candidates: TestBackends.Native))
+        using (var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc) with { PlanningBudget = TimeSpan.Zero }))
         {
-            measured = network.ChoosePlan(x, new float[expected.Value.Length], batch, Size, Size);
+            network.Forward(x, new float[expected.Value.Length], batch, Size, Size);
+            measured = network.PlanFor(batch, Size, Size)!;
         }
-        NetworkPlan across = measured with
-        {
-            Chosen = OneDnnBackend.BackendName, Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
-            FuseResidualSums = false, WholeNetwork = false, Batching = BatchMode.ImagesAcrossThreads,
-        };
+        NetworkPlan across = measured with { Chosen = Candidate.Single(OneDnnBackend.BackendName, measured.Chosen.Backends.Count).WithSplit(BatchSplit.ImagesAcrossThreads) };
         using var oneThread = NativeConvBuilder.BuiltIn().Configure(o => o.Threads = 1).Build();
-        using var refused = new ConvNetwork(blocks, oneThread, TensorLayout.Nhwc, across, TestBackends.Native);
+        using var refused = new ConvNetwork(blocks, oneThread, Auto(TensorLayout.Nhwc, across));
         Assert.Contains("shares a batch's images between threads", refused.PlanRejection);
-        Assert.Contains("'onednn'", refused.PlanRejection);
         var y = new float[expected.Value.Length];
-        NetworkPlan plan = refused.ChoosePlan(x, y, batch, Size, Size); // measures instead, on one thread: no split across threads to measure
-        Assert.DoesNotContain(plan.MeasuredMicroseconds.Keys, k => k.EndsWith(NetworkPlan.BatchingSuffix(BatchMode.ImagesAcrossThreads), StringComparison.Ordinal));
+        refused.Forward(x, y, batch, Size, Size); // measures instead, on one thread: no split to measure
+        Assert.DoesNotContain(refused.PlanFor(batch, Size, Size)!.Measured, t => t.Candidate.Split == BatchSplit.ImagesAcrossThreads);
         AssertWithinFirstOrderBound(y, expected, TensorLayout.Nhwc, "after the refused split");
     }
 
@@ -233,10 +201,10 @@ public class NetworkPlanTests(ITestOutputHelper log)
     public void The_images_of_a_batch_are_shared_between_threads_in_contiguous_ranges_as_even_as_whole_images_allow()
     {
         // 3 images, 2 threads: [0, 1) on the calling thread, [1, 3) on the worker; 16 on 2: 8 each; 1 on 2: the worker's.
-        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 3, 2)));
-        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 16, 2)));
-        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ShapeRun.FirstImage(t, 1, 2)));
-        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ShapeRun.FirstImage(t, 5, 3)));
+        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 3, 2)));
+        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 16, 2)));
+        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 1, 2)));
+        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ShapeProgram.FirstImage(t, 5, 3)));
     }
 
     [Fact]
@@ -245,5 +213,6 @@ public class NetworkPlanTests(ITestOutputHelper log)
         Assert.Throws<FormatException>(() => NetworkPlan.FromJson("{ \"format\": 7 }"));
         var e = Assert.Throws<FormatException>(() => NetworkPlan.FromJson("not json"));
         Assert.Contains("not a network plan", e.Message);
+        Assert.Contains("format 1", Assert.Throws<FormatException>(() => NetworkPlan.FromJson("{ \"format\": 1 }")).Message); // the previous format
     }
 }

@@ -12,12 +12,12 @@ public class NetworkValidationTests
     [Fact]
     public void A_channel_mismatch_names_both_blocks_and_both_shapes()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ConvNetwork([Pw("first", 8, 16), Pw("second", 24, 8)], new ReferenceBackend()));
+        var e = Assert.Throws<ArgumentException>(() => new ConvNetwork([Pw("first", 8, 16), Pw("second", 24, 8)], ConvBackends.Of(new ReferenceBackend())));
         Assert.Equal("blocks", e.ParamName);
         Assert.Contains("'second' takes (N, 24, H, W), but 'first' gives (N, 16, H, W)", e.Message);
-        Assert.Throws<ArgumentException>(() => new ConvNetwork([], new ReferenceBackend()));
-        Assert.Throws<ArgumentNullException>(() => new ConvNetwork([Pw("a", 1, 1)], (ConvBackend)null!));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvNetwork([Pw("a", 1, 1)], new ReferenceBackend(), (TensorLayout)5));
+        Assert.Throws<ArgumentException>(() => new ConvNetwork([], ConvBackends.Of(new ReferenceBackend())));
+        Assert.Throws<ArgumentNullException>(() => new ConvNetwork([Pw("a", 1, 1)], (ConvBackends)null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvNetwork([Pw("a", 1, 1)], ConvBackends.Of(new ReferenceBackend()), new NetworkOptions { Layout = (TensorLayout)5 }));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class NetworkValidationTests
     {
         using ConvNetwork network = new ConvNetwork([
             new ConvBlock("stem", new Conv2dSpec(3, 8, 3, padding: Padding2D.Valid, bias: false), new float[8 * 27], []), Pw("head", 8, 4)],
-            new ReferenceBackend(), TensorLayout.Nhwc);
+            ConvBackends.Of(new ReferenceBackend()), new NetworkOptions { Layout = TensorLayout.Nhwc });
         var e = Assert.Throws<ArgumentException>(() => network.Forward(new float[3 * 25 - 1], new float[4 * 9], 1, 5, 5));
         Assert.Equal("input", e.ParamName);
         Assert.Contains("NHWC 1x5x5x3 = 75", e.Message);
@@ -65,7 +65,7 @@ public class NetworkValidationTests
     {
         var r = new Random(2);
         var stem = new ConvBlock("stem", new Conv2dSpec(3, 8, 3, stride: 2, padding: 1), NetworkCases.Rand(r, 8 * 27, 0.5), NetworkCases.Rand(r, 8, 0.1));
-        using var network = new ConvNetwork([stem, Pw("head", 8, 4)], new ReferenceBackend(), TensorLayout.Nchw);
+        using var network = new ConvNetwork([stem, Pw("head", 8, 4)], ConvBackends.Of(new ReferenceBackend()), new NetworkOptions { Layout = TensorLayout.Nchw });
         float[] x = NetworkCases.Rand(r, 2 * 3 * 9 * 7, 1);
         var viaSpans = new float[2 * 4 * 5 * 4];
         var viaTensors = new float[viaSpans.Length];
@@ -77,7 +77,7 @@ public class NetworkValidationTests
     [Fact]
     public void A_disposed_network_throws_and_disposing_twice_is_harmless()
     {
-        var network = new ConvNetwork([Pw("pw", 2, 2)], new ReferenceBackend());
+        var network = new ConvNetwork([Pw("pw", 2, 2)], ConvBackends.Of(new ReferenceBackend()));
         network.Dispose();
         network.Dispose();
         Assert.Throws<ObjectDisposedException>(() => network.Forward(new float[2], new float[2], 1, 1, 1));
@@ -90,7 +90,7 @@ public class NetworkValidationTests
     {
         ConvBackend backend = TestBackends.GetOrSkip(backendName);
         var (blocks, channels, size) = NetworkCases.Get("bottleneck k5 SE HardSwish (residual)");
-        using var network = new ConvNetwork(blocks, backend, TensorLayout.Nchw);
+        using var network = new ConvNetwork(blocks, ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nchw });
         float[][] inputs = Enumerable.Range(0, 4).Select(i => NetworkCases.Rand(new Random(i), channels * size * size, 1)).ToArray();
         int length = network.OutputShape(new TensorShape(1, channels, size, size)).Length;
         float[][] expected = inputs.Select(x =>

@@ -3,7 +3,7 @@ using Xunit;
 namespace NativeConv.Tests;
 
 /// <summary>
-/// <see cref="NativeConvOptions.PlanDirectory"/>: a measured plan is kept there and a later network follows it
+/// <see cref="NetworkOptions.PlanDirectory"/>: a measured plan is kept there and a later network follows it
 /// without measuring, giving the same outputs; a file that cannot be read or does not fit is measured again and
 /// replaced; a plan that cannot be saved is used all the same; another configuration keeps its own file; a plan
 /// given to the constructor comes first.
@@ -14,12 +14,10 @@ public sealed class PlanDirectoryTests : IDisposable
 
     private readonly List<string> _directories = [];
 
-    private static ConvBackends Backends(string directory, int threads = TestBackends.Threads) =>
-        NativeConvBuilder.BuiltIn().Configure(o =>
-        {
-            o.Threads = threads;
-            o.PlanDirectory = directory;
-        }).Build();
+    private static ConvBackends Backends(int threads = TestBackends.Threads) => NativeConvBuilder.BuiltIn().Configure(o => o.Threads = threads).Build();
+
+    private static NetworkOptions Options(string directory, NetworkPlan? given = null) =>
+        NetworkPlanTests.Auto(TensorLayout.Nhwc, given) with { PlanDirectory = directory };
 
     private string NewDirectory()
     {
@@ -41,13 +39,13 @@ public sealed class PlanDirectoryTests : IDisposable
     }
 
     /// <summary>The network's outputs for <paramref name="batch"/> images and the plan it ran, from a network made for the call.</summary>
-    private static (float[] Output, NetworkPlan Plan, string? Problem) RunOnce(ConvBackends backends, int batch, NetworkPlan? given = null)
+    private static (float[] Output, NetworkPlan Plan, string? Problem) RunOnce(ConvBackends backends, string directory, int batch, NetworkPlan? given = null)
     {
         var (blocks, x, outputLength) = Case(batch);
-        using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, given, TestBackends.Native);
+        using var network = new ConvNetwork(blocks, backends, Options(directory, given));
         var y = new float[outputLength];
-        NetworkPlan plan = network.ChoosePlan(x, y, batch, Size, Size);
-        return (y, plan, network.PlanFileProblem);
+        network.Forward(x, y, batch, Size, Size);
+        return (y, network.PlanFor(batch, Size, Size)!, network.PlanFileProblem);
     }
 
     private static void SkipWithoutNativeBackends()
@@ -60,15 +58,15 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         SkipWithoutNativeBackends();
         string directory = NewDirectory();
-        using ConvBackends backends = Backends(directory);
-        var (measuredOutput, measured, problem) = RunOnce(backends, batch: 2); // two images: the batch mode is kept too
+        using ConvBackends backends = Backends();
+        var (measuredOutput, measured, problem) = RunOnce(backends, directory, batch: 2); // two images: the batch split is kept too
         Assert.Null(problem);
         Assert.Null(measured.SourceFile);
-        Assert.NotEmpty(measured.MeasuredMicroseconds);
+        Assert.NotEmpty(measured.Measured);
         string file = Assert.Single(Directory.GetFiles(directory));
         Assert.EndsWith("-2x40x40-nhwc.json", file, StringComparison.Ordinal);
 
-        var (followedOutput, followed, again) = RunOnce(backends, batch: 2);
+        var (followedOutput, followed, again) = RunOnce(backends, directory, batch: 2);
         Assert.Null(again);
         Assert.Equal(file, followed.SourceFile); // read from the file, not measured again
         Assert.Equal(measured.ToJson(), followed.ToJson());
@@ -80,11 +78,11 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         SkipWithoutNativeBackends();
         string directory = NewDirectory();
-        using ConvBackends backends = Backends(directory);
+        using ConvBackends backends = Backends();
         var (blocks, x, _) = Case(batch: 1);
-        using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, candidates: TestBackends.Native);
-        network.ChoosePlan(x, new float[1000], 1, Size, Size);
-        network.ChoosePlan(x.AsSpan(0, x.Length / 2), new float[1000], 1, Size / 2, Size); // half the rows: another shape
+        using var network = new ConvNetwork(blocks, backends, Options(directory));
+        network.Forward(x, new float[1000], 1, Size, Size);
+        network.Forward(x.AsSpan(0, x.Length / 2), new float[1000], 1, Size / 2, Size); // half the rows: another shape
         Assert.Equal(["-1x20x40-nhwc.json", "-1x40x40-nhwc.json"], Directory.GetFiles(directory).Select(f => f[f.LastIndexOf("-1x", StringComparison.Ordinal)..]).Order());
     }
 
@@ -92,7 +90,7 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         { "not json", "could not be read: not a network plan" },
         { "another machine", "was not followed: it was measured on another machine" },
-        { "another shape", "was not followed: it is for 1x99x40 Nhwc, not 1x40x40 Nhwc" },
+        { "another shape", "was not followed: it is for NHWC 1x99x40x3, not NHWC 1x40x40x3" },
     };
 
     [SkippableTheory]
@@ -101,21 +99,21 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         SkipWithoutNativeBackends();
         string directory = NewDirectory();
-        using ConvBackends backends = Backends(directory);
-        var (_, measured, _) = RunOnce(backends, batch: 1);
+        using ConvBackends backends = Backends();
+        var (_, measured, _) = RunOnce(backends, directory, batch: 1);
         string file = Assert.Single(Directory.GetFiles(directory));
         File.WriteAllText(file, what switch
         {
             "not json" => "garbage",
             "another machine" => (measured with { Machine = "Some Other CPU; avx2; 64 processors" }).ToJson(),
-            _ => (measured with { Height = 99 }).ToJson(),
+            _ => (measured with { Input = measured.Input with { Height = 99 } }).ToJson(),
         });
 
-        var (_, remeasured, reported) = RunOnce(backends, batch: 1);
+        var (_, remeasured, reported) = RunOnce(backends, directory, batch: 1);
         Assert.Contains(problem, reported);
         Assert.Contains(file, reported);
         Assert.Null(remeasured.SourceFile);
-        Assert.NotEmpty(remeasured.MeasuredMicroseconds);
+        Assert.NotEmpty(remeasured.Measured);
         Assert.Equal(remeasured.ToJson(), NetworkPlan.Load(file).ToJson()); // replaced by the new measurement
     }
 
@@ -125,16 +123,17 @@ public sealed class PlanDirectoryTests : IDisposable
         SkipWithoutNativeBackends();
         string blocker = Path.Combine(NewDirectory(), "a-file");
         File.WriteAllText(blocker, "a file where the plan directory would be");
-        using ConvBackends backends = Backends(Path.Combine(blocker, "plans"));
+        using ConvBackends backends = Backends();
         var (blocks, x, outputLength) = Case(batch: 1);
-        using var measuring = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, candidates: TestBackends.Native);
+        using var measuring = new ConvNetwork(blocks, backends, Options(Path.Combine(blocker, "plans")));
         var y = new float[outputLength];
-        NetworkPlan plan = measuring.ChoosePlan(x, y, 1, Size, Size);
+        measuring.Forward(x, y, 1, Size, Size);
+        NetworkPlan plan = measuring.PlanFor(1, Size, Size)!;
         Assert.Contains("the plan could not be saved as", measuring.PlanFileProblem);
-        Assert.NotEmpty(plan.MeasuredMicroseconds);
+        Assert.NotEmpty(plan.Measured);
 
         // The plan the failed save was for, followed as given: the same outputs, so the run was the measured plan's.
-        using var pinned = new ConvNetwork(blocks, TestBackends.All, TensorLayout.Nhwc, plan, TestBackends.Native);
+        using var pinned = new ConvNetwork(blocks, TestBackends.All, NetworkPlanTests.Auto(TensorLayout.Nhwc, plan));
         var z = new float[outputLength];
         pinned.Forward(x, z, 1, Size, Size);
         Assert.Equal(y, z);
@@ -147,9 +146,9 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         SkipWithoutNativeBackends();
         string directory = NewDirectory();
-        using (ConvBackends two = Backends(directory, threads: 2)) RunOnce(two, batch: 1);
-        using ConvBackends one = Backends(directory, threads: 1);
-        var (_, plan, problem) = RunOnce(one, batch: 1);
+        using (ConvBackends two = Backends(threads: 2)) RunOnce(two, directory, batch: 1);
+        using ConvBackends one = Backends(threads: 1);
+        var (_, plan, problem) = RunOnce(one, directory, batch: 1);
         Assert.Null(problem);
         Assert.Null(plan.SourceFile); // measured for its own configuration, not the 2-thread plan
         Assert.Equal(2, Directory.GetFiles(directory).Length);
@@ -160,16 +159,11 @@ public sealed class PlanDirectoryTests : IDisposable
     {
         SkipWithoutNativeBackends();
         string directory = NewDirectory();
-        using ConvBackends backends = Backends(directory);
-        var (_, measured, _) = RunOnce(backends, batch: 1);
-        NetworkPlan given = measured with
-        {
-            Chosen = OneDnnBackend.BackendName, Backends = measured.Backends.Select(_ => OneDnnBackend.BackendName).ToList(),
-            FuseResidualSums = false, WholeNetwork = false, Batching = BatchMode.AllAtOnce, BandedOperations = 0, // the measured plan may band rows
-            MeasuredMicroseconds = new Dictionary<string, double>(),
-        };
+        using ConvBackends backends = Backends();
+        var (_, measured, _) = RunOnce(backends, directory, batch: 1);
+        NetworkPlan given = measured with { Chosen = Candidate.Single(XnnpackBackend.BackendName, measured.Chosen.Backends.Count), Measured = [] };
         var (blocks, x, outputLength) = Case(batch: 1);
-        using var network = new ConvNetwork(blocks, backends, TensorLayout.Nhwc, given, TestBackends.Native);
+        using var network = new ConvNetwork(blocks, backends, Options(directory, given));
         network.Forward(x, new float[outputLength], 1, Size, Size);
         Assert.Same(given, network.PlanFor(1, Size, Size));
     }
@@ -177,8 +171,8 @@ public sealed class PlanDirectoryTests : IDisposable
     [Fact]
     public void An_empty_plan_directory_is_refused_naming_the_option()
     {
-        var e = Assert.Throws<ArgumentException>(() => new ConvBackends(new NativeConvOptions { PlanDirectory = "" }));
-        Assert.Equal("options", e.ParamName);
-        Assert.Contains("PlanDirectory", e.Message);
+        var (blocks, _, _) = Case(batch: 1);
+        var e = Assert.Throws<ArgumentException>(() => new ConvNetwork(blocks, ConvBackends.Of(new ReferenceBackend()), new NetworkOptions { PlanDirectory = "" }));
+        Assert.Equal("PlanDirectory", e.ParamName);
     }
 }

@@ -124,7 +124,7 @@ public class DynamicInt8Tests(ITestOutputHelper log)
         float[] x = Rand(2 * 16 * 10 * 10);
 
         var networkOutput = new float[2 * 24 * 10 * 10];
-        using (var network = new ConvNetwork([block], backend, TensorLayout.Nhwc, ConvPrecision.DynamicInt8))
+        using (var network = new ConvNetwork([block], ConvBackends.Of(backend), new NetworkOptions { Layout = TensorLayout.Nhwc, Precision = ConvPrecision.DynamicInt8 }))
             network.Forward(x, networkOutput, 2, 10, 10);
 
         // The same two XNNPACK operators called as layers: each output is computed by one thread from the

@@ -48,15 +48,20 @@ public class BatchWorkerFailureTests
     {
         var (blocks, channels, size) = NetworkCases.Get("separable s2");
         using var shapeBackend = new FailingBackend("shape-only");
-        using var shapeSource = new ConvNetwork(blocks, shapeBackend, TensorLayout.Nhwc);
+        using var shapeSource = new ConvNetwork(blocks, ConvBackends.Of(shapeBackend));
         NetworkGraph graph = shapeSource.Graph;
         using var callers = new FailingBackend("caller's");
         using var workers = new FailingBackend("worker's");
         var image = new TensorShape(1, channels, size, size);
-        var calling = new NetworkProgram("calling", graph, _ => callers);
-        var other = new NetworkProgram("worker", graph, _ => workers);
-        var worker = new BatchWorker(other, other.PlanFor(image, TensorLayout.Nhwc));
-        using var run = new ShapeRun(calling, calling.PlanFor(image, TensorLayout.Nhwc), plan: null!, image with { Batch = 3 }, [worker], ownsProgram: true);
+        var candidate = Candidate.Single("any", graph.Ops.Count);
+        var calling = new SingleThreadedCopy(graph, candidate, _ => callers, ConvPrecision.Float32, image, TensorLayout.Nhwc);
+        var worker = new BatchWorker(new SingleThreadedCopy(graph, candidate, _ => workers, ConvPrecision.Float32, image, TensorLayout.Nhwc));
+        var plan = new NetworkPlan
+        {
+            Network = "test", Input = image with { Batch = 3 }, Layout = TensorLayout.Nhwc, Chosen = candidate.WithSplit(BatchSplit.ImagesAcrossThreads),
+            Machine = "test", Versions = "test",
+        };
+        using var run = new ShapeProgram(plan, calling, [worker]);
         var x = new float[run.Input.Length];
         var y = new float[run.Output.Length];
 
@@ -65,7 +70,7 @@ public class BatchWorkerFailureTests
             fixed (float* input = x)
             fixed (float* output = y)
             {
-                run.Run(TensorLayout.Nhwc, input, output);
+                run.Run(input, output);
             }
         }
 

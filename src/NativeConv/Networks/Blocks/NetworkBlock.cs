@@ -33,7 +33,8 @@ public abstract class NetworkBlock
     internal abstract int AddTo(NetworkGraph graph, int input);
 
     /// <summary>This block alone as a runnable layer on <paramref name="backend"/>.</summary>
-    public ConvNetwork Build(ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) => new([this], backend, layout);
+    public ConvNetwork Build(ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) =>
+        new([this], ConvBackends.Of(backend), new NetworkOptions { Backend = backend.Name, Layout = layout });
 
     public override string ToString() => $"{Name}: {GetType().Name} {InChannels}->{OutChannels}";
 }

@@ -57,12 +57,59 @@ internal sealed class NetworkGraph
         return Add(new ChannelScaleOp(name, input, scale, _channels.Count), _channels[input]);
     }
 
+    /// <summary>Shapes of every value for <paramref name="input"/>, or an exception naming the operation that cannot take its input.</summary>
+    public TensorShape[] Shapes(TensorShape input, TensorLayout layout, out ConvGeometry[] geometries)
+    {
+        if (input.Channels != Channels[Input])
+            throw new ArgumentException($"the network takes {Channels[Input]} channels, not the {input.Channels} of {input.ToString(layout)}", nameof(input));
+        var shapes = new TensorShape[ValueCount];
+        geometries = new ConvGeometry[_ops.Count];
+        shapes[Input] = input;
+        _ = input.Length; // throws when the input alone is too large
+        for (int i = 0; i < _ops.Count; i++)
+        {
+            GraphOp op = _ops[i];
+            TensorShape x = shapes[op.Inputs[0]];
+            try
+            {
+                shapes[op.Output] = op switch
+                {
+                    ConvOp conv => Conv(conv.Spec, x, out geometries[i]),
+                    ConvSumOp fused => Same(Conv(fused.Spec, x, out geometries[i]), shapes[fused.Residual], "residual add"),
+                    AddOp add => Same(x, shapes[add.Right], "add"),
+                    GlobalAveragePoolOp => x with { Height = 1, Width = 1 },
+                    ChannelScaleOp scale => Scaled(x, shapes[scale.Scale]),
+                    _ => throw new InvalidOperationException($"unknown operation {op}"),
+                };
+                _ = shapes[op.Output].Length;
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"input {input.ToString(layout)}: '{op.Name}' cannot take {x}: {e.Message}", nameof(input), e);
+            }
+        }
+        return shapes;
+    }
+
+    private static TensorShape Conv(Conv2dSpec spec, TensorShape x, out ConvGeometry g)
+    {
+        g = spec.Geometry(x.Batch, x.Height, x.Width);
+        return new TensorShape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+    }
+
+    private static TensorShape Same(TensorShape a, TensorShape b, string what) =>
+        a == b ? a : throw new ArgumentException($"{what} of {a} and {b}: the shapes differ");
+
+    private static TensorShape Scaled(TensorShape x, TensorShape scale) =>
+        scale == x with { Height = 1, Width = 1 } ? x : throw new ArgumentException($"scale {scale} does not match {x} per channel");
+
     /// <summary>
     /// The same network with each convolution whose only reader is the residual add after it (as the add's
     /// left operand) fused with that add into a <see cref="ConvSumOp"/>, where <paramref name="canFuse"/>
-    /// allows. Values keep their numbers; the convolution's own output is no longer made.
+    /// allows (given the convolution's operation index; the add is the next). Values keep their numbers; the
+    /// convolution's own output is no longer made.
     /// </summary>
-    public NetworkGraph FuseResidualSums(Func<ConvOp, bool> canFuse)
+    public NetworkGraph FuseResidualSums(Func<int, bool> canFuse)
     {
         var readers = new int[ValueCount];
         foreach (GraphOp op in _ops)
@@ -72,7 +119,7 @@ internal sealed class NetworkGraph
         for (int i = 0; i < _ops.Count; i++)
         {
             if (_ops[i] is ConvOp conv && i + 1 < _ops.Count && _ops[i + 1] is AddOp add && add.Left == conv.Output
-                && readers[conv.Output] == 1 && add.Right != conv.Output && canFuse(conv))
+                && readers[conv.Output] == 1 && add.Right != conv.Output && canFuse(i))
             {
                 ops.Add(new ConvSumOp(conv.Name + " + residual", conv.Input, add.Right, add.Output, conv));
                 i++;

@@ -51,13 +51,9 @@ public static class MobileNets
         return blocks;
     }
 
-    /// <summary>The model as a network planned over <paramref name="backends"/> (measured over the first calls per shape, or following <paramref name="plan"/>).</summary>
-    public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackends backends, TensorLayout layout = TensorLayout.Nchw, NetworkPlan? plan = null) =>
-        new(Blocks(model, weights), backends, layout, plan);
-
-    /// <summary>The model as a network on <paramref name="backend"/>.</summary>
-    public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw) =>
-        new(Blocks(model, weights), backend, layout);
+    /// <summary>The model as a network on <paramref name="backends"/>, run as <paramref name="options"/> say (null: auto, float32, NCHW).</summary>
+    public static ConvNetwork Create(MobileNetModel model, IStateDict weights, ConvBackends backends, NetworkOptions? options = null) =>
+        new(Blocks(model, weights), backends, options);
 
     /// <summary>A k x k convolution with PyTorch's padding (k − 1) / 2 and no bias (a BatchNorm follows).</summary>
     internal static Conv2dSpec Conv(int inChannels, int outChannels, int kernel, int stride, int groups, Activation activation) =>

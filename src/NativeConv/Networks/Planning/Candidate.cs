@@ -1,70 +1,66 @@
 namespace NativeConv;
 
 /// <summary>
-/// A candidate way of running a network for one input shape while it is measured: a program with its buffers, or a
-/// way of running a batch (<see cref="ShapeRun"/>). Owns its buffers, or its run; never the program, which the
-/// planner shares between shapes.
+/// One way to run a network for an input shape: the backend of every operation (in the network's operation order;
+/// each backend with its own fusions, such as oneDNN's residual sum, wherever neighbouring operations share it), how a
+/// batch is split between threads, and whether the network runs as one native object. A value: compared, printed
+/// (<see cref="ToString"/>, the one formatter), saved in plans.
 /// </summary>
-internal sealed unsafe class Candidate : IDisposable
+public sealed record Candidate
 {
-    private readonly ShapePlan? _buffers;
-    private readonly ShapeRun? _batch;
-    private readonly TensorLayout _layout;
-    private bool _disposed;
-
-    /// <summary>The program on its own buffers for the shape.</summary>
-    public Candidate(NetworkProgram program, ShapePlan buffers, TensorLayout layout)
+    public Candidate(IReadOnlyList<string> backends, BatchSplit split = BatchSplit.AllAtOnce, bool wholeRuntime = false)
     {
-        Program = program;
-        _buffers = buffers;
-        _layout = layout;
-        Name = program.Name;
-        FastestTicks = new long[program.Graph.Ops.Count + 2];
+        ArgumentNullException.ThrowIfNull(backends);
+        if (backends.Count == 0) throw new ArgumentException("a candidate names the backend of at least one operation", nameof(backends));
+        if (backends.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("a backend name is empty", nameof(backends));
+        Backends = backends.ToArray();
+        Split = split;
+        WholeRuntime = wholeRuntime;
     }
 
-    /// <summary>A way of running the whole batch.</summary>
-    public Candidate(ShapeRun batch, string name, TensorLayout layout)
+    /// <summary>The backend of each operation, in the network's operation order.</summary>
+    public IReadOnlyList<string> Backends { get; }
+
+    public BatchSplit Split { get; }
+
+    /// <summary>The network runs as one native object of its one backend (XNNPACK's subgraph runtime).</summary>
+    public bool WholeRuntime { get; }
+
+    /// <summary>Every operation on one backend.</summary>
+    public static Candidate Single(string backend, int operations, bool wholeRuntime = false) =>
+        new(Enumerable.Repeat(backend, operations).ToArray(), BatchSplit.AllAtOnce, wholeRuntime);
+
+    /// <summary>The backends it uses, in order of first use.</summary>
+    public IReadOnlyList<string> Libraries => Backends.Distinct().ToArray();
+
+    /// <summary>Whether the operations run on more than one backend.</summary>
+    public bool IsMixed => Libraries.Count > 1;
+
+    public Candidate WithSplit(BatchSplit split) => new(Backends, split, WholeRuntime);
+
+    public bool Equals(Candidate? other) =>
+        other is not null && Split == other.Split && WholeRuntime == other.WholeRuntime && Backends.SequenceEqual(other.Backends, StringComparer.Ordinal);
+
+    public override int GetHashCode()
     {
-        Program = batch.Program;
-        _batch = batch;
-        _layout = layout;
-        Name = name;
-        FastestTicks = [];
+        var hash = new HashCode();
+        hash.Add(Split);
+        hash.Add(WholeRuntime);
+        foreach (string backend in Backends) hash.Add(backend, StringComparer.Ordinal);
+        return hash.ToHashCode();
     }
 
-    public string Name { get; }
-
-    public NetworkProgram Program { get; }
-
-    /// <summary>Each operation's fastest time in the first pass, in Stopwatch ticks (the two NCHW transposes last).</summary>
-    public long[] FastestTicks { get; }
-
-    /// <summary>Runs the caller's pinned call; with <paramref name="ticks"/>, adds each operation's time there.</summary>
-    public void Run(float* input, float* output, long[]? ticks)
+    /// <summary>"onednn", "xnnpack whole runtime", "mixed (onednn 41, xnnpack 12)", with ", images across threads" when split.</summary>
+    public override string ToString()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_batch is not null) _batch.Run(_layout, input, output, ticks);
-        else Program.Run(_buffers!, _layout, input, output, ticks);
-    }
-
-    /// <summary>Hands over the buffers (or the batch run) for good: the candidate was chosen.</summary>
-    public ShapeRun Keep(NetworkPlan plan, TensorShape shape)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _disposed = true;
-        if (_batch is not null)
+        string backends = IsMixed
+            ? "mixed (" + string.Join(", ", Libraries.Select(l => $"{l} {Backends.Count(b => b == l)}")) + ")"
+            : Backends[0] + (WholeRuntime ? " whole runtime" : "");
+        return Split switch
         {
-            _batch.Plan = plan;
-            return _batch;
-        }
-        return new ShapeRun(Program, _buffers!, plan, shape);
-    }
-
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        _buffers?.Dispose();
-        _batch?.Dispose();
+            BatchSplit.AllAtOnce => backends,
+            BatchSplit.ImagesAcrossThreads => backends + ", images across threads",
+            _ => backends + $", batch split {(int)Split} (unknown)", // printed, never run: NetworkPlan.CheckFits refuses it
+        };
     }
 }

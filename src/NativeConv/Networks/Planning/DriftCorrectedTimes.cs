@@ -22,7 +22,7 @@ internal static class DriftCorrectedTimes
         return microseconds.Select(c => typicalRound * Median(c.Select((us, r) => us / roundMedians[r]))).ToArray();
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         double[] sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

@@ -4,79 +4,47 @@ using System.Text.Json.Serialization;
 namespace NativeConv;
 
 /// <summary>
-/// How a network runs for one input shape, as measured (or pinned): the backend of every convolution,
-/// whether residual adds are fused into the convolutions before them, what each candidate measured, and
-/// where it was measured. A value to print, save and load: a service can start with the plan a previous
-/// run measured. A plan from another CPU, another version of NativeConv or its libraries, or another
-/// network is refused when it is loaded into a network, saying why (<see cref="CheckFits"/>).
+/// How a network runs for one input shape: the chosen <see cref="Candidate"/>, what each candidate measured and the
+/// margin the measurement could resolve, and where it was measured. A value to print, save and load: a service can
+/// start with the plan a previous run measured. A plan from another CPU, another version of NativeConv or its
+/// libraries, or another network is refused when a network is given it, saying why.
 /// </summary>
 public sealed record NetworkPlan
 {
     /// <summary>The plan file format; a file of another one is refused.</summary>
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
     public int Format { get; init; } = CurrentFormat;
 
-    /// <summary>The network's fingerprint: every operation's name and spec, hashed.</summary>
+    /// <summary>The network's fingerprint: every operation's name and definition, hashed.</summary>
     public required string Network { get; init; }
 
-    public required int Batch { get; init; }
+    /// <summary>The input shape the plan is for (logical N, C, H, W).</summary>
+    public required TensorShape Input { get; init; }
 
-    public required int Height { get; init; }
-
-    public required int Width { get; init; }
-
+    /// <summary>The caller's layout.</summary>
     public required TensorLayout Layout { get; init; }
 
-    /// <summary>The candidate chosen, e.g. "onednn+sum" (oneDNN, residual adds fused), "xnnpack", "mixed".</summary>
-    public required string Chosen { get; init; }
+    public required Candidate Chosen { get; init; }
 
-    /// <summary>The backend of each convolution, in the network's operation order (unfused numbering).</summary>
-    public required IReadOnlyList<string> Backends { get; init; }
-
-    /// <summary>Whether each residual add runs inside the convolution before it, where that backend can.</summary>
-    public required bool FuseResidualSums { get; init; }
-
-    /// <summary>Whether the network runs as one native object of its one backend (XNNPACK's subgraph runtime), not operation by operation.</summary>
-    public bool WholeNetwork { get; init; }
-
-    /// <summary>
-    /// How the work is shared between threads, as measured: for a batch of more than one image, all at once or split into
-    /// images; for one image, all at once or its rows shared for the first <see cref="BandedOperations"/> operations.
-    /// </summary>
-    public BatchMode Batching { get; init; }
-
-    /// <summary>
-    /// With <see cref="BatchMode.RowsAcrossThreads"/>: how many of the program's operations (counted after residual sums are
-    /// fused, when they are) run in row bands, one per thread, before the rest runs on all threads. 0 otherwise.
-    /// </summary>
-    public int BandedOperations { get; init; }
-
-    /// <summary>What runs: <see cref="Chosen"/>, and how the work is split when it is ("onednn+sum, image by image").</summary>
-    [JsonIgnore]
-    public string Description => Chosen + BatchingSuffix(Batching, BandedOperations);
-
-    /// <summary>The name of a batch mode after a candidate's: "" for <see cref="BatchMode.AllAtOnce"/>.</summary>
-    internal static string BatchingSuffix(BatchMode mode, int bandedOperations = 0) => mode switch
-    {
-        BatchMode.AllAtOnce => "",
-        BatchMode.ImageByImage => ", image by image",
-        BatchMode.ImagesAcrossThreads => ", images across threads",
-        BatchMode.RowsAcrossThreads => $", rows across threads for {bandedOperations} operations",
-        _ => $", batch mode {(int)mode} (unknown)", // printed, never run: CheckFits refuses it
-    };
-
-    /// <summary>The machine it was measured on: CPU model, instruction sets, processors, threads.</summary>
+    /// <summary>The machine it was measured on: CPU model, instruction sets, processors.</summary>
     public required string Machine { get; init; }
 
     /// <summary>NativeConv's and the native libraries' versions.</summary>
     public required string Versions { get; init; }
 
+    /// <summary>Each candidate's µs per call as measured side by side (empty when nothing was measured: one backend, or a given plan).</summary>
+    public IReadOnlyList<CandidateTime> Measured { get; init; } = [];
+
     /// <summary>
-    /// Each candidate's µs per call, measured side by side in interleaved rounds and counted relative to the other
-    /// candidates round by round (empty for a pinned plan).
+    /// The smallest relative difference the measurement could tell from noise (e.g. 0.02: candidates within 2% of each
+    /// other were a tie); null when nothing was raced.
     /// </summary>
-    public IReadOnlyDictionary<string, double> MeasuredMicroseconds { get; init; } = new Dictionary<string, double>();
+    public double? ResolvableMargin { get; init; }
+
+    /// <summary>The file this plan was read from (<see cref="Load"/> or a plan directory); null for a plan made in this process.</summary>
+    [JsonIgnore]
+    public string? SourceFile { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -92,11 +60,18 @@ public sealed record NetworkPlan
     {
         try
         {
+            // The format first: a file of another format is refused as such, not for the fields it lacks.
+            using (JsonDocument document = JsonDocument.Parse(json))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object) throw new FormatException($"not a network plan: a JSON {document.RootElement.ValueKind}, not an object");
+                int format = document.RootElement.TryGetProperty("format", out JsonElement f) && f.TryGetInt32(out int n) ? n : CurrentFormat;
+                if (format != CurrentFormat) throw new FormatException($"plan format {format}, this NativeConv reads {CurrentFormat}");
+            }
             NetworkPlan plan = JsonSerializer.Deserialize<NetworkPlan>(json, Json) ?? throw new FormatException("the plan is empty (null)");
-            if (plan.Format != CurrentFormat) throw new FormatException($"plan format {plan.Format}, this NativeConv reads {CurrentFormat}");
+            if (plan.Chosen is null) throw new FormatException("the plan names no chosen candidate");
             return plan;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
             throw new FormatException($"not a network plan: {e.Message}", e);
         }
@@ -107,27 +82,22 @@ public sealed record NetworkPlan
     /// <summary>Reads the plan in <paramref name="path"/> (<see cref="SourceFile"/> says so); throws <see cref="FormatException"/> saying what is wrong with the text.</summary>
     public static NetworkPlan Load(string path) => FromJson(File.ReadAllText(path)) with { SourceFile = Path.GetFullPath(path) };
 
-    /// <summary>The file this plan was read from (<see cref="Load"/>, or <see cref="NativeConvOptions.PlanDirectory"/>); null for a plan made in this process.</summary>
-    [JsonIgnore]
-    public string? SourceFile { get; init; }
-
-    /// <summary>Null when this plan can run <paramref name="network"/> here; otherwise why not.</summary>
-    internal string? CheckFits(string network, string machine, string versions, int convolutions)
+    /// <summary>Null when this plan was measured for <paramref name="network"/> of <paramref name="operations"/> operations here; otherwise why not.</summary>
+    internal string? CheckFits(string network, string machine, string versions, int operations)
     {
         if (Network != network) return $"it was measured for another network ({Network}, this one is {network})";
         if (Machine != machine) return $"it was measured on another machine ({Machine}; this one is {machine})";
         if (Versions != versions) return $"it was measured with other versions ({Versions}; these are {versions})";
-        if (Backends.Count != convolutions) return $"it names {Backends.Count} convolutions, the network has {convolutions}";
-        if (!Enum.IsDefined(Batching)) return $"its batch mode ({(int)Batching}) is none of {string.Join(", ", Enum.GetNames<BatchMode>())}";
-        if ((Batching == BatchMode.RowsAcrossThreads) != (BandedOperations != 0))
-            return $"it names {BandedOperations} banded operations with batch mode {Batching}: only {BatchMode.RowsAcrossThreads} bands operations, and it bands at least one";
-        if (Batching == BatchMode.RowsAcrossThreads && (Batch != 1 || WholeNetwork))
-            return $"it shares rows between threads {(WholeNetwork ? "for a network run whole" : $"at batch {Batch}")}: rows are shared for one image, operation by operation";
+        if (Chosen.Backends.Count != operations) return $"it names the backends of {Chosen.Backends.Count} operations, the network has {operations}";
+        if (!Enum.IsDefined(Chosen.Split)) return $"its batch split ({(int)Chosen.Split}) is none of {string.Join(", ", Enum.GetNames<BatchSplit>())}";
+        if (Chosen.WholeRuntime && Chosen.IsMixed) return "it runs the network whole on more than one backend";
+        if (Chosen.Split == BatchSplit.ImagesAcrossThreads && Input.Batch < 2) return "it shares the images of a batch of one between threads";
         return null;
     }
 
     public override string ToString() =>
-        $"{Description} for {Batch}x{Height}x{Width} {Layout}" + (MeasuredMicroseconds.Count == 0 ? " (pinned)"
-            : ": " + string.Join(", ", MeasuredMicroseconds.OrderBy(p => p.Value).Select(p => $"{p.Key} {p.Value:0} µs")))
+        $"{Chosen} for {Input.ToString(Layout)}"
+        + (Measured.Count == 0 ? "" : ": " + string.Join(", ", Measured.OrderBy(t => t.Microseconds)))
+        + (ResolvableMargin is { } margin ? $" (resolvable: {margin:0.0%})" : "")
         + (SourceFile is null ? "" : $" (read from {SourceFile})");
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace NativeConv;
 
 /// <summary>
-/// One network's measured plans as files in <see cref="NativeConvOptions.PlanDirectory"/>, one per input shape and
+/// One network's measured plans as files in <see cref="NetworkOptions.PlanDirectory"/>, one per input shape and
 /// layout. A file's name carries the network's fingerprint and a hash of everything else the measurement depended on
 /// (machine, versions, the candidate backends and their threads, whether the mix may be chosen), so one directory
 /// serves several networks, machines and configurations without one replacing another's plans. A file is written

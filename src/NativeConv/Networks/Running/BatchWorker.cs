@@ -9,31 +9,26 @@ namespace NativeConv;
 /// </summary>
 internal sealed unsafe class BatchWorker : IDisposable
 {
-    private readonly NetworkProgram _program;
-    private readonly ShapePlan _buffers;
+    private readonly SingleThreadedCopy _copy;
     private readonly Thread _thread;
     private readonly SemaphoreSlim _start = new(0);
     private readonly SemaphoreSlim _done = new(0);
-    private TensorLayout _layout;
     private float* _input, _output;
     private int _first, _end;
     private Exception? _failure;
     private bool _stopping;
 
-    /// <param name="program">The worker's own program (disposed with it): none of its native state is shared with another thread.</param>
-    /// <param name="buffers">One image's buffers for <paramref name="program"/> (disposed with it).</param>
-    public BatchWorker(NetworkProgram program, ShapePlan buffers)
+    /// <param name="copy">The worker's own copy of the network for one image (disposed with it): none of its native state is shared with another thread.</param>
+    public BatchWorker(SingleThreadedCopy copy)
     {
-        _program = program;
-        _buffers = buffers;
+        _copy = copy;
         _thread = new Thread(Loop) { IsBackground = true, Name = "NativeConv batch worker" };
         _thread.Start();
     }
 
     /// <summary>Starts images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch; <see cref="Wait"/> for them.</summary>
-    public void Start(TensorLayout layout, float* input, float* output, int first, int end)
+    public void Start(float* input, float* output, int first, int end)
     {
-        _layout = layout;
         _input = input;
         _output = output;
         _first = first;
@@ -60,7 +55,7 @@ internal sealed unsafe class BatchWorker : IDisposable
             if (_stopping) return;
             try
             {
-                _program.RunImages(_buffers, _layout, _input, _output, _first, _end);
+                _copy.RunImages(_input, _output, _first, _end);
             }
             catch (Exception e)
             {
@@ -76,8 +71,7 @@ internal sealed unsafe class BatchWorker : IDisposable
         _stopping = true;
         _start.Release();
         _thread.Join();
-        _buffers.Dispose();
-        _program.Dispose();
+        _copy.Dispose();
         _start.Dispose();
         _done.Dispose();
     }

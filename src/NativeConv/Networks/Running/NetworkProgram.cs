@@ -1,137 +1,118 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace NativeConv;
 
 /// <summary>
-/// A network lowered for running: its graph (possibly with residual adds fused into the convolutions
-/// before them), and for every convolution a kernel made once, in NHWC (the layout both native libraries
-/// run natively), on the backend the plan assigned it. The small operations are <see cref="NhwcOps"/>.
-/// Values stay NHWC between operations, whichever library made them: an NCHW caller's data is transposed
-/// once on the way in (or read by a first convolution that writes NHWC itself) and once on the way out, never per
-/// layer, and crossing libraries needs no conversion.
+/// A network lowered for one <see cref="Candidate"/>: its graph with residual adds fused into the convolutions before
+/// them wherever both run on a backend that can (oneDNN's sum post-op), and a kernel for every convolution, in NHWC
+/// (the layout both native libraries run natively), on the backend the candidate assigns it. The small operations are
+/// <see cref="NhwcOps"/>. Values stay NHWC between operations, whichever library made them: an NCHW caller's data is
+/// transposed once on the way in (or read by a first convolution that writes NHWC itself) and once on the way out,
+/// never per layer, and crossing libraries needs no conversion. Shape-free: <see cref="Instantiate"/> makes the buffers
+/// for an input shape.
 /// </summary>
 internal sealed unsafe class NetworkProgram : IDisposable
 {
     private readonly GraphOp[] _ops;
-    private readonly ConvKernel?[] _kernels;
+    private readonly ConvKernel?[] _kernels; // borrowed from the kernel cache
     private readonly BFloat16Tensors[] _bfloat16Tensors;
     private readonly ConvBackend? _stemBackend; // the first convolution's, when it alone reads the input in float32
+    private readonly IWholeNetwork? _whole;
     private ConvKernel? _nchwStem; // made on the first NCHW shape, when the backend has one
     private bool _nchwStemAsked;
-    private bool _nchwStemInUse; // for the shape planned last
+    private bool _nchwStemInUse; // for the shape instantiated last
 
-    /// <param name="name">What the plan calls it, e.g. "onednn" or "mixed".</param>
-    /// <param name="backendFor">The backend of each convolution (a fused one: of the convolution it came from).</param>
-    /// <param name="precision">
-    /// BFloat16: every convolution computes bfloat16 products, and values passed from convolution to convolution
-    /// stay bfloat16 (<see cref="BFloat16Values"/>; float32 where managed operations read them). DynamicInt8: pointwise
-    /// convolutions quantize their input per call (the others stay float32).
-    /// </param>
-    public NetworkProgram(string name, NetworkGraph graph, Func<ConvOp, ConvBackend> backendFor, ConvPrecision precision = ConvPrecision.Float32)
+    /// <param name="graph">The network's graph, unfused (the candidate's operation order).</param>
+    /// <param name="backendNamed">The backend a name in the candidate stands for.</param>
+    /// <param name="kernels">Where the convolutions' kernels come from (and stay).</param>
+    /// <param name="transformSources">Backends whose NCHW transposes are timed against the edges' own per shape.</param>
+    public NetworkProgram(NetworkGraph graph, Candidate candidate, Func<string, ConvBackend> backendNamed, KernelCache kernels, ConvPrecision precision,
+        IReadOnlyList<ConvBackend> transformSources)
     {
-        Name = name;
-        Graph = graph;
-        _ops = graph.Ops.ToArray();
+        Candidate = candidate;
+        TransformSources = transformSources;
+        ConvBackend[] assigned = candidate.Backends.Select(backendNamed).ToArray();
+        if (candidate.WholeRuntime)
+        {
+            ConvBackend only = assigned[0];
+            _whole = only.CreateWholeNetwork(graph) ?? throw new NotSupportedException($"backend '{only.Name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
+            Graph = graph;
+            _ops = graph.Ops.ToArray();
+            _kernels = new ConvKernel?[_ops.Length];
+            _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
+            Backends = assigned.Select(b => b.Name).ToArray(); // the small operations too run inside the backend's object
+            Origins = Enumerable.Range(0, _ops.Length).Select(i => new[] { i }).ToArray();
+            FirstBackend = LastBackend = only;
+            return;
+        }
+        // The fused sum is float32's, and fuses only an add that runs where its convolution does.
+        Graph = precision == ConvPrecision.Float32
+            ? graph.FuseResidualSums(i => assigned[i] == assigned[i + 1] && assigned[i].HasResidualSum)
+            : graph;
+        _ops = Graph.Ops.ToArray();
         _kernels = new ConvKernel?[_ops.Length];
+        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
         Backends = new string[_ops.Length];
-        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
-        bool[] bfloat16Values = precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(graph) : new bool[graph.ValueCount];
-        try
+        Origins = new int[_ops.Length][];
+        bool[] bfloat16Values = precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(Graph) : new bool[Graph.ValueCount];
+        int origin = 0;
+        for (int i = 0; i < _ops.Length; i++)
         {
-            for (int i = 0; i < _ops.Length; i++)
+            ConvBackend backend = assigned[origin];
+            Origins[i] = _ops[i] is ConvSumOp ? [origin, origin + 1] : [origin];
+            origin += Origins[i].Length;
+            Backends[i] = _ops[i] is ConvOp or ConvSumOp ? backend.Name : "managed";
+            switch (_ops[i])
             {
-                switch (_ops[i])
-                {
-                    case ConvOp conv:
-                    {
-                        ConvBackend backend = backendFor(conv);
-                        _bfloat16Tensors[i] = BFloat16Values.For(conv, bfloat16Values);
-                        _kernels[i] = precision switch
-                        {
-                            ConvPrecision.BFloat16 => backend.CreateBFloat16(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias, _bfloat16Tensors[i])
-                                ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)"),
-                            ConvPrecision.DynamicInt8 when conv.Spec.IsPointwise =>
-                                backend.CreateDynamicInt8(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias)
-                                ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
-                            _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
-                        };
-                        Backends[i] = backend.Name;
-                        if (i == 0 && precision != ConvPrecision.BFloat16 && OnlyReader(graph, conv)) _stemBackend = backend;
-                        FirstBackend ??= backend;
-                        LastBackend = backend;
-                        break;
-                    }
-                    case ConvSumOp fused:
-                    {
-                        ConvOp conv = fused.Convolution;
-                        ConvBackend backend = backendFor(conv);
-                        ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
-                        _kernels[i] = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias)
-                            ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{fused.Name}'");
-                        Backends[i] = backend.Name;
-                        FirstBackend ??= backend;
-                        LastBackend = backend;
-                        break;
-                    }
-                    default:
-                        Backends[i] = "managed";
-                        break;
-                }
+                case ConvOp conv:
+                    _bfloat16Tensors[i] = BFloat16Values.For(conv, bfloat16Values);
+                    _kernels[i] = kernels.Get(conv, backend, new KernelCache.Form(false, precision, _bfloat16Tensors[i]));
+                    if (i == 0 && precision != ConvPrecision.BFloat16 && OnlyReader(Graph, conv)) _stemBackend = backend;
+                    break;
+                case ConvSumOp fused:
+                    _kernels[i] = kernels.Get(fused.Convolution, backend, new KernelCache.Form(true, ConvPrecision.Float32, BFloat16Tensors.None));
+                    break;
+                default:
+                    continue;
             }
-        }
-        catch
-        {
-            Dispose();
-            throw;
+            FirstBackend ??= backend;
+            LastBackend = backend;
         }
     }
 
-    /// <summary>
-    /// The network handed to <paramref name="backend"/> whole (<see cref="ConvBackend.CreateWholeNetwork"/>), run as one
-    /// native object per input shape; null when the backend has no such form.
-    /// </summary>
-    public static NetworkProgram? WholeNetwork(string name, NetworkGraph graph, ConvBackend backend) =>
-        backend.CreateWholeNetwork(graph) is { } whole ? new NetworkProgram(name, graph, backend, whole) : null;
+    public Candidate Candidate { get; }
 
-    private NetworkProgram(string name, NetworkGraph graph, ConvBackend backend, IWholeNetwork whole)
-    {
-        Name = name;
-        Graph = graph;
-        _ops = graph.Ops.ToArray();
-        _kernels = new ConvKernel?[_ops.Length];
-        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
-        Backends = _ops.Select(_ => backend.Name).ToArray(); // the small operations too run inside the backend's object
-        _whole = whole;
-        FirstBackend = LastBackend = backend;
-    }
+    /// <summary>The graph it runs (residual sums fused where they are).</summary>
+    public NetworkGraph Graph { get; }
 
-    private readonly IWholeNetwork? _whole;
+    /// <summary>Per operation, the backend that runs it ("managed" for the small operations, unless the backend runs the network whole).</summary>
+    public string[] Backends { get; }
+
+    /// <summary>Per operation, the operations of the unfused graph it stands for (a fused sum: its convolution and its add).</summary>
+    public int[][] Origins { get; }
 
     /// <summary>Whether the backend runs the whole network as one native object (not operation by operation).</summary>
     public bool IsWholeNetwork => _whole is not null;
 
-    public string Name { get; }
-
     /// <summary>The backend of the first convolution: it transposes an NCHW input (null: no convolution).</summary>
-    public ConvBackend? FirstBackend { get; private set; }
+    public ConvBackend? FirstBackend { get; }
 
     /// <summary>The backend of the last convolution: it transposes back to NCHW.</summary>
-    public ConvBackend? LastBackend { get; private set; }
+    public ConvBackend? LastBackend { get; }
 
-    /// <summary>Other backends whose NCHW transposes are timed against the edges' own per shape (the planner's; none: the edges' own and the managed one).</summary>
-    public IReadOnlyList<ConvBackend> TransformSources { get; set; } = [];
+    /// <summary>Other backends whose NCHW transposes are timed against the edges' own per shape (none: the edges' own and the managed one).</summary>
+    public IReadOnlyList<ConvBackend> TransformSources { get; }
 
     /// <summary>
-    /// Buffers (and NCHW transposes) for one input shape. An NCHW input goes straight into the first convolution when its
-    /// backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>) on a specialized
-    /// implementation for this shape; otherwise it is transposed first.
+    /// The program's buffers (and NCHW transposes) for one input shape. An NCHW input goes straight into the first
+    /// convolution when its backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>)
+    /// on a specialized implementation for this shape; otherwise it is transposed first.
     /// </summary>
-    /// <param name="bandedOperations">How many of the first operations run in row bands (<see cref="RowBandsRun"/>): they read the input
-    /// transposed into NHWC (never the NCHW input itself), and its buffer is kept until they are done.</param>
-    public ShapePlan PlanFor(TensorShape shape, TensorLayout layout, int bandedOperations = 0)
+    public ProgramInstance Instantiate(TensorShape shape, TensorLayout layout)
     {
-        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && bandedOperations == 0 && NchwStemFits(shape);
-        return new(Graph, shape, layout, FirstBackend, LastBackend, _whole, _nchwStemInUse, TransformSources, bandedOperations);
+        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
+        return new ProgramInstance(this, shape, layout, _whole, _nchwStemInUse);
     }
 
     private bool NchwStemFits(TensorShape shape)
@@ -151,11 +132,6 @@ internal sealed unsafe class NetworkProgram : IDisposable
 
     private static bool OnlyReader(NetworkGraph graph, ConvOp conv) =>
         conv.Input == NetworkGraph.Input && graph.Ops.Count(op => op.Inputs.Contains(NetworkGraph.Input)) == 1;
-
-    public NetworkGraph Graph { get; }
-
-    /// <summary>Per operation, the backend that runs it ("managed" for the small operations, unless the backend runs the network whole).</summary>
-    public string[] Backends { get; }
 
     /// <summary>What runs each operation (after a call, with the implementations that ran).</summary>
     public IEnumerable<string> Describe()
@@ -181,82 +157,76 @@ internal sealed unsafe class NetworkProgram : IDisposable
     }
 
     /// <summary>
-    /// Runs the plan on the caller's buffers, pinned by the caller for the call. With
-    /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds
-    /// each step's elapsed Stopwatch ticks there: a profile, never on the normal path (the operations run in
-    /// <paramref name="bands"/>, if any, count on the last of them).
+    /// Runs one pass on <paramref name="instance"/>'s buffers and the caller's, pinned by the caller for the call. With
+    /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds each step's
+    /// elapsed Stopwatch ticks there: a profile, or the planner's per-operation times.
     /// </summary>
-    public void Run(ShapePlan plan, TensorLayout layout, float* input, float* output, long[]? ticks = null, RowBandsRun? bands = null)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // timed from the first call: no tier-0 code between the kernels
+    public void Run(ProgramInstance instance, float* input, float* output, long[]? ticks = null)
     {
         long mark = ticks is null ? 0 : Stopwatch.GetTimestamp();
         int count = Graph.ValueCount;
         float** values = stackalloc float*[count];
         for (int v = 0; v < count; v++)
         {
-            int s = plan.Storage[v];
-            values[v] = s == ValueStorage.CallerInput ? input : s == ValueStorage.CallerOutput ? output : s >= 0 ? plan.Buffers[s].Pointer : null;
+            int s = instance.Layout.Storage[v];
+            values[v] = s == ValueStorage.CallerInput ? input : s == ValueStorage.CallerOutput ? output : s >= 0 ? instance.Buffers[s].Pointer : null;
         }
-        plan.InputTransform?.Run(input, values[NetworkGraph.Input]);
+        instance.InputTransform?.Run(input, values[NetworkGraph.Input]);
         if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
-        if (plan.WholeNetwork is { } whole)
+        if (instance.WholeNetwork is { } whole)
         {
             whole.Run(values[NetworkGraph.Input], values[Graph.Output]);
             if (ticks is not null) Tick(ticks, 0, ref mark);
-            plan.OutputTransform?.Run(values[Graph.Output], output);
+            instance.OutputTransform?.Run(values[Graph.Output], output);
             if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
             return;
         }
         GraphOp[] ops = _ops;
-        int start = 0;
-        if (bands is not null)
-        {
-            bands.Run(values[NetworkGraph.Input], values[bands.Cut]);
-            start = bands.Operations;
-            if (ticks is not null) Tick(ticks, start - 1, ref mark);
-        }
-        for (int i = start; i < ops.Length; i++)
+        for (int i = 0; i < ops.Length; i++)
         {
             switch (ops[i])
             {
                 case ConvOp conv:
                 {
-                    ref readonly ConvGeometry g = ref plan.Geometries[i];
-                    ConvKernel kernel = i == 0 && plan.StemReadsNchw ? _nchwStem! : _kernels[i]!;
+                    ref readonly ConvGeometry g = ref instance.Geometries[i];
+                    ConvKernel kernel = i == 0 && instance.StemReadsNchw ? _nchwStem! : _kernels[i]!;
                     kernel.Forward(g, new ReadOnlySpan<float>(values[conv.Input], g.InputLength), new Span<float>(values[conv.Output], g.OutputLength));
                     break;
                 }
                 case ConvSumOp fused:
                 {
-                    ref readonly ConvGeometry g = ref plan.Geometries[i];
+                    ref readonly ConvGeometry g = ref instance.Geometries[i];
                     float* y = values[fused.Output], residual = values[fused.Residual];
                     if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
                     _kernels[i]!.Forward(g, new ReadOnlySpan<float>(values[fused.Input], g.InputLength), new Span<float>(y, g.OutputLength));
                     break;
                 }
                 case AddOp add:
-                    NhwcOps.Add(values[add.Left], values[add.Right], values[add.Output], plan.Shapes[add.Output].Length);
+                    NhwcOps.Add(values[add.Left], values[add.Right], values[add.Output], instance.Shapes[add.Output].Length);
                     break;
                 case GlobalAveragePoolOp pool:
-                    NhwcOps.GlobalAveragePool(values[pool.Input], values[pool.Output], plan.Shapes[pool.Input]);
+                    NhwcOps.GlobalAveragePool(values[pool.Input], values[pool.Output], instance.Shapes[pool.Input]);
                     break;
                 case ChannelScaleOp scale:
-                    NhwcOps.ChannelScale(values[scale.Input], values[scale.Scale], values[scale.Output], plan.Shapes[scale.Input]);
+                    NhwcOps.ChannelScale(values[scale.Input], values[scale.Scale], values[scale.Output], instance.Shapes[scale.Input]);
                     break;
             }
             if (ticks is not null) Tick(ticks, i, ref mark);
         }
-        plan.OutputTransform?.Run(values[Graph.Output], output);
+        instance.OutputTransform?.Run(values[Graph.Output], output);
         if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
     }
 
     /// <summary>
-    /// Runs images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch one at a time, on
-    /// <paramref name="image"/>, buffers planned for one image (an image is contiguous in NCHW and NHWC alike).
+    /// Runs images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch one at a time on
+    /// <paramref name="image"/>, an instance for one image (an image is contiguous in NCHW and NHWC alike).
     /// </summary>
-    public void RunImages(ShapePlan image, TensorLayout layout, float* input, float* output, int first, int end, long[]? ticks = null)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunImages(ProgramInstance image, float* input, float* output, int first, int end, long[]? ticks = null)
     {
         long inLength = image.Input.Length, outLength = image.Output.Length;
-        for (int i = first; i < end; i++) Run(image, layout, input + i * inLength, output + i * outLength, ticks);
+        for (int i = first; i < end; i++) Run(image, input + i * inLength, output + i * outLength, ticks);
     }
 
     private static string Describe(BFloat16Tensors tensors) => tensors switch
@@ -274,9 +244,9 @@ internal sealed unsafe class NetworkProgram : IDisposable
         mark = now;
     }
 
+    /// <summary>Releases what the program owns (not the cache's kernels).</summary>
     public void Dispose()
     {
-        foreach (ConvKernel? kernel in _kernels) kernel?.Dispose();
         _nchwStem?.Dispose();
         _whole?.Dispose();
     }

@@ -6,9 +6,9 @@ namespace NativeConv;
 /// lowering (<see cref="XnnpackActivations"/>). Each input shape gets an <see cref="XnnpackShapeState"/>
 /// whose operator packs the weights once.
 /// </summary>
-internal sealed class XnnpackConvPlan : ConvPlan
+internal sealed class XnnpackConvRecipe : KernelRecipe
 {
-    public XnnpackConvPlan(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
+    public XnnpackConvRecipe(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
     {
         Pool = pool;

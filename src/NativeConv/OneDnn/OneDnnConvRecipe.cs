@@ -9,7 +9,7 @@ namespace NativeConv;
 /// (PyTorch order, which is oneDNN's oihw/goihw) and bias copied into native memory. Each input shape
 /// gets a <see cref="OneDnnShapeState"/> made from it.
 /// </summary>
-internal sealed unsafe class OneDnnConvPlan : ConvPlan
+internal sealed unsafe class OneDnnConvRecipe : KernelRecipe
 {
     private readonly OneDnnStreamHandle _stream;
     private readonly OneDnnPrimitiveAttrHandle _attributes;
@@ -19,7 +19,7 @@ internal sealed unsafe class OneDnnConvPlan : ConvPlan
 
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
     /// <param name="nhwcOutput">With an NCHW <paramref name="layout"/>: reads NCHW and writes NHWC (<see cref="OneDnnBackend.CreateNchwInputStem"/>).</param>
-    public OneDnnConvPlan(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
+    public OneDnnConvRecipe(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false,
         BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None, bool nhwcOutput = false) : base(spec, layout)
     {

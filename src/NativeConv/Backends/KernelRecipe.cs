@@ -5,7 +5,7 @@ namespace NativeConv;
 /// form, attributes, the fusion decision. Per-shape states are made from it and receive it; it does not
 /// know them. Valid while the kernel holds its reference on the backend's shared native object.
 /// </summary>
-internal abstract class ConvPlan(Conv2dSpec spec, TensorLayout layout) : IDisposable
+internal abstract class KernelRecipe(Conv2dSpec spec, TensorLayout layout) : IDisposable
 {
     public Conv2dSpec Spec { get; } = spec;
 

@@ -6,9 +6,9 @@ namespace NativeConv;
 /// (out, in, 1, 1) is already XNNPACK's (out, in)), their scales, the float bias and the activation's
 /// lowering. Each input shape gets an <see cref="XnnpackDynamicInt8State"/>.
 /// </summary>
-internal sealed class XnnpackDynamicInt8Plan : ConvPlan
+internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe
 {
-    public XnnpackDynamicInt8Plan(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
+    public XnnpackDynamicInt8Recipe(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
     {
         Pool = pool;

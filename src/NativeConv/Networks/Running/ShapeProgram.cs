@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace NativeConv;
+
+/// <summary>
+/// What a network runs for one input shape, chosen once: the plan, and either the chosen program's instance for the
+/// whole batch, or (<see cref="BatchSplit.ImagesAcrossThreads"/>) the calling thread's single-threaded copy and the
+/// workers that run the other threads' shares of the images.
+/// </summary>
+internal sealed unsafe class ShapeProgram : IDisposable
+{
+    private readonly ProgramInstance? _batch; // the planner's program: not owned
+    private readonly SingleThreadedCopy? _own;
+    private readonly BatchWorker[] _workers;
+    private bool _disposed;
+
+    /// <summary>The whole batch at once on <paramref name="instance"/> (owned).</summary>
+    public ShapeProgram(NetworkPlan plan, ProgramInstance instance)
+    {
+        Plan = plan;
+        _batch = instance;
+        _workers = [];
+        Caller = instance;
+    }
+
+    /// <summary>The images shared between the calling thread (<paramref name="own"/>) and <paramref name="workers"/> (all owned).</summary>
+    public ShapeProgram(NetworkPlan plan, SingleThreadedCopy own, BatchWorker[] workers)
+    {
+        Plan = plan;
+        _own = own;
+        _workers = workers;
+        Caller = own.Instance;
+    }
+
+    /// <summary>The plan; the planner completes it once it has measured how to share the batch.</summary>
+    public NetworkPlan Plan { get; set; }
+
+    /// <summary>What the calling thread runs: the whole batch, or one image at a time.</summary>
+    public ProgramInstance Caller { get; }
+
+    /// <summary>The whole call's input shape.</summary>
+    public TensorShape Input => Plan.Input;
+
+    /// <summary>The whole call's output shape.</summary>
+    public TensorShape Output => Caller.Output with { Batch = Plan.Input.Batch };
+
+    /// <summary>
+    /// Runs the caller's pinned call. Split, the images are shared between the calling thread and the workers in
+    /// contiguous ranges; with <paramref name="ticks"/>, the profile adds up the calling thread's images.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run(float* input, float* output, long[]? ticks = null)
+    {
+        if (_batch is not null)
+        {
+            _batch.Run(input, output, ticks);
+            return;
+        }
+        int images = Input.Batch, threads = _workers.Length + 1;
+        for (int w = 1; w < threads; w++) _workers[w - 1].Start(input, output, FirstImage(w, images, threads), FirstImage(w + 1, images, threads));
+        // Every worker is done with the caller's buffers before this returns or throws; the first failure is the one thrown.
+        Exception? failure = null;
+        try
+        {
+            _own!.RunImages(input, output, 0, FirstImage(1, images, threads), ticks);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        foreach (BatchWorker worker in _workers)
+        {
+            try
+            {
+                worker.Wait();
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>One line per operation: what runs it.</summary>
+    public IEnumerable<string> Describe() => Caller.Program.Describe();
+
+    /// <summary>The first image of thread <paramref name="thread"/>'s share (the calling thread is 0): as even as whole images allow.</summary>
+    internal static int FirstImage(int thread, int images, int threads) => (int)((long)images * thread / threads);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (BatchWorker worker in _workers) worker.Dispose();
+        _own?.Dispose();
+        _batch?.Dispose();
+    }
+}
