@@ -97,6 +97,12 @@ public abstract class ConvBackend : IDisposable
     /// </summary>
     internal virtual ConvBackend? WithThreads(int threads) => null;
 
+    /// <summary>
+    /// This library's own kernel for a graph operation that is not a convolution (its primitive, where it has one and it
+    /// measured faster than the managed pass), or null: the operation runs its managed kernel.
+    /// </summary>
+    internal virtual OpKernel? LowerOperation(GraphOp op) => null;
+
     /// <summary>Null when a network's convolutions can run in <paramref name="precision"/> here (every backend runs float32); otherwise why not.</summary>
     internal virtual string? CannotRun(ConvPrecision precision) => precision == ConvPrecision.Float32 ? null : $"backend '{Name}' has no {precision} convolutions";
 

@@ -9,6 +9,6 @@ internal interface IWholeNetwork : IDisposable
     /// <summary>What runs it, e.g. "xnnpack:subgraph runtime".</summary>
     string ImplementationName { get; }
 
-    /// <summary>The run for one input shape: <paramref name="shapes"/> and <paramref name="geometries"/> as <see cref="NetworkGraph.Shapes"/> gives them.</summary>
-    IWholeNetworkRun CreateRun(TensorShape[] shapes, ConvGeometry[] geometries);
+    /// <summary>The run for one input shape: <paramref name="shapes"/>, every value's, as <see cref="NetworkGraph.Shapes"/> gives them.</summary>
+    IWholeNetworkRun CreateRun(TensorShape[] shapes);
 }

@@ -1,9 +1,10 @@
 namespace NativeConv;
 
 /// <summary>
-/// State per input shape (N, H, W), made on first use and reused: the latest shape is a field compare away. Bounded,
-/// so a caller cycling through many sizes cannot grow it without limit: when full, the least recently used state is
-/// released to make room, and only it. A warm lookup allocates nothing (recency moves an existing list node).
+/// State per input shape, made on first use and reused: the latest shape is a compare away. A key is a few integers
+/// (N, H, W per input). Bounded, so a caller cycling through many sizes cannot grow it without limit: when full, the
+/// least recently used state is released to make room, and only it. A warm lookup allocates nothing (a short linear
+/// search over a few entries, recency kept by moving an existing list node).
 /// </summary>
 internal sealed class ShapeCache<TState>(Func<int, int, int, TState>? create, int capacity = ShapeCache<TState>.DefaultCapacity) : IDisposable
     where TState : class, IDisposable
@@ -16,77 +17,71 @@ internal sealed class ShapeCache<TState>(Func<int, int, int, TState>? create, in
     public const int DefaultCapacity = 32;
 
     private readonly int _capacity = capacity >= 1 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "must be at least 1");
-    private readonly Dictionary<(int N, int H, int W), LinkedListNode<((int N, int H, int W) Key, TState State)>> _states = [];
-    private readonly LinkedList<((int N, int H, int W) Key, TState State)> _recency = []; // most recent first
-    private (int N, int H, int W) _lastKey;
-    private TState? _last;
+    private readonly LinkedList<(int[] Key, TState State)> _recency = []; // most recent first
 
-    public TState? Last => _last;
+    public TState? Last => _recency.First?.Value.State;
 
-    public int Count => _states.Count;
+    public int Count => _recency.Count;
 
     public TState Get(int batch, int height, int width)
     {
         if (TryGet(batch, height, width, out TState? state)) return state!;
         state = (create ?? throw new InvalidOperationException("this cache's states are added, not made"))(batch, height, width);
-        Add(batch, height, width, state);
+        Add([batch, height, width], state);
         return state;
     }
 
     public bool TryGet(int batch, int height, int width, out TState? state)
     {
-        var key = (batch, height, width);
-        if (_last is not null && _lastKey == key)
+        Span<int> key = [batch, height, width];
+        return TryGet(key, out state);
+    }
+
+    public bool TryGet(ReadOnlySpan<int> key, out TState? state)
+    {
+        for (LinkedListNode<(int[] Key, TState State)>? node = _recency.First; node is not null; node = node.Next)
         {
-            state = _last;
+            if (!key.SequenceEqual(node.Value.Key)) continue;
+            if (node != _recency.First)
+            {
+                _recency.Remove(node);
+                _recency.AddFirst(node);
+            }
+            state = node.Value.State;
             return true;
         }
-        if (!_states.TryGetValue(key, out var node))
-        {
-            state = null;
-            return false;
-        }
-        _recency.Remove(node);
-        _recency.AddFirst(node);
-        state = node.Value.State;
-        _last = state;
-        _lastKey = key;
-        return true;
+        state = null;
+        return false;
     }
 
     /// <summary>Adds a new shape's state, releasing the least recently used one first when the cache is full.</summary>
-    public void Add(int batch, int height, int width, TState state)
+    public void Add(ReadOnlySpan<int> key, TState state)
     {
-        var key = (batch, height, width);
-        if (_states.ContainsKey(key)) throw new InvalidOperationException($"a state for {key} is cached already");
-        if (_states.Count >= _capacity)
+        if (TryGet(key, out _)) throw new InvalidOperationException($"a state for ({string.Join(", ", key.ToArray())}) is cached already");
+        if (_recency.Count >= _capacity)
         {
-            LinkedListNode<((int N, int H, int W) Key, TState State)> oldest = _recency.Last!;
+            TState oldest = _recency.Last!.Value.State;
             _recency.RemoveLast();
-            _states.Remove(oldest.Value.Key);
-            if (ReferenceEquals(_last, oldest.Value.State)) _last = null;
-            oldest.Value.State.Dispose();
+            oldest.Dispose();
         }
-        _states.Add(key, _recency.AddFirst((key, state)));
-        _last = state;
-        _lastKey = key;
+        _recency.AddFirst((key.ToArray(), state));
     }
 
     /// <summary>Takes the shape's state out of the cache, undisposed: the caller's from then on (null: there was none).</summary>
-    public TState? Remove(int batch, int height, int width)
+    public TState? Remove(ReadOnlySpan<int> key)
     {
-        var key = (batch, height, width);
-        if (!_states.Remove(key, out var node)) return null;
-        _recency.Remove(node);
-        if (_lastKey == key) _last = null;
-        return node.Value.State;
+        for (LinkedListNode<(int[] Key, TState State)>? node = _recency.First; node is not null; node = node.Next)
+        {
+            if (!key.SequenceEqual(node.Value.Key)) continue;
+            _recency.Remove(node);
+            return node.Value.State;
+        }
+        return null;
     }
 
     public void Dispose()
     {
-        foreach (var node in _recency) node.State.Dispose();
-        _states.Clear();
+        foreach (var (_, state) in _recency) state.Dispose();
         _recency.Clear();
-        _last = null;
     }
 }

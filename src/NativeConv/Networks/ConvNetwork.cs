@@ -1,19 +1,20 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace NativeConv;
 
 /// <summary>
-/// A network from an ordered list of blocks, run as <see cref="NetworkOptions"/> say. Defined once: the chain of
-/// channels is checked at construction (a mismatch names both blocks and both shapes), every convolution's weights
-/// are checked and copied once, and per input shape the intermediate buffers are planned once (ping-pong plus what
-/// residuals need, 64-byte aligned), so a warm call allocates nothing. Tensors stay NHWC between layers, the layout
-/// both libraries run natively: NCHW or NHWC in and out, the caller's choice, converted only at the network's edges.
-/// Calls on one network take turns.
+/// A network (a <see cref="NetworkGraph"/>, or an ordered list of blocks) run as <see cref="NetworkOptions"/> say.
+/// Defined once: shapes are checked per input shape before anything native runs (a mismatch names the operation and
+/// the shapes), every operation's weights are checked and copied once, and per input shape the intermediate buffers are
+/// planned once (values share buffers by liveness, 64-byte aligned), so a warm call allocates nothing. Tensors stay NHWC
+/// between operations, the layout both libraries run natively: NCHW or NHWC in and out, the caller's choice, converted
+/// only at the network's edges. Calls on one network take turns.
 /// <para>
 /// With <see cref="NetworkOptions.Auto"/> over several backends, the first call for an input shape measures the
 /// candidates within the planning budget and keeps the fastest (<see cref="Planner"/>); every later call for that
-/// shape runs the chosen plan. <see cref="Plan"/> does the same ahead of time; a plan given in the options or kept in
+/// shape runs the chosen plan. <see cref="Plan(TensorShape[])"/> does the same ahead of time; a plan given in the options or kept in
 /// the plan directory is followed without measuring when it fits.
 /// </para>
 /// </summary>
@@ -25,42 +26,56 @@ public sealed class ConvNetwork : ILayer
     private readonly Lock _gate = new();
     private readonly Planner _planner;
     private readonly ShapeCache<ShapeProgram> _programs;
-    private readonly Dictionary<(int N, int H, int W), NetworkPlan> _plans = [];
-    private readonly Queue<(int N, int H, int W)> _planOrder = new();
+    private readonly Dictionary<string, NetworkPlan> _plans = new(StringComparer.Ordinal);
+    private readonly Queue<string> _planOrder = new();
     private bool _disposed;
 
-    /// <param name="blocks">The network, in order; every block's input channels must be the previous block's output channels.</param>
+    /// <param name="graph">The network, from a <see cref="GraphBuilder"/>.</param>
     /// <param name="backends">The registered backends the options name (<see cref="ConvBackends.Of"/> wraps one backend object).</param>
     /// <param name="options">How it runs; null: <see cref="NetworkOptions.Auto"/>, float32, NCHW.</param>
-    public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackends backends, NetworkOptions? options = null)
+    public ConvNetwork(NetworkGraph graph, ConvBackends backends, NetworkOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(backends);
         Options = options ?? new NetworkOptions();
         Options.Check();
-        Blocks = blocks.ToList();
-        if (Blocks.Count == 0) throw new ArgumentException("a network needs at least one block", nameof(blocks));
-        for (int i = 0; i < Blocks.Count; i++)
-        {
-            ArgumentNullException.ThrowIfNull(Blocks[i], $"{nameof(blocks)}[{i}]");
-            if (i > 0 && Blocks[i].InChannels != Blocks[i - 1].OutChannels)
-                throw new ArgumentException($"'{Blocks[i].Name}' takes (N, {Blocks[i].InChannels}, H, W), but '{Blocks[i - 1].Name}' gives (N, {Blocks[i - 1].OutChannels}, H, W)", nameof(blocks));
-        }
-        var graph = new NetworkGraph(Blocks[0].InChannels);
-        int value = NetworkGraph.Input;
-        foreach (NetworkBlock block in Blocks) value = block.AddTo(graph, value);
         Graph = graph;
         _planner = new Planner(graph, backends, Options);
         _programs = new ShapeCache<ShapeProgram>(Options.ShapeCacheSize);
     }
 
+    /// <param name="blocks">The network, in order; every block's input channels must be the previous block's output channels.</param>
+    /// <param name="backends">The registered backends the options name (<see cref="ConvBackends.Of"/> wraps one backend object).</param>
+    /// <param name="options">How it runs; null: <see cref="NetworkOptions.Auto"/>, float32, NCHW.</param>
+    public ConvNetwork(IEnumerable<NetworkBlock> blocks, ConvBackends backends, NetworkOptions? options = null)
+        : this(GraphOf(blocks), backends, options)
+    {
+    }
+
+    /// <summary>The blocks chained: the input "input", each block's operations after the last, the output "output".</summary>
+    public static NetworkGraph GraphOf(IEnumerable<NetworkBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        List<NetworkBlock> list = blocks.ToList();
+        if (list.Count == 0) throw new ArgumentException("a network needs at least one block", nameof(blocks));
+        for (int i = 0; i < list.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(list[i], $"{nameof(blocks)}[{i}]");
+            if (i > 0 && list[i].InChannels != list[i - 1].OutChannels)
+                throw new ArgumentException($"'{list[i].Name}' takes (N, {list[i].InChannels}, H, W), but '{list[i - 1].Name}' gives (N, {list[i - 1].OutChannels}, H, W)", nameof(blocks));
+        }
+        var builder = new GraphBuilder();
+        Value value = builder.Input("input", list[0].InChannels);
+        foreach (NetworkBlock block in list) value = block.AddTo(builder, value);
+        builder.Output(value, "output");
+        return builder.Build();
+    }
+
     public NetworkOptions Options { get; }
 
-    public IReadOnlyList<NetworkBlock> Blocks { get; }
+    public NetworkGraph Graph { get; }
 
     public TensorLayout Layout => Options.Layout;
-
-    internal NetworkGraph Graph { get; }
 
     /// <summary>The backend's name, or "auto" when it plans over several.</summary>
     public string BackendName => _planner.Name;
@@ -81,55 +96,77 @@ public sealed class ConvNetwork : ILayer
         }
     }
 
-    public int InChannels => Blocks[0].InChannels;
+    /// <summary>The first input's channels.</summary>
+    public int InChannels => Graph.Inputs[0].Channels;
 
-    public int OutChannels => Blocks[^1].OutChannels;
+    /// <summary>The first output's channels.</summary>
+    public int OutChannels => Graph.Outputs[0].Channels;
 
-    /// <summary>Operations the blocks lowered into (convolutions, residual adds, pools, scales), before fusion.</summary>
-    public int OperationCount => Graph.Ops.Count;
+    /// <summary>Operations of the graph, before fusion.</summary>
+    public int OperationCount => Graph.OperationCount;
 
-    public TensorShape OutputShape(TensorShape input) => Graph.Shapes(input, Layout, out _)[^1];
+    /// <summary>The first output's shape for a network of one input.</summary>
+    public TensorShape OutputShape(TensorShape input) => OutputShapes([input])[0];
 
-    /// <summary>Multiply-accumulates of the convolutions for <paramref name="input"/> (the small operations are not counted).</summary>
-    public long MultiplyAccumulates(TensorShape input)
+    /// <summary>Every output's shape for these input shapes (one per graph input); an exception naming the operation that cannot take them.</summary>
+    public IReadOnlyList<TensorShape> OutputShapes(ReadOnlySpan<TensorShape> inputs)
     {
-        Graph.Shapes(input, Layout, out ConvGeometry[] geometries);
-        long total = 0;
-        for (int i = 0; i < Graph.Ops.Count; i++)
-            if (Graph.Ops[i] is ConvOp conv)
-                total += (long)geometries[i].Batch * geometries[i].OutHeight * geometries[i].OutWidth * conv.Spec.OutChannels * conv.Spec.WeightsPerOutputChannel;
-        return total;
+        TensorShape[] shapes = Graph.Shapes(inputs, Layout);
+        return Graph.OutputValues.Select(v => shapes[v]).ToArray();
     }
 
-    /// <summary>The plan chosen for an input shape, once its first call (or <see cref="Plan"/>) has chosen one; null before.</summary>
+    /// <summary>Multiply-accumulates of the convolutions for <paramref name="input"/> (the small operations are not counted).</summary>
+    public long MultiplyAccumulates(TensorShape input) => Graph.MultiplyAccumulates(Graph.Shapes([input], Layout));
+
+    /// <summary>The plan chosen for a one-input shape, once its first call (or <see cref="Plan(TensorShape[])"/>) has chosen one; null before.</summary>
     public NetworkPlan? PlanFor(int batch, int height, int width)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _plans.GetValueOrDefault((batch, height, width));
+            return _plans.GetValueOrDefault(Key([new TensorShape(batch, InChannels, height, width)]));
         }
     }
 
     /// <summary>
-    /// Chooses the plan for an input shape now, as its first call would (measured on seeded data within the budget,
-    /// or read from a plan that fits), and makes its native state: for a service that plans at start-up.
+    /// Chooses the plan for these input shapes now, as their first call would (measured on seeded data within the budget,
+    /// or read from a plan that fits), and makes their native state: for a service that plans at start-up.
     /// </summary>
-    public unsafe NetworkPlan Plan(int batch, int height, int width)
+    public unsafe NetworkPlan Plan(params TensorShape[] inputs)
     {
-        var shape = new TensorShape(batch, InChannels, height, width);
+        ArgumentNullException.ThrowIfNull(inputs);
         lock (_gate)
         {
-            CheckShape(batch, height, width);
-            if (_programs.TryGet(batch, height, width, out ShapeProgram? known)) return known!.Plan;
-            TensorShape output = Graph.Shapes(shape, Layout, out _)[^1];
-            using var x = new NativeFloatBuffer(shape.Length);
-            using var y = new NativeFloatBuffer(output.Length);
-            var random = new Random(shape.GetHashCode());
-            for (int i = 0; i < shape.Length; i++) x.Pointer[i] = (float)(random.NextDouble() * 2 - 1);
-            return Program(shape, x.Pointer, y.Pointer).Plan;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            TensorShape[] shapes = Graph.Shapes(inputs, Layout);
+            if (TryGet(inputs, out ShapeProgram? known)) return known!.Plan;
+            var x = new List<NativeFloatBuffer>();
+            var y = new List<NativeFloatBuffer>();
+            try
+            {
+                var random = new Random(1);
+                foreach (TensorShape input in inputs)
+                {
+                    var buffer = new NativeFloatBuffer(input.Length);
+                    x.Add(buffer);
+                    for (int i = 0; i < input.Length; i++) buffer.Pointer[i] = (float)(random.NextDouble() * 2 - 1);
+                }
+                foreach (int v in Graph.OutputValues) y.Add(new NativeFloatBuffer(shapes[v].Length));
+                float** xs = stackalloc float*[x.Count];
+                float** ys = stackalloc float*[y.Count];
+                for (int k = 0; k < x.Count; k++) xs[k] = x[k].Pointer;
+                for (int k = 0; k < y.Count; k++) ys[k] = y[k].Pointer;
+                return Program(inputs, xs, ys).Plan;
+            }
+            finally
+            {
+                foreach (NativeFloatBuffer buffer in x.Concat(y)) buffer.Dispose();
+            }
         }
     }
+
+    /// <summary>The same for a network of one input.</summary>
+    public NetworkPlan Plan(int batch, int height, int width) => Plan(new TensorShape(batch, InChannels, height, width));
 
     /// <summary>One line per operation, as last run: what runs it (the implementation that ran, once a call was made).</summary>
     public IReadOnlyList<string> Describe()
@@ -137,46 +174,136 @@ public sealed class ConvNetwork : ILayer
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _programs.Last?.Describe().ToList() ?? _planner.Default.Describe().ToList();
+            return _programs.Last?.Describe().ToList() ?? Graph.Describe();
         }
     }
 
     /// <summary>
-    /// Runs the network on <paramref name="input"/> of (batch, <see cref="InChannels"/>, height, width) in
-    /// <see cref="Layout"/>; <paramref name="output"/> receives <see cref="OutputShape"/> in the same layout.
+    /// Runs a network of one input and one output on <paramref name="input"/> of (batch, <see cref="InChannels"/>, height,
+    /// width) in <see cref="Layout"/>; <paramref name="output"/> receives <see cref="OutputShape"/> in the same layout.
     /// </summary>
     public unsafe void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width)
     {
-        lock (_gate)
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
+        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "must be at least 1");
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
+        if (Graph.Inputs.Count != 1 || Graph.Outputs.Count != 1)
+            throw new InvalidOperationException($"the network has {Graph.Inputs.Count} input(s) and {Graph.Outputs.Count} output(s): call Run with one buffer each");
+        Span<TensorShape> shape = [new TensorShape(batch, InChannels, height, width)];
+        Span<int> inputLengths = [input.Length], outputLengths = [output.Length];
+        if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
+        fixed (float* x = input)
+        fixed (float* y = output)
         {
-            CheckShape(batch, height, width);
-            if (!_programs.TryGet(batch, height, width, out ShapeProgram? program))
-            {
-                TensorShape shape = new(batch, InChannels, height, width);
-                TensorShape[] shapes = Graph.Shapes(shape, Layout, out _); // the shape chain, before anything native
-                Check(shapes[0], shapes[^1], input, output);
-                fixed (float* x = input)
-                fixed (float* y = output)
-                {
-                    Program(shape, x, y).Run(x, y); // measured on this call's data; the output is the chosen program's
-                }
-                return;
-            }
-            Check(program!.Input, program.Output, input, output);
-            fixed (float* x = input)
-            fixed (float* y = output)
-            {
-                program.Run(x, y);
-            }
+            float* xs = x, ys = y;
+            lock (_gate) Prepare(shape, inputLengths, outputLengths, &xs, &ys).Run(&xs, &ys);
         }
     }
 
-    /// <summary>The program for a new shape: planned (measured on the caller's pinned call, or seeded data), cached, its plan kept.</summary>
-    private unsafe ShapeProgram Program(TensorShape shape, float* input, float* output)
+    /// <summary>
+    /// Runs the network on one buffer per graph input (in <see cref="NetworkGraph.Inputs"/> order, each with its shape)
+    /// into one buffer per graph output (<see cref="NetworkGraph.Outputs"/> order, of <see cref="OutputShapes"/>' lengths),
+    /// every tensor in <see cref="Layout"/>. No buffer may overlap another.
+    /// </summary>
+    public unsafe void Run(ReadOnlySpan<NetworkInput> inputs, ReadOnlySpan<NetworkOutput> outputs)
     {
-        var key = (shape.Batch, shape.Height, shape.Width);
-        ShapeProgram program = _planner.Plan(shape, Layout, input, output, _plans.GetValueOrDefault(key));
-        _programs.Add(shape.Batch, shape.Height, shape.Width, program);
+        if (inputs.Length != Graph.Inputs.Count)
+            throw new ArgumentException($"the network takes {Graph.Inputs.Count} input(s) ({string.Join(", ", Graph.Inputs.Select(i => i.Name))}), not {inputs.Length}", nameof(inputs));
+        if (outputs.Length != Graph.Outputs.Count)
+            throw new ArgumentException($"the network makes {Graph.Outputs.Count} output(s) ({string.Join(", ", Graph.Outputs.Select(o => o.Name))}), not {outputs.Length}", nameof(outputs));
+        for (int a = 0; a < outputs.Length; a++)
+        {
+            for (int b = 0; b < inputs.Length; b++)
+                if (outputs[a].Data.Span.Overlaps(inputs[b].Data.Span))
+                    throw new ArgumentException($"output '{Graph.Outputs[a].Name}' overlaps input '{Graph.Inputs[b].Name}'", nameof(outputs));
+            for (int b = 0; b < a; b++)
+                if (outputs[a].Data.Span.Overlaps(outputs[b].Data.Span))
+                    throw new ArgumentException($"output '{Graph.Outputs[a].Name}' overlaps output '{Graph.Outputs[b].Name}'", nameof(outputs));
+        }
+        int tensors = inputs.Length + outputs.Length;
+        Span<TensorShape> shapes = inputs.Length <= 8 ? stackalloc TensorShape[inputs.Length] : new TensorShape[inputs.Length];
+        Span<int> inputLengths = inputs.Length <= 8 ? stackalloc int[inputs.Length] : new int[inputs.Length];
+        Span<int> outputLengths = outputs.Length <= 8 ? stackalloc int[outputs.Length] : new int[outputs.Length];
+        for (int k = 0; k < inputs.Length; k++) (shapes[k], inputLengths[k]) = (inputs[k].Shape, inputs[k].Data.Length);
+        for (int k = 0; k < outputs.Length; k++) outputLengths[k] = outputs[k].Data.Length;
+        var few = new TensorPins();
+        Span<MemoryHandle> pins = tensors <= TensorPins.Count ? few : new MemoryHandle[tensors];
+        float** xs = stackalloc float*[inputs.Length];
+        float** ys = stackalloc float*[outputs.Length];
+        try
+        {
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                pins[k] = inputs[k].Data.Pin();
+                xs[k] = (float*)pins[k].Pointer;
+            }
+            for (int k = 0; k < outputs.Length; k++)
+            {
+                pins[inputs.Length + k] = outputs[k].Data.Pin();
+                ys[k] = (float*)pins[inputs.Length + k].Pointer;
+            }
+            lock (_gate) Prepare(shapes, inputLengths, outputLengths, xs, ys).Run(xs, ys);
+        }
+        finally
+        {
+            foreach (MemoryHandle pin in pins[..tensors]) pin.Dispose();
+        }
+    }
+
+    /// <summary>Room for the pins of a call's tensors on the stack: a call with up to 8 allocates nothing.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Count)]
+    private struct TensorPins
+    {
+        public const int Count = 8;
+        private MemoryHandle _first;
+    }
+
+    /// <summary>
+    /// The program for these input shapes, with the caller's buffers checked against them before anything runs: cached,
+    /// or planned now (measured on the caller's pinned call, once its buffers are known to fit).
+    /// </summary>
+    private unsafe ShapeProgram Prepare(ReadOnlySpan<TensorShape> shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (TryGet(shapes, out ShapeProgram? program))
+        {
+            CheckLengths(program!.Inputs, program.Outputs, inputLengths, outputLengths);
+            return program;
+        }
+        TensorShape[] all = Graph.Shapes(shapes, Layout); // the shape chain, before anything native: throws naming the operation
+        CheckLengths(shapes.ToArray(), Graph.OutputValues.Select(v => all[v]).ToArray(), inputLengths, outputLengths);
+        return Program(shapes.ToArray(), inputs, outputs);
+    }
+
+    private void CheckLengths(IReadOnlyList<TensorShape> inputs, IReadOnlyList<TensorShape> outputs, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths)
+    {
+        for (int k = 0; k < inputLengths.Length; k++)
+            if (inputLengths[k] != inputs[k].Length)
+                throw new ArgumentException($"input{(inputLengths.Length > 1 ? $" '{Graph.Inputs[k].Name}'" : "")} must hold {inputs[k].ToString(Layout)} = {inputs[k].Length} values, got {inputLengths[k]}",
+                    inputLengths.Length > 1 ? "inputs" : "input");
+        for (int k = 0; k < outputLengths.Length; k++)
+            if (outputLengths[k] != outputs[k].Length)
+                throw new ArgumentException($"output{(outputLengths.Length > 1 ? $" '{Graph.Outputs[k].Name}'" : "")} must hold {outputs[k].ToString(Layout)} = {outputs[k].Length} values, got {outputLengths[k]}",
+                    outputLengths.Length > 1 ? "outputs" : "output");
+    }
+
+    private bool TryGet(ReadOnlySpan<TensorShape> shapes, out ShapeProgram? program)
+    {
+        Span<int> key = shapes.Length <= 8 ? stackalloc int[3 * shapes.Length] : new int[3 * shapes.Length];
+        for (int k = 0; k < shapes.Length; k++) (key[3 * k], key[3 * k + 1], key[3 * k + 2]) = (shapes[k].Batch, shapes[k].Height, shapes[k].Width);
+        return _programs.TryGet(key, out program);
+    }
+
+    private static string Key(IReadOnlyList<TensorShape> shapes) => string.Join(";", shapes.Select(s => $"{s.Batch}x{s.Channels}x{s.Height}x{s.Width}"));
+
+    /// <summary>The program for a new shape: planned (measured on the caller's pinned call, or seeded data), cached, its plan kept.</summary>
+    private unsafe ShapeProgram Program(TensorShape[] shapes, float** inputs, float** outputs)
+    {
+        string key = Key(shapes);
+        ShapeProgram program = _planner.Plan(shapes, Layout, inputs, outputs, _plans.GetValueOrDefault(key));
+        var cacheKey = new int[3 * shapes.Length];
+        for (int k = 0; k < shapes.Length; k++) (cacheKey[3 * k], cacheKey[3 * k + 1], cacheKey[3 * k + 2]) = (shapes[k].Batch, shapes[k].Height, shapes[k].Width);
+        _programs.Add(cacheKey, program);
         if (_plans.TryAdd(key, program.Plan))
         {
             _planOrder.Enqueue(key);
@@ -185,27 +312,10 @@ public sealed class ConvNetwork : ILayer
         return program;
     }
 
-    private void CheckShape(int batch, int height, int width)
-    {
-        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
-        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, "must be at least 1");
-        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
-        ObjectDisposedException.ThrowIf(_disposed, this);
-    }
-
-    private void Check(TensorShape inShape, TensorShape outShape, ReadOnlySpan<float> input, Span<float> output)
-    {
-        if (input.Length != inShape.Length)
-            throw new ArgumentException($"input must hold {inShape.ToString(Layout)} = {inShape.Length} values, got {input.Length}", nameof(input));
-        if (output.Length != outShape.Length)
-            throw new ArgumentException($"output must hold {outShape.ToString(Layout)} = {outShape.Length} values, got {output.Length}", nameof(output));
-        if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
-    }
-
     /// <summary>
     /// Runs <paramref name="calls"/> times (after one warm call) and returns the mean µs each operation took, with what
-    /// ran it; the NCHW transposes at the edges are the last two rows. For finding where time goes; the timing adds a
-    /// clock read per operation. A batch whose images are shared between threads counts the calling thread's share.
+    /// ran it; the NCHW transposes at the edges are the last rows. For finding where time goes; the timing adds a clock
+    /// read per operation. A batch whose images are shared between threads counts the calling thread's share.
     /// </summary>
     public unsafe IReadOnlyList<(string Operation, string RunsOn, double Microseconds)> Profile(ReadOnlySpan<float> input, Span<float> output,
         int batch, int height, int width, int calls)
@@ -214,21 +324,24 @@ public sealed class ConvNetwork : ILayer
         Forward(input, output, batch, height, width); // checks everything, plans, makes native state
         lock (_gate)
         {
-            CheckShape(batch, height, width);
-            if (!_programs.TryGet(batch, height, width, out ShapeProgram? program)) throw new InvalidOperationException("the shape's program was released");
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!TryGet([new TensorShape(batch, InChannels, height, width)], out ShapeProgram? program)) throw new InvalidOperationException("the shape's program was released");
             ProgramInstance caller = program!.Caller;
-            var ticks = new long[caller.Program.Graph.Ops.Count + 2];
+            var ticks = new long[caller.TickSlots];
             fixed (float* x = input)
             fixed (float* y = output)
             {
-                for (int c = 0; c < calls; c++) program.Run(x, y, ticks);
+                float* xs = x, ys = y;
+                for (int c = 0; c < calls; c++) program.Run(&xs, &ys, ticks);
             }
             IReadOnlyList<string> runsOn = program.Describe().ToList();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
-            for (int i = 0; i < caller.Program.Graph.Ops.Count; i++) rows.Add((caller.Program.Graph.Ops[i].Name, runsOn[i], ticks[i] * perTick));
-            rows.Add(("input transpose (NCHW -> NHWC)", caller.InputTransform?.GetType().Name ?? (caller.StemReadsNchw ? "none (the first convolution reads NCHW)" : "none (NHWC)"), ticks[^2] * perTick));
-            rows.Add(("output transpose (NHWC -> NCHW)", caller.OutputTransform?.GetType().Name ?? "none (NHWC)", ticks[^1] * perTick));
+            NetworkGraph graph = caller.Program.Graph;
+            int steps = caller.Program.Whole is null ? graph.Ops.Count : 1;
+            for (int i = 0; i < graph.Ops.Count; i++) rows.Add((graph.Ops[i].Name, runsOn[i], i < steps ? ticks[i] * perTick : 0));
+            rows.Add(("input transpose (NCHW -> NHWC)", caller.InputTransforms[0]?.GetType().Name ?? (caller.StemReadsNchw ? "none (the first convolution reads NCHW)" : "none"), ticks[steps] * perTick));
+            rows.Add(("output transpose (NHWC -> NCHW)", caller.OutputTransforms[0]?.GetType().Name ?? "none", ticks[steps + 1] * perTick));
             return rows;
         }
     }

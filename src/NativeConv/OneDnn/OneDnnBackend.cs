@@ -77,6 +77,8 @@ public sealed class OneDnnBackend : ConvBackend
 
     internal override bool HasResidualSum => true;
 
+    internal override OpKernel? LowerOperation(GraphOp op) => op is IOneDnnOperation own ? own.LowerOneDnn(this) : null;
+
     /// <summary>Whether this CPU runs bfloat16 natively for oneDNN (AVX512_BF16 or AMX).</summary>
     public static bool SupportsBFloat16 => !IsArm64 && ((uint)dnnl_get_effective_cpu_isa() & (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16) == (uint)dnnl_cpu_isa_t.dnnl_cpu_isa_avx512_core_bf16;
 

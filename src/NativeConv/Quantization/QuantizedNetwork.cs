@@ -17,7 +17,6 @@ namespace NativeConv;
 public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
     private readonly Lock _gate = new();
-    private readonly IReadOnlyList<int> _channels;
     private readonly QuantizedGraphRunner<T>? _direct;
     private readonly QuantizedGraphRunner<sbyte>? _shifted; // uint8 data run as int8 inside
     private readonly QuantizedNetworkParameters? _shiftedParameters; // its parameters: every zero point 128 lower
@@ -45,7 +44,6 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
         ConvArguments.CheckLayout(layout);
         Parameters = parameters;
         Layout = layout;
-        _channels = parameters.Channels;
         if (typeof(T) == typeof(byte) && backend.PrefersSignedInt8)
         {
             _shiftedParameters = parameters.Shifted(-128);
@@ -64,7 +62,7 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
     /// </summary>
     public static QuantizedNetworkParameters Calibrate(IReadOnlyList<NetworkBlock> blocks, IReadOnlyList<float[]> calibration,
         int height, int width, ConvBackend backend, TensorLayout layout = TensorLayout.Nchw, int weightBits = 8) =>
-        QuantizedCalibration.Calibrate<T>(blocks, calibration, height, width, backend, layout, weightBits);
+        QuantizedCalibration.Calibrate<T>(ConvNetwork.GraphOf(blocks), calibration, height, width, backend, layout, weightBits);
 
     /// <summary>What runs: the convolutions' weights and every tensor's parameters.</summary>
     public QuantizedNetworkParameters Parameters { get; }
@@ -74,9 +72,9 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
 
     public TensorLayout Layout { get; }
 
-    public int InChannels => _channels[NetworkGraph.Input];
+    public int InChannels => Parameters.Graph.Inputs[0].Channels;
 
-    public int OutChannels => _channels[^1];
+    public int OutChannels => Parameters.Graph.Outputs[0].Channels;
 
     /// <summary>The parameters the caller quantizes its input with.</summary>
     public QuantizationParameters Input => Parameters.Input;
@@ -184,10 +182,12 @@ public sealed unsafe class QuantizedNetwork<T> : IDisposable where T : unmanaged
             if (layers[i].Input != layers[i - 1].Output)
                 throw new ArgumentException($"layer {i} reads ({layers[i].Input}), layer {i - 1} writes ({layers[i - 1].Output})", nameof(layers));
         }
-        var steps = layers.Select((l, i) => (GraphOp)new QuantizedConvStep($"layer {i}", i, i + 1, l)).ToList();
-        var channels = new List<int> { layers[0].Weights.Spec.InChannels };
-        channels.AddRange(layers.Select(l => l.Weights.Spec.OutChannels));
-        return new QuantizedNetworkParameters(steps, channels, layers[0].Input, layers[^1].Output);
+        // A graph of the convolutions alone: their float weights are never read (the quantized ones run).
+        var ops = layers.Select((l, i) => (GraphOp)new ConvOp($"layer {i}", i, i + 1, l.Weights.Spec, [], [])).ToArray();
+        int[] channels = [layers[0].Weights.Spec.InChannels, .. layers.Select(l => l.Weights.Spec.OutChannels)];
+        var graph = new NetworkGraph(ops, channels, channels.Select((_, v) => v == 0 ? "input" : $"layer {v - 1}").ToArray(), [0], [channels.Length - 1], ["output"]);
+        QuantizationParameters[] values = [layers[0].Input, .. layers.Select(l => l.Output)];
+        return new QuantizedNetworkParameters(graph, values, layers.Select(l => (QuantizedConvWeights?)l.Weights).ToArray());
     }
 
     public void Dispose()

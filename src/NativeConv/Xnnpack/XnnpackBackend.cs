@@ -89,6 +89,8 @@ public sealed class XnnpackBackend : ConvBackend
 
     internal override bool HasWholeNetwork => true;
 
+    internal override OpKernel? LowerOperation(GraphOp op) => op is IXnnpackOperation own ? own.LowerXnnpack(this) : null;
+
     internal override IWholeNetwork CreateWholeNetwork(NetworkGraph graph)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);

@@ -3,22 +3,21 @@ using NativeConv.Interop.Xnnpack;
 namespace NativeConv;
 
 /// <summary>
-/// A network for XNNPACK's subgraph runtime (<see cref="IWholeNetwork"/>): what every input shape's runtime
-/// reads, made once — each convolution's weights in XNNPACK's order and its bias, in native memory that
-/// outlives every runtime made from it (XNNPACK keeps pointers to static data), and the pool, referenced.
+/// A network for XNNPACK's subgraph runtime (<see cref="IWholeNetwork"/>): what every input shape's runtime reads,
+/// made once: each operation's static data (<see cref="IXnnpackNode.CreateStatics"/>: weights in XNNPACK's order, in
+/// native memory that outlives every runtime made from it, since XNNPACK keeps pointers to static data), the scalar
+/// constants, and the pool, referenced. A network with an operation that has no node is refused, naming it.
 /// </summary>
 internal sealed unsafe class XnnpackNetwork : IWholeNetwork
 {
     private readonly HandleLease? _lease;
-    private readonly NativeFloatBuffer?[] _filters;
-    private readonly NativeFloatBuffer?[] _biases;
+    private readonly IDisposable?[] _statics;
     private readonly NativeFloatBuffer _constants;
 
     public XnnpackNetwork(PthreadpoolHandle? pool, NetworkGraph graph)
     {
         Graph = graph;
-        _filters = new NativeFloatBuffer?[graph.Ops.Count];
-        _biases = new NativeFloatBuffer?[graph.Ops.Count];
+        _statics = new IDisposable?[graph.Ops.Count];
         _lease = pool is null ? null : new HandleLease(pool);
         Pool = pool?.Value ?? default;
         _constants = new NativeFloatBuffer(2);
@@ -27,25 +26,8 @@ internal sealed unsafe class XnnpackNetwork : IWholeNetwork
             _constants.Pointer[0] = 3f;
             _constants.Pointer[1] = 1f / 6f;
             for (int i = 0; i < graph.Ops.Count; i++)
-            {
-                switch (graph.Ops[i])
-                {
-                    case ConvOp conv:
-                        ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
-                        _filters[i] = new NativeFloatBuffer(conv.Weights.Length);
-                        XnnpackConvRecipe.ToXnnpackOrder(conv.Spec, conv.Weights, new Span<float>(_filters[i]!.Pointer, conv.Weights.Length));
-                        if (conv.Spec.HasBias)
-                        {
-                            _biases[i] = new NativeFloatBuffer(conv.Bias.Length);
-                            conv.Bias.CopyTo(new Span<float>(_biases[i]!.Pointer, conv.Bias.Length));
-                        }
-                        break;
-                    case AddOp or GlobalAveragePoolOp or ChannelScaleOp:
-                        break;
-                    default:
-                        throw new NotSupportedException($"'{graph.Ops[i].Name}': no XNNPACK subgraph node for {graph.Ops[i].GetType().Name}");
-                }
-            }
+                _statics[i] = graph.Ops[i] is IXnnpackNode node ? node.CreateStatics()
+                    : throw new NotSupportedException($"'{graph.Ops[i].Name}' ({graph.Ops[i].Definition}): XNNPACK's subgraph runtime has no node for it; run it operation by operation");
         }
         catch
         {
@@ -57,15 +39,12 @@ internal sealed unsafe class XnnpackNetwork : IWholeNetwork
     public NetworkGraph Graph { get; }
 
     /// <summary>The pool every runtime runs on (null handle: the caller's thread).</summary>
-    public pthreadpool_t Pool { get; }
+    public Interop.Xnnpack.pthreadpool_t Pool { get; }
 
     public string ImplementationName => "xnnpack:subgraph runtime";
 
-    /// <summary>Operation <paramref name="op"/>'s filter, (out, kh, kw, in/groups).</summary>
-    public float* Filter(int op) => _filters[op]!.Pointer;
-
-    /// <summary>Operation <paramref name="op"/>'s bias, or null when it has none.</summary>
-    public float* Bias(int op) => _biases[op] is { } bias ? bias.Pointer : null;
+    /// <summary>Operation <paramref name="op"/>'s static data (null: none).</summary>
+    public IDisposable? Statics(int op) => _statics[op];
 
     /// <summary>The scalar 3, HardSigmoid's shift.</summary>
     public float* Three => _constants.Pointer;
@@ -73,12 +52,11 @@ internal sealed unsafe class XnnpackNetwork : IWholeNetwork
     /// <summary>The scalar 1/6 rounded to float, HardSigmoid's scale (the same constant the managed pass multiplies by).</summary>
     public float* OneSixth => _constants.Pointer + 1;
 
-    public IWholeNetworkRun CreateRun(TensorShape[] shapes, ConvGeometry[] geometries) => new XnnpackNetworkRun(this, shapes, geometries);
+    public IWholeNetworkRun CreateRun(TensorShape[] shapes) => new XnnpackNetworkRun(this, shapes);
 
     public void Dispose()
     {
-        foreach (NativeFloatBuffer? buffer in _filters) buffer?.Dispose();
-        foreach (NativeFloatBuffer? buffer in _biases) buffer?.Dispose();
+        foreach (IDisposable? statics in _statics ?? []) statics?.Dispose();
         _constants?.Dispose();
         _lease?.Dispose();
     }

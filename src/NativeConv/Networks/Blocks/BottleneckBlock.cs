@@ -35,12 +35,12 @@ public sealed class BottleneckBlock : NetworkBlock
 
     public bool HasResidual => Depthwise.Spec.Stride == new Size2D(1, 1) && InChannels == OutChannels;
 
-    internal override int AddTo(NetworkGraph graph, int input)
+    public override Value AddTo(GraphBuilder graph, Value input)
     {
-        int x = Expand?.AddTo(graph, input) ?? input;
+        Value x = Expand?.AddTo(graph, input) ?? input;
         x = Depthwise.AddTo(graph, x);
         if (SqueezeExcitation is not null) x = SqueezeExcitation.AddTo(graph, Name + " (squeeze-excitation)", x);
-        int y = Project.AddTo(graph, x);
-        return HasResidual ? graph.Add(Name + " (residual)", y, input) : y;
+        Value y = Project.AddTo(graph, x);
+        return HasResidual ? graph.Add(y, input, name: Name + " (residual)") : y;
     }
 }

@@ -39,5 +39,5 @@ public sealed class ConvBlock : NetworkBlock
     /// <summary>The folded bias (empty when none).</summary>
     public ReadOnlySpan<float> Bias => _bias;
 
-    internal override int AddTo(NetworkGraph graph, int input) => graph.Conv(Name, input, Spec, _weights, _bias);
+    public override Value AddTo(GraphBuilder graph, Value input) => graph.Conv2d(input, Spec, _weights, _bias, Name);
 }

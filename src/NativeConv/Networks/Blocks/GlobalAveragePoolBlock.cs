@@ -4,5 +4,5 @@ namespace NativeConv;
 public sealed class GlobalAveragePoolBlock(string name, int channels)
     : NetworkBlock(name, channels > 0 ? channels : throw new ArgumentOutOfRangeException(nameof(channels), channels, "must be at least 1"), channels)
 {
-    internal override int AddTo(NetworkGraph graph, int input) => graph.GlobalAveragePool(Name, input);
+    public override Value AddTo(GraphBuilder graph, Value input) => graph.GlobalAveragePool(input, Name);
 }

@@ -31,10 +31,10 @@ public sealed class InvertedResidualBlock : NetworkBlock
     /// <summary>Whether the block's input is added to its output.</summary>
     public bool HasResidual => Depthwise.Spec.Stride == new Size2D(1, 1) && InChannels == OutChannels;
 
-    internal override int AddTo(NetworkGraph graph, int input)
+    public override Value AddTo(GraphBuilder graph, Value input)
     {
-        int x = Expand?.AddTo(graph, input) ?? input;
-        int y = Project.AddTo(graph, Depthwise.AddTo(graph, x));
-        return HasResidual ? graph.Add(Name + " (residual)", y, input) : y;
+        Value x = Expand?.AddTo(graph, input) ?? input;
+        Value y = Project.AddTo(graph, Depthwise.AddTo(graph, x));
+        return HasResidual ? graph.Add(y, input, name: Name + " (residual)") : y;
     }
 }

@@ -19,5 +19,5 @@ public sealed class SeparableBlock : NetworkBlock
 
     public ConvBlock Pointwise { get; }
 
-    internal override int AddTo(NetworkGraph graph, int input) => Pointwise.AddTo(graph, Depthwise.AddTo(graph, input));
+    public override Value AddTo(GraphBuilder graph, Value input) => Pointwise.AddTo(graph, Depthwise.AddTo(graph, input));
 }

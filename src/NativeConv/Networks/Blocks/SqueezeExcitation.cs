@@ -24,10 +24,11 @@ public sealed class SqueezeExcitation
 
     public ConvBlock Expand { get; }
 
-    internal int AddTo(NetworkGraph graph, string name, int input)
+    /// <summary>Adds the squeeze-and-excitation of <paramref name="input"/>, its operations named after <paramref name="name"/>.</summary>
+    public Value AddTo(GraphBuilder graph, string name, Value input)
     {
-        int pooled = graph.GlobalAveragePool(name + " (pool)", input);
-        int gate = Expand.AddTo(graph, Reduce.AddTo(graph, pooled));
-        return graph.ChannelScale(name + " (scale)", input, gate);
+        Value pooled = graph.GlobalAveragePool(input, name + " (pool)");
+        Value gate = Expand.AddTo(graph, Reduce.AddTo(graph, pooled));
+        return graph.Multiply(input, gate, name + " (scale)");
     }
 }

@@ -12,15 +12,15 @@ namespace NativeConv;
 public sealed record NetworkPlan
 {
     /// <summary>The plan file format; a file of another one is refused.</summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
 
     public int Format { get; init; } = CurrentFormat;
 
     /// <summary>The network's fingerprint: every operation's name and definition, hashed.</summary>
     public required string Network { get; init; }
 
-    /// <summary>The input shape the plan is for (logical N, C, H, W).</summary>
-    public required TensorShape Input { get; init; }
+    /// <summary>The input shapes the plan is for (logical N, C, H, W), one per graph input.</summary>
+    public required IReadOnlyList<TensorShape> Inputs { get; init; }
 
     /// <summary>The caller's layout.</summary>
     public required TensorLayout Layout { get; init; }
@@ -91,12 +91,13 @@ public sealed record NetworkPlan
         if (Chosen.Backends.Count != operations) return $"it names the backends of {Chosen.Backends.Count} operations, the network has {operations}";
         if (!Enum.IsDefined(Chosen.Split)) return $"its batch split ({(int)Chosen.Split}) is none of {string.Join(", ", Enum.GetNames<BatchSplit>())}";
         if (Chosen.WholeRuntime && Chosen.IsMixed) return "it runs the network whole on more than one backend";
-        if (Chosen.Split == BatchSplit.ImagesAcrossThreads && Input.Batch < 2) return "it shares the images of a batch of one between threads";
+        if (Inputs.Count == 0) return "it names no input shape";
+        if (Chosen.Split == BatchSplit.ImagesAcrossThreads && Inputs[0].Batch < 2) return "it shares the images of a batch of one between threads";
         return null;
     }
 
     public override string ToString() =>
-        $"{Chosen} for {Input.ToString(Layout)}"
+        $"{Chosen} for {string.Join(", ", Inputs.Select(i => i.ToString(Layout)))}"
         + (Measured.Count == 0 ? "" : ": " + string.Join(", ", Measured.OrderBy(t => t.Microseconds)))
         + (ResolvableMargin is { } margin ? $" (resolvable: {margin:0.0%})" : "")
         + (SourceFile is null ? "" : $" (read from {SourceFile})");

@@ -1,10 +1,8 @@
 using System.Runtime.Intrinsics.X86;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace NativeConv;
 
-/// <summary>What a measured plan depends on besides the network: the machine and the versions; and the network's fingerprint.</summary>
+/// <summary>What a measured plan depends on besides the network: the machine and the versions.</summary>
 internal static class PlanEnvironment
 {
     /// <summary>The CPU model, its vector instruction sets and the processor count.</summary>
@@ -13,15 +11,6 @@ internal static class PlanEnvironment
     /// <summary>NativeConv's version and the native libraries' it was built for.</summary>
     public static string Versions { get; } =
         $"NativeConv {typeof(PlanEnvironment).Assembly.GetName().Version}; oneDNN {Interop.OneDnn.Dnnl.GeneratedFromVersion}; XNNPACK {Interop.Xnnpack.Xnn.GeneratedFromVersion}";
-
-    /// <summary>Every operation's name and definition, hashed: a plan fits only the network it was measured on.</summary>
-    public static string Fingerprint(NetworkGraph graph)
-    {
-        var text = new StringBuilder();
-        foreach (GraphOp op in graph.Ops)
-            text.Append(op switch { ConvOp c => $"{c.Name}:{c.Spec}", _ => $"{op.Name}:{op.GetType().Name}" }).Append('\n');
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
-    }
 
     private static string CpuModel()
     {

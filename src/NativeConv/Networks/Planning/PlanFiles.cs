@@ -26,9 +26,9 @@ internal sealed class PlanFiles
         _prefix = $"{network}-{hash}";
     }
 
-    /// <summary>The file of the plan for <paramref name="shape"/> in <paramref name="layout"/>.</summary>
-    public string PathFor(TensorShape shape, TensorLayout layout) =>
-        Path.Combine(_directory, $"{_prefix}-{shape.Batch}x{shape.Height}x{shape.Width}-{layout.ToString().ToLowerInvariant()}.json");
+    /// <summary>The file of the plan for <paramref name="inputs"/> (one shape per graph input) in <paramref name="layout"/>.</summary>
+    public string PathFor(IReadOnlyList<TensorShape> inputs, TensorLayout layout) =>
+        Path.Combine(_directory, $"{_prefix}-{string.Join("_", inputs.Select(s => $"{s.Batch}x{s.Height}x{s.Width}"))}-{layout.ToString().ToLowerInvariant()}.json");
 
     /// <summary>The plan in <paramref name="path"/>; null when there is no such file, or when it cannot be read (then <paramref name="problem"/> says why).</summary>
     public static NetworkPlan? TryLoad(string path, out string? problem)

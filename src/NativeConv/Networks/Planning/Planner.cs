@@ -40,17 +40,20 @@ internal sealed unsafe class Planner : IDisposable
     private readonly List<ConvBackend> _backends = [];
     private readonly List<ConvBackend> _owned = []; // forms made here: thread counts, single-threaded copies
     private readonly Dictionary<string, ConvBackend?> _singleThreaded = new(StringComparer.Ordinal);
-    private readonly KernelCache _kernels = new();
+    private readonly KernelCache _kernels;
     private readonly Dictionary<Candidate, NetworkProgram> _programs = [];
     private readonly string _fingerprint;
     private readonly PlanFiles? _files;
     private readonly NetworkPlan? _given;
+    private readonly bool[] _bfloat16Values; // the values a bfloat16 network keeps in bfloat16
 
     public Planner(NetworkGraph graph, ConvBackends backends, NetworkOptions options)
     {
         _graph = graph;
         _options = options;
-        _fingerprint = PlanEnvironment.Fingerprint(graph);
+        _fingerprint = graph.Fingerprint();
+        _bfloat16Values = options.Precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(graph) : new bool[graph.ValueCount];
+        _kernels = new KernelCache(options.Precision, _bfloat16Values);
         try
         {
             foreach (ConvBackend backend in Resolve(backends, options))
@@ -120,7 +123,7 @@ internal sealed unsafe class Planner : IDisposable
     /// caller computes afterwards with the program returned).
     /// </summary>
     /// <param name="known">A plan chosen earlier for this shape (its program was evicted since): followed, not measured again.</param>
-    public ShapeProgram Plan(TensorShape shape, TensorLayout layout, float* input, float* output, NetworkPlan? known)
+    public ShapeProgram Plan(TensorShape[] shape, TensorLayout layout, float** input, float** output, NetworkPlan? known)
     {
         if (known is not null) return Follow(known);
         if (_given is { } given && IsFor(given, shape, layout)) return Follow(given);
@@ -130,7 +133,8 @@ internal sealed unsafe class Planner : IDisposable
         {
             if (PlanFiles.TryLoad(path, out string? unreadable) is { } stored)
             {
-                string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null : $"it is for {stored.Input.ToString(stored.Layout)}, not {shape.ToString(layout)}");
+                string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null
+                    : $"it is for {string.Join(", ", stored.Inputs.Select(i => i.ToString(stored.Layout)))}, not {string.Join(", ", shape.Select(i => i.ToString(layout)))}");
                 if (refusal is null) return Follow(stored);
                 PlanFileProblem = $"{path} was not followed: {refusal}; measured again and replaced";
             }
@@ -153,11 +157,11 @@ internal sealed unsafe class Planner : IDisposable
         ?? (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads && !CanSplit(plan.Chosen)
             ? "it shares a batch's images between threads, and these backends have one thread or no single-threaded form" : null);
 
-    private static bool IsFor(NetworkPlan plan, TensorShape shape, TensorLayout layout) => plan.Input == shape && plan.Layout == layout;
+    private static bool IsFor(NetworkPlan plan, TensorShape[] shape, TensorLayout layout) => plan.Inputs.SequenceEqual(shape) && plan.Layout == layout;
 
-    private NetworkPlan PlanOf(Candidate chosen, TensorShape shape, TensorLayout layout, IReadOnlyList<CandidateTime> measured, double? margin) => new()
+    private NetworkPlan PlanOf(Candidate chosen, TensorShape[] shape, TensorLayout layout, IReadOnlyList<CandidateTime> measured, double? margin) => new()
     {
-        Network = _fingerprint, Input = shape, Layout = layout, Chosen = chosen, Machine = PlanEnvironment.Machine, Versions = PlanEnvironment.Versions,
+        Network = _fingerprint, Inputs = shape, Layout = layout, Chosen = chosen, Machine = PlanEnvironment.Machine, Versions = PlanEnvironment.Versions,
         Measured = measured, ResolvableMargin = margin,
     };
 
@@ -165,7 +169,7 @@ internal sealed unsafe class Planner : IDisposable
     private ShapeProgram Follow(NetworkPlan plan)
     {
         if (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads) return AcrossThreads(plan);
-        ProgramInstance instance = Program(plan.Chosen).Instantiate(plan.Input, plan.Layout);
+        ProgramInstance instance = Program(plan.Chosen).Instantiate(plan.Inputs.ToArray(), plan.Layout);
         return new ShapeProgram(plan, instance);
     }
 
@@ -174,7 +178,7 @@ internal sealed unsafe class Planner : IDisposable
     {
         candidate = candidate.WithSplit(BatchSplit.AllAtOnce);
         if (_programs.TryGetValue(candidate, out NetworkProgram? program)) return program;
-        program = new NetworkProgram(_graph, candidate, BackendNamed, _kernels, _options.Precision, _backends);
+        program = new NetworkProgram(_graph, candidate, BackendNamed, _kernels, _backends);
         _programs.Add(candidate, program);
         return program;
     }
@@ -198,13 +202,13 @@ internal sealed unsafe class Planner : IDisposable
     private ShapeProgram AcrossThreads(NetworkPlan plan)
     {
         int threads = plan.Chosen.Libraries.Max(name => BackendNamed(name).Threads);
-        TensorShape image = plan.Input with { Batch = 1 };
+        TensorShape[] images = plan.Inputs.Select(i => i with { Batch = 1 }).ToArray();
         var copies = new List<SingleThreadedCopy>();
         var workers = new List<BatchWorker>();
         try
         {
             for (int t = 0; t < threads; t++)
-                copies.Add(new SingleThreadedCopy(_graph, plan.Chosen, name => SingleThreadedForm(name)!, _options.Precision, image, plan.Layout));
+                copies.Add(new SingleThreadedCopy(_graph, plan.Chosen, name => SingleThreadedForm(name)!, _options.Precision, _bfloat16Values, images, plan.Layout));
             foreach (SingleThreadedCopy copy in copies.Skip(1)) workers.Add(new BatchWorker(copy));
             return new ShapeProgram(plan, copies[0], workers.ToArray());
         }
@@ -227,10 +231,10 @@ internal sealed unsafe class Planner : IDisposable
     ///    when it wins by more than the margin the rounds could resolve. 5. For a batch, the choice against itself with
     ///    the images shared between threads, while the budget lasts.
     /// </summary>
-    private ShapeProgram Measure(TensorShape shape, TensorLayout layout, float* input, float* output)
+    private ShapeProgram Measure(TensorShape[] shape, TensorLayout layout, float** input, float** output)
     {
         var clock = Stopwatch.StartNew();
-        double budget = _options.BudgetFor(shape.Batch).TotalMicroseconds;
+        double budget = _options.BudgetFor(shape[0].Batch).TotalMicroseconds;
         bool Within() => clock.Elapsed.TotalMicroseconds < budget;
         var trials = new List<Trial>();
         Trial? kept = null;
@@ -266,7 +270,7 @@ internal sealed unsafe class Planner : IDisposable
             var measured = trials.Select((t, i) => new CandidateTime(t.Program.Candidate, Math.Round(estimates[i], 1))).ToList();
             kept = trials[chosen];
             NetworkPlan plan = PlanOf(kept.Program.Candidate, shape, layout, measured, margin is { } mm ? Math.Round(mm, 4) : null);
-            if (shape.Batch > 1 && Within() && CanSplit(plan.Chosen))
+            if (shape[0].Batch > 1 && Within() && CanSplit(plan.Chosen))
                 return SplitOrNot(plan, kept, clock, budget, input, output, measured, estimates[chosen]);
             return new ShapeProgram(plan, kept.Keep());
         }
@@ -311,7 +315,7 @@ internal sealed unsafe class Planner : IDisposable
     private Candidate? Mix(IReadOnlyList<Trial> singles)
     {
         int ops = _graph.Ops.Count;
-        // Groups: operations fused together in any program are compared together.
+        // Groups: operations fused together in any program are compared together (each named by its first operation).
         var group = Enumerable.Range(0, ops).ToArray();
         foreach (Trial trial in singles)
             foreach (int[] origins in trial.Program.Origins)
@@ -328,10 +332,11 @@ internal sealed unsafe class Planner : IDisposable
         bool moved = false;
         for (int g = 0; g < ops; g++)
         {
-            if (group[g] != g || !IsConvolution(g)) continue; // a group is decided at its first operation, and only where a convolution runs
+            if (group[g] != g || !Enumerable.Range(0, ops).Any(o => group[o] == g && IsConvolution(o))) continue; // moved only where a convolution runs
             int fastest = Enumerable.Range(0, singles.Count).MinBy(i => cost[i][g]);
             if (fastest == baseline || !(cost[fastest][g] < (1 - MoveMargin) * cost[baseline][g])) continue;
-            for (int o = g; o < ops && group[o] == g; o++) backends[o] = singles[fastest].Program.Candidate.Backends[o];
+            for (int o = 0; o < ops; o++)
+                if (group[o] == g) backends[o] = singles[fastest].Program.Candidate.Backends[o];
             moved = true;
         }
         return moved ? new Candidate(backends) : null;
@@ -340,7 +345,7 @@ internal sealed unsafe class Planner : IDisposable
     private bool IsConvolution(int op) => _graph.Ops[op] is ConvOp;
 
     /// <summary>Step 5: the chosen candidate against itself with the images shared between threads, in alternating timed calls while the budget lasts.</summary>
-    private ShapeProgram SplitOrNot(NetworkPlan plan, Trial chosen, Stopwatch clock, double budget, float* input, float* output,
+    private ShapeProgram SplitOrNot(NetworkPlan plan, Trial chosen, Stopwatch clock, double budget, float** input, float** output,
         List<CandidateTime> measured, double chosenEstimate)
     {
         NetworkPlan split = plan with { Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) };

@@ -11,18 +11,18 @@ internal sealed unsafe class Trial : IDisposable
     private ProgramInstance? _instance;
     private readonly long[] _ticks;
 
-    public Trial(NetworkProgram program, TensorShape shape, TensorLayout layout)
+    public Trial(NetworkProgram program, TensorShape[] inputs, TensorLayout layout)
     {
         Program = program;
-        _instance = program.Instantiate(shape, layout);
-        _ticks = new long[program.Graph.Ops.Count + 2];
+        _instance = program.Instantiate(inputs, layout);
+        _ticks = new long[_instance.TickSlots];
         FastestTicks = new long[_ticks.Length];
         Array.Fill(FastestTicks, long.MaxValue);
     }
 
     public NetworkProgram Program { get; }
 
-    /// <summary>Each operation's fastest time in the first pass, in Stopwatch ticks (the two NCHW transposes last).</summary>
+    /// <summary>Each operation's fastest time in the first pass, in Stopwatch ticks (the NCHW transposes last).</summary>
     public long[] FastestTicks { get; }
 
     /// <summary>The first pass's per-operation fastest times, added up, µs.</summary>
@@ -32,21 +32,21 @@ internal sealed unsafe class Trial : IDisposable
     public List<double> Rounds { get; } = [];
 
     /// <summary>An untimed call (the first makes the native state for the shape).</summary>
-    public void Run(float* input, float* output) => Instance.Run(input, output);
+    public void Run(float** inputs, float** outputs) => Instance.Run(inputs, outputs);
 
     /// <summary>A call with every operation timed, each operation's fastest kept.</summary>
-    public void RunPerOperation(float* input, float* output)
+    public void RunPerOperation(float** inputs, float** outputs)
     {
         Array.Clear(_ticks);
-        Instance.Run(input, output, _ticks);
+        Instance.Run(inputs, outputs, _ticks);
         for (int i = 0; i < _ticks.Length; i++) FastestTicks[i] = Math.Min(FastestTicks[i], _ticks[i]);
     }
 
     /// <summary>A call timed whole, added to <see cref="Rounds"/>.</summary>
-    public void RunTimed(float* input, float* output)
+    public void RunTimed(float** inputs, float** outputs)
     {
         long start = Stopwatch.GetTimestamp();
-        Instance.Run(input, output);
+        Instance.Run(inputs, outputs);
         Rounds.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
     }
 

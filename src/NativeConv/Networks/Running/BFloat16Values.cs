@@ -19,7 +19,7 @@ internal static class BFloat16Values
             if (op is ConvOp) continue;
             foreach (int v in op.Inputs) keep[v] = false; // a managed operation or a fused sum reads it as float32
         }
-        keep[graph.Output] = false;
+        foreach (int output in graph.OutputValues) keep[output] = false; // the caller reads float32
         return keep;
     }
 

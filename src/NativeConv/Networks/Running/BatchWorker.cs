@@ -13,7 +13,7 @@ internal sealed unsafe class BatchWorker : IDisposable
     private readonly Thread _thread;
     private readonly SemaphoreSlim _start = new(0);
     private readonly SemaphoreSlim _done = new(0);
-    private float* _input, _output;
+    private float** _inputs, _outputs;
     private int _first, _end;
     private Exception? _failure;
     private bool _stopping;
@@ -27,10 +27,10 @@ internal sealed unsafe class BatchWorker : IDisposable
     }
 
     /// <summary>Starts images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch; <see cref="Wait"/> for them.</summary>
-    public void Start(float* input, float* output, int first, int end)
+    public void Start(float** inputs, float** outputs, int first, int end)
     {
-        _input = input;
-        _output = output;
+        _inputs = inputs;
+        _outputs = outputs;
         _first = first;
         _end = end;
         _start.Release(); // a full fence: the worker sees the fields above
@@ -55,7 +55,7 @@ internal sealed unsafe class BatchWorker : IDisposable
             if (_stopping) return;
             try
             {
-                _copy.RunImages(_input, _output, _first, _end);
+                _copy.RunImages(_inputs, _outputs, _first, _end);
             }
             catch (Exception e)
             {

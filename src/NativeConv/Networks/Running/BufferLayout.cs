@@ -6,25 +6,26 @@ namespace NativeConv;
 /// while it is needed. Elementwise operations write over an input that dies with them. A buffer's length is the
 /// largest value it ever holds.
 /// </summary>
-/// <param name="Storage">Per value, a buffer index or a <see cref="ValueStorage"/> constant.</param>
-/// <param name="BufferLengths">Per buffer, its length in floats.</param>
+/// <param name="Storage">Per value, a buffer index or a <see cref="ValueStorage"/> code.</param>
+/// <param name="BufferLengths">Per buffer, its length in elements.</param>
 internal sealed record BufferLayout(int[] Storage, int[] BufferLengths)
 {
-    /// <param name="inputIsCallers">Value 0 is read straight from the caller's buffer (same layout inside and out).</param>
-    /// <param name="outputIsCallers">The network's output is written straight into the caller's buffer.</param>
-    public static BufferLayout For(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers) =>
-        For(graph.Ops, graph.ValueCount, graph.Output, shapes, inputIsCallers, outputIsCallers);
+    /// <param name="inputIsCallers">Per graph input: read straight from the caller's buffer (same layout inside and out).</param>
+    /// <param name="outputIsCallers">Per graph output: written straight into the caller's buffer.</param>
+    public static BufferLayout For(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool[] inputIsCallers, bool[] outputIsCallers) =>
+        For(graph.Ops, graph.ValueCount, graph.InputValues, graph.OutputValues, shapes, inputIsCallers, outputIsCallers);
 
-    /// <summary>The same for any operations over values 0 (the input) to <paramref name="valueCount"/> − 1, <paramref name="output"/> the result.</summary>
-    public static BufferLayout For(IReadOnlyList<GraphOp> ops, int valueCount, int output, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers)
+    /// <summary>The same for any operations over <paramref name="valueCount"/> values with these inputs and outputs.</summary>
+    public static BufferLayout For(IReadOnlyList<GraphOp> ops, int valueCount, int[] inputs, int[] outputs, IReadOnlyList<TensorShape> shapes,
+        bool[] inputIsCallers, bool[] outputIsCallers)
     {
         var lastUse = new int[valueCount];
         Array.Fill(lastUse, -1);
         for (int i = 0; i < ops.Count; i++)
             foreach (int v in ops[i].Inputs)
                 lastUse[v] = i;
-
         var storage = new int[valueCount];
+        Array.Fill(storage, ValueStorage.None);
         var lengths = new List<int>();
         var free = new List<int>();
         int Take(int length)
@@ -41,40 +42,52 @@ internal sealed record BufferLayout(int[] Storage, int[] BufferLengths)
             return buffer;
         }
 
-        storage[NetworkGraph.Input] = inputIsCallers ? ValueStorage.CallerInput : Take(shapes[NetworkGraph.Input].Length);
+        for (int k = 0; k < inputs.Length; k++)
+            storage[inputs[k]] = inputIsCallers[k] ? ValueStorage.CallerInput(k) : Take(shapes[inputs[k]].Length);
         for (int i = 0; i < ops.Count; i++)
         {
             GraphOp op = ops[i];
-            int inPlace = op.InPlaceInput;
+            int inPlace = op.InPlaceInput >= 0 ? op.Inputs[op.InPlaceInput] : -1;
             bool reused = false;
-            if (op.Output == output && outputIsCallers) storage[op.Output] = ValueStorage.CallerOutput;
-            else if (inPlace >= 0 && lastUse[inPlace] == i && storage[inPlace] >= 0)
+            foreach (int v in op.Outputs)
             {
-                storage[op.Output] = storage[inPlace]; // the input dies here: overwrite it
-                reused = true;
+                int k = Array.IndexOf(outputs, v);
+                if (k >= 0 && outputIsCallers[k]) storage[v] = ValueStorage.CallerOutput(k);
+                else if (!reused && inPlace >= 0 && lastUse[inPlace] == i && storage[inPlace] >= 0 && op.Inputs.Count(x => x == inPlace) == 1)
+                {
+                    storage[v] = storage[inPlace]; // the input dies here: overwrite it
+                    reused = true;
+                }
+                else storage[v] = Take(shapes[v].Length);
             }
-            else storage[op.Output] = Take(shapes[op.Output].Length);
-            // Inputs read for the last time give their buffers back after the output took its own, so an operation
-            // never writes into a buffer it reads, unless elementwise and in place.
+            // Inputs read for the last time give their buffers back after the outputs took theirs, so an operation never
+            // writes into a buffer it reads, unless elementwise and in place.
             foreach (int v in op.Inputs.Distinct())
-                if (lastUse[v] == i && storage[v] >= 0 && !(reused && v == inPlace)) free.Add(storage[v]);
+                if (lastUse[v] == i && storage[v] >= 0 && !(reused && v == inPlace) && Array.IndexOf(outputs, v) < 0) free.Add(storage[v]);
+            // An output nothing reads after it is made (all of them, but those read by later operations) keeps its buffer.
         }
         return new BufferLayout(storage, lengths.ToArray());
     }
 
     /// <summary>
-    /// The network's edges only, for a program that keeps its values itself (<see cref="IWholeNetwork"/>): the input and
-    /// the output, each the caller's or a buffer of its own; every other value <see cref="ValueStorage.None"/>.
+    /// The network's edges only, for a program that keeps its values itself (<see cref="IWholeNetwork"/>): each input and
+    /// output the caller's or a buffer of its own; every other value <see cref="ValueStorage.None"/>.
     /// </summary>
-    public static BufferLayout Edges(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool inputIsCallers, bool outputIsCallers)
+    public static BufferLayout Edges(NetworkGraph graph, IReadOnlyList<TensorShape> shapes, bool[] inputIsCallers, bool[] outputIsCallers)
     {
         var storage = new int[graph.ValueCount];
         Array.Fill(storage, ValueStorage.None);
         var lengths = new List<int>();
-        storage[NetworkGraph.Input] = inputIsCallers ? ValueStorage.CallerInput : lengths.Count;
-        if (!inputIsCallers) lengths.Add(shapes[NetworkGraph.Input].Length);
-        storage[graph.Output] = outputIsCallers ? ValueStorage.CallerOutput : lengths.Count;
-        if (!outputIsCallers) lengths.Add(shapes[graph.Output].Length);
+        for (int k = 0; k < graph.InputValues.Length; k++)
+        {
+            storage[graph.InputValues[k]] = inputIsCallers[k] ? ValueStorage.CallerInput(k) : lengths.Count;
+            if (!inputIsCallers[k]) lengths.Add(shapes[graph.InputValues[k]].Length);
+        }
+        for (int k = 0; k < graph.OutputValues.Length; k++)
+        {
+            storage[graph.OutputValues[k]] = outputIsCallers[k] ? ValueStorage.CallerOutput(k) : lengths.Count;
+            if (!outputIsCallers[k]) lengths.Add(shapes[graph.OutputValues[k]].Length);
+        }
         return new BufferLayout(storage, lengths.ToArray());
     }
 }

@@ -5,29 +5,26 @@ namespace NativeConv;
 
 /// <summary>
 /// A network lowered for one <see cref="Candidate"/>: its graph with residual adds fused into the convolutions before
-/// them wherever both run on a backend that can (oneDNN's sum post-op), and a kernel for every convolution, in NHWC
-/// (the layout both native libraries run natively), on the backend the candidate assigns it. The small operations are
-/// <see cref="NhwcOps"/>. Values stay NHWC between operations, whichever library made them: an NCHW caller's data is
-/// transposed once on the way in (or read by a first convolution that writes NHWC itself) and once on the way out,
-/// never per layer, and crossing libraries needs no conversion. Shape-free: <see cref="Instantiate"/> makes the buffers
-/// for an input shape.
+/// them wherever both run on a backend that can (oneDNN's sum post-op), and a kernel for every operation on the backend
+/// the candidate assigns it (that library's own where it has one, else the managed one), all in NHWC, the layout both
+/// native libraries run natively. Values stay NHWC between operations, whichever library made them: an NCHW caller's
+/// data is transposed once on the way in (or read by a first convolution that writes NHWC itself) and once on the way
+/// out, never per layer, and crossing libraries needs no conversion. Shape-free: <see cref="Instantiate"/> makes the
+/// steps and buffers for an input shape.
 /// </summary>
 internal sealed unsafe class NetworkProgram : IDisposable
 {
-    private readonly GraphOp[] _ops;
-    private readonly ConvKernel?[] _kernels; // borrowed from the kernel cache
-    private readonly BFloat16Tensors[] _bfloat16Tensors;
-    private readonly ConvBackend? _stemBackend; // the first convolution's, when it alone reads the input in float32
+    private readonly OpKernel?[] _kernels; // borrowed from the kernel cache
+    private readonly ConvBackend? _stemBackend; // the first convolution's, when it alone reads the network's one input in float32
     private readonly IWholeNetwork? _whole;
     private ConvKernel? _nchwStem; // made on the first NCHW shape, when the backend has one
     private bool _nchwStemAsked;
-    private bool _nchwStemInUse; // for the shape instantiated last
 
     /// <param name="graph">The network's graph, unfused (the candidate's operation order).</param>
     /// <param name="backendNamed">The backend a name in the candidate stands for.</param>
-    /// <param name="kernels">Where the convolutions' kernels come from (and stay).</param>
+    /// <param name="kernels">Where the operations' kernels come from (and stay).</param>
     /// <param name="transformSources">Backends whose NCHW transposes are timed against the edges' own per shape.</param>
-    public NetworkProgram(NetworkGraph graph, Candidate candidate, Func<string, ConvBackend> backendNamed, KernelCache kernels, ConvPrecision precision,
+    public NetworkProgram(NetworkGraph graph, Candidate candidate, Func<string, ConvBackend> backendNamed, KernelCache kernels,
         IReadOnlyList<ConvBackend> transformSources)
     {
         Candidate = candidate;
@@ -38,47 +35,31 @@ internal sealed unsafe class NetworkProgram : IDisposable
             ConvBackend only = assigned[0];
             _whole = only.CreateWholeNetwork(graph) ?? throw new NotSupportedException($"backend '{only.Name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
             Graph = graph;
-            _ops = graph.Ops.ToArray();
-            _kernels = new ConvKernel?[_ops.Length];
-            _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
+            _kernels = new OpKernel?[graph.Ops.Count];
             Backends = assigned.Select(b => b.Name).ToArray(); // the small operations too run inside the backend's object
-            Origins = Enumerable.Range(0, _ops.Length).Select(i => new[] { i }).ToArray();
+            Origins = graph.Origins();
             FirstBackend = LastBackend = only;
             return;
         }
         // The fused sum is float32's, and fuses only an add that runs where its convolution does.
-        Graph = precision == ConvPrecision.Float32
-            ? graph.FuseResidualSums(i => assigned[i] == assigned[i + 1] && assigned[i].HasResidualSum)
+        Graph = kernels.Precision == ConvPrecision.Float32
+            ? graph.FuseResidualSums((conv, add) => assigned[conv] == assigned[add] && assigned[conv].HasResidualSum)
             : graph;
-        _ops = Graph.Ops.ToArray();
-        _kernels = new ConvKernel?[_ops.Length];
-        _bfloat16Tensors = new BFloat16Tensors[_ops.Length];
-        Backends = new string[_ops.Length];
-        Origins = new int[_ops.Length][];
-        bool[] bfloat16Values = precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(Graph) : new bool[Graph.ValueCount];
-        int origin = 0;
-        for (int i = 0; i < _ops.Length; i++)
+        Origins = Graph.Origins();
+        _kernels = new OpKernel?[Graph.Ops.Count];
+        Backends = new string[Graph.Ops.Count];
+        for (int i = 0; i < Graph.Ops.Count; i++)
         {
-            ConvBackend backend = assigned[origin];
-            Origins[i] = _ops[i] is ConvSumOp ? [origin, origin + 1] : [origin];
-            origin += Origins[i].Length;
-            Backends[i] = _ops[i] is ConvOp or ConvSumOp ? backend.Name : "managed";
-            switch (_ops[i])
-            {
-                case ConvOp conv:
-                    _bfloat16Tensors[i] = BFloat16Values.For(conv, bfloat16Values);
-                    _kernels[i] = kernels.Get(conv, backend, new KernelCache.Form(false, precision, _bfloat16Tensors[i]));
-                    if (i == 0 && precision != ConvPrecision.BFloat16 && OnlyReader(Graph, conv)) _stemBackend = backend;
-                    break;
-                case ConvSumOp fused:
-                    _kernels[i] = kernels.Get(fused.Convolution, backend, new KernelCache.Form(true, ConvPrecision.Float32, BFloat16Tensors.None));
-                    break;
-                default:
-                    continue;
-            }
+            ConvBackend backend = assigned[Origins[i][0]];
+            _kernels[i] = kernels.For(Graph.Ops[i], backend);
+            Backends[i] = _kernels[i]!.Library;
+            if (Graph.Ops[i] is not (ConvOp or ConvSumOp)) continue;
             FirstBackend ??= backend;
             LastBackend = backend;
         }
+        if (Graph.Ops[0] is ConvOp first && kernels.Precision != ConvPrecision.BFloat16 && Graph.InputValues.Length == 1
+            && first.Input == Graph.Input && Graph.Ops.Count(op => op.Inputs.Contains(Graph.Input)) == 1)
+            _stemBackend = assigned[0];
     }
 
     public Candidate Candidate { get; }
@@ -86,14 +67,14 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// <summary>The graph it runs (residual sums fused where they are).</summary>
     public NetworkGraph Graph { get; }
 
-    /// <summary>Per operation, the backend that runs it ("managed" for the small operations, unless the backend runs the network whole).</summary>
+    /// <summary>Per operation, the library that runs it (the backend's, or "managed").</summary>
     public string[] Backends { get; }
 
     /// <summary>Per operation, the operations of the unfused graph it stands for (a fused sum: its convolution and its add).</summary>
     public int[][] Origins { get; }
 
     /// <summary>Whether the backend runs the whole network as one native object (not operation by operation).</summary>
-    public bool IsWholeNetwork => _whole is not null;
+    public IWholeNetwork? Whole => _whole;
 
     /// <summary>The backend of the first convolution: it transposes an NCHW input (null: no convolution).</summary>
     public ConvBackend? FirstBackend { get; }
@@ -104,138 +85,80 @@ internal sealed unsafe class NetworkProgram : IDisposable
     /// <summary>Other backends whose NCHW transposes are timed against the edges' own per shape (none: the edges' own and the managed one).</summary>
     public IReadOnlyList<ConvBackend> TransformSources { get; }
 
-    /// <summary>
-    /// The program's buffers (and NCHW transposes) for one input shape. An NCHW input goes straight into the first
-    /// convolution when its backend reads NCHW and writes NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>)
-    /// on a specialized implementation for this shape; otherwise it is transposed first.
-    /// </summary>
-    public ProgramInstance Instantiate(TensorShape shape, TensorLayout layout)
-    {
-        _nchwStemInUse = layout == TensorLayout.Nchw && _whole is null && NchwStemFits(shape);
-        return new ProgramInstance(this, shape, layout, _whole, _nchwStemInUse);
-    }
+    /// <summary>The kernel of operation <paramref name="op"/> (null for a program run whole).</summary>
+    public OpKernel? Kernel(int op) => _kernels[op];
 
-    private bool NchwStemFits(TensorShape shape)
+    /// <summary>The program's steps, buffers and NCHW transposes for one input shape per graph input.</summary>
+    public ProgramInstance Instantiate(TensorShape[] inputs, TensorLayout layout) =>
+        new(this, inputs, layout, layout == TensorLayout.Nchw && _whole is null ? NchwStem(inputs[0]) : null);
+
+    /// <summary>
+    /// The first convolution reading the caller's NCHW input and writing NHWC in one pass (<see cref="ConvBackend.CreateNchwInputStem"/>),
+    /// when its backend has one and it is the specialized implementation for this shape; otherwise null (the input is transposed).
+    /// </summary>
+    private ConvKernel? NchwStem(TensorShape shape)
     {
-        if (_stemBackend is null) return false;
-        var conv = (ConvOp)_ops[0];
+        if (_stemBackend is null) return null;
+        var conv = (ConvOp)Graph.Ops[0];
         if (!_nchwStemAsked)
         {
             _nchwStemAsked = true;
             _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
         }
-        if (_nchwStem is null) return false;
+        if (_nchwStem is null) return null;
         // A generic implementation loses to the transpose and the NHWC kernel: only the specialized one is kept.
         string? implementation = _nchwStem.Prepare(conv.Spec.Geometry(shape.Batch, shape.Height, shape.Width));
-        return implementation is not null && _stemBackend.IsFastNchwStem(implementation);
-    }
-
-    private static bool OnlyReader(NetworkGraph graph, ConvOp conv) =>
-        conv.Input == NetworkGraph.Input && graph.Ops.Count(op => op.Inputs.Contains(NetworkGraph.Input)) == 1;
-
-    /// <summary>What runs each operation (after a call, with the implementations that ran).</summary>
-    public IEnumerable<string> Describe()
-    {
-        for (int i = 0; i < _ops.Length; i++)
-        {
-            GraphOp op = _ops[i];
-            if (_whole is not null)
-            {
-                yield return $"{op.Name}: " + (op is ConvOp c ? $"{c.Spec}" : op.GetType().Name.Replace("Op", "", StringComparison.Ordinal))
-                    + (i == 0 ? $" -> {_whole.ImplementationName}, the whole network in one call (profiled on this row)" : $" -> in the {_whole.ImplementationName}");
-                continue;
-            }
-            yield return op switch
-            {
-                ConvOp conv when i == 0 && _nchwStemInUse =>
-                    $"{op.Name}: {conv.Spec} -> {Backends[i]} {_nchwStem!.ImplementationName}, reading the NCHW input itself (no transpose)",
-                ConvOp conv => $"{op.Name}: {conv.Spec} -> {Backends[i]} {_kernels[i]!.ImplementationName}{Describe(_bfloat16Tensors[i])}",
-                ConvSumOp fused => $"{op.Name}: {fused.Spec}, residual added as a post-op -> {Backends[i]} {_kernels[i]!.ImplementationName}",
-                _ => $"{op.Name}: {op.GetType().Name.Replace("Op", "", StringComparison.Ordinal)} -> managed (vectorized C#, NhwcOps)",
-            };
-        }
+        return implementation is not null && _stemBackend.IsFastNchwStem(implementation) ? _nchwStem : null;
     }
 
     /// <summary>
-    /// Runs one pass on <paramref name="instance"/>'s buffers and the caller's, pinned by the caller for the call. With
-    /// <paramref name="ticks"/> (one slot per operation, plus the two layout transposes at the end), adds each step's
-    /// elapsed Stopwatch ticks there: a profile, or the planner's per-operation times.
+    /// Runs one pass on <paramref name="instance"/>'s buffers and the caller's (pointers per input and output, pinned by
+    /// the caller for the call). With <paramref name="ticks"/> (one slot per operation, plus the layout transposes at the
+    /// end: inputs', then outputs'), adds each step's elapsed Stopwatch ticks there: a profile, or the planner's times.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // timed from the first call: no tier-0 code between the kernels
-    public void Run(ProgramInstance instance, float* input, float* output, long[]? ticks = null)
+    public void Run(ProgramInstance instance, float** inputs, float** outputs, long[]? ticks = null)
     {
         long mark = ticks is null ? 0 : Stopwatch.GetTimestamp();
-        int count = Graph.ValueCount;
+        int count = Graph.ValueCount, operations = instance.Steps.Length;
         float** values = stackalloc float*[count];
+        int[] storage = instance.Layout.Storage;
         for (int v = 0; v < count; v++)
         {
-            int s = instance.Layout.Storage[v];
-            values[v] = s == ValueStorage.CallerInput ? input : s == ValueStorage.CallerOutput ? output : s >= 0 ? instance.Buffers[s].Pointer : null;
+            int s = storage[v];
+            values[v] = s >= 0 ? instance.Buffers[s].Pointer : s == ValueStorage.None ? null
+                : ValueStorage.InputOf(s) is var k and >= 0 ? inputs[k] : outputs[ValueStorage.OutputOf(s)];
         }
-        instance.InputTransform?.Run(input, values[NetworkGraph.Input]);
-        if (ticks is not null) Tick(ticks, _ops.Length, ref mark);
+        int[] inputValues = Graph.InputValues, outputValues = Graph.OutputValues;
+        for (int k = 0; k < inputValues.Length; k++)
+        {
+            instance.InputTransforms[k]?.Run(inputs[k], values[inputValues[k]]);
+            if (ticks is not null) Tick(ticks, operations + k, ref mark);
+        }
         if (instance.WholeNetwork is { } whole)
         {
-            whole.Run(values[NetworkGraph.Input], values[Graph.Output]);
+            float** wholeInputs = stackalloc float*[inputValues.Length];
+            float** wholeOutputs = stackalloc float*[outputValues.Length];
+            for (int k = 0; k < inputValues.Length; k++) wholeInputs[k] = values[inputValues[k]];
+            for (int k = 0; k < outputValues.Length; k++) wholeOutputs[k] = values[outputValues[k]];
+            whole.Run(wholeInputs, wholeOutputs);
             if (ticks is not null) Tick(ticks, 0, ref mark);
-            instance.OutputTransform?.Run(values[Graph.Output], output);
-            if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
-            return;
         }
-        GraphOp[] ops = _ops;
-        for (int i = 0; i < ops.Length; i++)
+        else
         {
-            switch (ops[i])
+            OpStep[] steps = instance.Steps;
+            for (int i = 0; i < steps.Length; i++)
             {
-                case ConvOp conv:
-                {
-                    ref readonly ConvGeometry g = ref instance.Geometries[i];
-                    ConvKernel kernel = i == 0 && instance.StemReadsNchw ? _nchwStem! : _kernels[i]!;
-                    kernel.Forward(g, new ReadOnlySpan<float>(values[conv.Input], g.InputLength), new Span<float>(values[conv.Output], g.OutputLength));
-                    break;
-                }
-                case ConvSumOp fused:
-                {
-                    ref readonly ConvGeometry g = ref instance.Geometries[i];
-                    float* y = values[fused.Output], residual = values[fused.Residual];
-                    if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
-                    _kernels[i]!.Forward(g, new ReadOnlySpan<float>(values[fused.Input], g.InputLength), new Span<float>(y, g.OutputLength));
-                    break;
-                }
-                case AddOp add:
-                    NhwcOps.Add(values[add.Left], values[add.Right], values[add.Output], instance.Shapes[add.Output].Length);
-                    break;
-                case GlobalAveragePoolOp pool:
-                    NhwcOps.GlobalAveragePool(values[pool.Input], values[pool.Output], instance.Shapes[pool.Input]);
-                    break;
-                case ChannelScaleOp scale:
-                    NhwcOps.ChannelScale(values[scale.Input], values[scale.Scale], values[scale.Output], instance.Shapes[scale.Input]);
-                    break;
+                steps[i].Run(values);
+                if (ticks is not null) Tick(ticks, i, ref mark);
             }
-            if (ticks is not null) Tick(ticks, i, ref mark);
         }
-        instance.OutputTransform?.Run(values[Graph.Output], output);
-        if (ticks is not null) Tick(ticks, _ops.Length + 1, ref mark);
+        for (int k = 0; k < outputValues.Length; k++)
+        {
+            instance.OutputTransforms[k]?.Run(values[outputValues[k]], outputs[k]);
+            if (ticks is not null) Tick(ticks, operations + inputValues.Length + k, ref mark);
+        }
     }
-
-    /// <summary>
-    /// Runs images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch one at a time on
-    /// <paramref name="image"/>, an instance for one image (an image is contiguous in NCHW and NHWC alike).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunImages(ProgramInstance image, float* input, float* output, int first, int end, long[]? ticks = null)
-    {
-        long inLength = image.Input.Length, outLength = image.Output.Length;
-        for (int i = first; i < end; i++) Run(image, input + i * inLength, output + i * outLength, ticks);
-    }
-
-    private static string Describe(BFloat16Tensors tensors) => tensors switch
-    {
-        BFloat16Tensors.None => "",
-        BFloat16Tensors.Input => " (bf16 input)",
-        BFloat16Tensors.Output => " (bf16 output)",
-        _ => " (bf16 input and output)",
-    };
 
     private static void Tick(long[] ticks, int slot, ref long mark)
     {

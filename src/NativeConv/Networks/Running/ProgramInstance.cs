@@ -2,37 +2,55 @@ namespace NativeConv;
 
 /// <summary>
 /// A <see cref="NetworkProgram"/> made for one input shape: every value's shape (checked op by op, so a shape that
-/// does not fit names the operation), every convolution's geometry, every value's buffer (64-byte aligned, with
-/// XNNPACK's read slack) and the NCHW transposes at the edges. A warm call only reads it.
+/// does not fit names the operation), every operation's step, every value's buffer (64-byte aligned, with XNNPACK's
+/// read slack) and the NCHW transposes at the edges. A warm call only reads it.
 /// </summary>
-internal sealed class ProgramInstance : IDisposable
+internal sealed unsafe class ProgramInstance : IDisposable
 {
-    /// <param name="whole">The network as one native object: only the edges get buffers (for an NCHW caller), the object keeps the rest.</param>
-    /// <param name="stemReadsNchw">The first convolution reads the caller's NCHW input and writes NHWC: no input transpose.</param>
-    public ProgramInstance(NetworkProgram program, TensorShape input, TensorLayout layout, IWholeNetwork? whole, bool stemReadsNchw)
+    /// <param name="nchwStem">The first convolution's kernel that reads the caller's NCHW input and writes NHWC (no input transpose); null: none.</param>
+    public ProgramInstance(NetworkProgram program, TensorShape[] inputs, TensorLayout layout, ConvKernel? nchwStem)
     {
         Program = program;
-        StemReadsNchw = stemReadsNchw;
-        Shapes = program.Graph.Shapes(input, layout, out ConvGeometry[] geometries);
-        Geometries = geometries;
+        NetworkGraph graph = program.Graph;
+        StemReadsNchw = nchwStem is not null;
+        Shapes = graph.Shapes(inputs, layout);
+        Inputs = inputs;
         // Inside, every value is NHWC: an NHWC caller's buffers are used as they are; an NCHW caller's are transposed
-        // once on the way in and once on the way out.
+        // once on the way in and once on the way out, except where the two layouts are the same bytes (a 1x1 map).
         bool nhwc = layout == TensorLayout.Nhwc;
-        Layout = whole is null
-            ? BufferLayout.For(program.Graph, Shapes, inputIsCallers: nhwc || stemReadsNchw, outputIsCallers: nhwc)
-            : BufferLayout.Edges(program.Graph, Shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
+        bool[] inputIsCallers = graph.InputValues.Select((v, k) => nhwc || (k == 0 && StemReadsNchw) || SameBytes(Shapes[v])).ToArray();
+        bool[] outputIsCallers = graph.OutputValues.Select(v => nhwc || SameBytes(Shapes[v])).ToArray();
+        Layout = program.Whole is null
+            ? BufferLayout.For(graph, Shapes, inputIsCallers, outputIsCallers)
+            : BufferLayout.Edges(graph, Shapes, inputIsCallers, outputIsCallers);
         Buffers = new NativeFloatBuffer[Layout.BufferLengths.Length];
+        Steps = new OpStep[program.Whole is null ? graph.Ops.Count : 0];
+        InputTransforms = new ILayoutTransform?[graph.InputValues.Length];
+        OutputTransforms = new ILayoutTransform?[graph.OutputValues.Length];
         try
         {
             for (int b = 0; b < Buffers.Length; b++) Buffers[b] = new NativeFloatBuffer(Layout.BufferLengths[b]);
-            WholeNetwork = whole?.CreateRun(Shapes, Geometries);
-            if (!nhwc)
+            for (int i = 0; i < Steps.Length; i++)
             {
-                TensorShape x = Input, y = Output;
-                InputTransform = stemReadsNchw ? null : x.Channels == 3 && ThreePlaneInterleave.IsSupported
+                GraphOp op = graph.Ops[i];
+                var shapes = new OpShapes(op.Inputs.Select(v => Shapes[v]).ToArray(), op.Outputs.Select(v => Shapes[v]).ToArray());
+                OpKernel kernel = i == 0 && nchwStem is not null ? new ConvOpKernel(nchwStem, program.Backends[0], residualSum: false, NchwStemNote) : program.Kernel(i)!;
+                Steps[i] = kernel.Instantiate(op, shapes);
+            }
+            WholeNetwork = program.Whole?.CreateRun(Shapes);
+            for (int k = 0; k < InputTransforms.Length; k++)
+            {
+                if (inputIsCallers[k]) continue;
+                TensorShape x = Shapes[graph.InputValues[k]];
+                InputTransforms[k] = x.Channels == 3 && ThreePlaneInterleave.IsSupported
                     ? new ThreePlaneInterleave(x.Batch, x.Height * x.Width) // an image: faster than either library's transpose
                     : FastestLayoutTransform.Choose(TransformSources(program.FirstBackend, program.TransformSources), x.Batch, x.Channels, x.Height * x.Width);
-                OutputTransform = FastestLayoutTransform.Choose(TransformSources(program.LastBackend, program.TransformSources), y.Batch, y.Height * y.Width, y.Channels);
+            }
+            for (int k = 0; k < OutputTransforms.Length; k++)
+            {
+                if (outputIsCallers[k]) continue;
+                TensorShape y = Shapes[graph.OutputValues[k]];
+                OutputTransforms[k] = FastestLayoutTransform.Choose(TransformSources(program.LastBackend, program.TransformSources), y.Batch, y.Height * y.Width, y.Channels);
             }
         }
         catch
@@ -42,17 +60,26 @@ internal sealed class ProgramInstance : IDisposable
         }
     }
 
+    /// <summary>What Describe adds to a first convolution that reads the NCHW input itself.</summary>
+    internal const string NchwStemNote = ", reading the NCHW input itself (no transpose)";
+
+    /// <summary>NCHW and NHWC hold the same bytes: a 1x1 map (a classifier's logits), or one channel.</summary>
+    private static bool SameBytes(TensorShape shape) => shape.Height * shape.Width == 1 || shape.Channels == 1;
+
     /// <summary>The edge's backend, then the other sources on as many threads as it (none without an edge backend: managed).</summary>
     private static IReadOnlyList<ConvBackend> TransformSources(ConvBackend? edge, IReadOnlyList<ConvBackend> others) =>
         edge is null ? [] : [edge, .. others.Where(b => b.Name != edge.Name && b.Threads == edge.Threads)];
 
     public NetworkProgram Program { get; }
 
+    /// <summary>The input shapes it was made for, in call order.</summary>
+    public TensorShape[] Inputs { get; }
+
     /// <summary>Each value's logical shape.</summary>
     public TensorShape[] Shapes { get; }
 
-    /// <summary>Each operation's convolution geometry (default for other operations).</summary>
-    public ConvGeometry[] Geometries { get; }
+    /// <summary>Each operation's step (none when the program runs whole).</summary>
+    public OpStep[] Steps { get; }
 
     /// <summary>Where each value lives.</summary>
     public BufferLayout Layout { get; }
@@ -62,26 +89,46 @@ internal sealed class ProgramInstance : IDisposable
     /// <summary>The whole network made for this shape, when its program runs it as one native object (null: operation by operation).</summary>
     public IWholeNetworkRun? WholeNetwork { get; }
 
-    /// <summary>Whether the first convolution reads the caller's NCHW input itself (then there is no <see cref="InputTransform"/>).</summary>
+    /// <summary>Whether the first convolution reads the caller's NCHW input itself (then there is no input transpose).</summary>
     public bool StemReadsNchw { get; }
 
-    /// <summary>NCHW → NHWC on the way in (null when the caller's layout is NHWC, or the first convolution reads NCHW).</summary>
-    public ILayoutTransform? InputTransform { get; }
+    /// <summary>Per input, NCHW → NHWC on the way in (null when none is needed).</summary>
+    public ILayoutTransform?[] InputTransforms { get; }
 
-    /// <summary>NHWC → NCHW on the way out.</summary>
-    public ILayoutTransform? OutputTransform { get; }
+    /// <summary>Per output, NHWC → NCHW on the way out (null when none is needed).</summary>
+    public ILayoutTransform?[] OutputTransforms { get; }
 
-    public TensorShape Input => Shapes[NetworkGraph.Input];
+    /// <summary>Per output, its shape.</summary>
+    public TensorShape Output(int k) => Shapes[Program.Graph.OutputValues[k]];
 
-    public TensorShape Output => Shapes[^1];
+    /// <summary>One pass with the caller's pointers per input and output.</summary>
+    public void Run(float** inputs, float** outputs, long[]? ticks = null) => Program.Run(this, inputs, outputs, ticks);
 
-    public unsafe void Run(float* input, float* output, long[]? ticks = null) => Program.Run(this, input, output, ticks);
+    /// <summary>Slots a tick array needs: the operations, then the input and output transposes.</summary>
+    public int TickSlots => Math.Max(Steps.Length, 1) + InputTransforms.Length + OutputTransforms.Length;
+
+    /// <summary>What runs each operation, once made for this shape.</summary>
+    public IEnumerable<string> Describe()
+    {
+        NetworkGraph graph = Program.Graph;
+        for (int i = 0; i < graph.Ops.Count; i++)
+        {
+            GraphOp op = graph.Ops[i];
+            if (Program.Whole is { } whole)
+            {
+                yield return $"{op.Name}: {op.Definition} -> " + (i == 0 ? $"{whole.ImplementationName}, the whole network in one call (profiled on this row)" : $"in the {whole.ImplementationName}");
+                continue;
+            }
+            yield return $"{op.Name}: {op.Definition} -> {Program.Backends[i]} {Steps[i].Implementation}";
+        }
+    }
 
     public void Dispose()
     {
         WholeNetwork?.Dispose();
+        foreach (OpStep? step in Steps ?? []) step?.Dispose();
         foreach (NativeFloatBuffer? buffer in Buffers ?? []) buffer?.Dispose();
-        InputTransform?.Dispose();
-        OutputTransform?.Dispose();
+        foreach (ILayoutTransform? transform in InputTransforms ?? []) transform?.Dispose();
+        foreach (ILayoutTransform? transform in OutputTransforms ?? []) transform?.Dispose();
     }
 }

@@ -39,31 +39,33 @@ internal sealed unsafe class ShapeProgram : IDisposable
     /// <summary>What the calling thread runs: the whole batch, or one image at a time.</summary>
     public ProgramInstance Caller { get; }
 
-    /// <summary>The whole call's input shape.</summary>
-    public TensorShape Input => Plan.Input;
+    /// <summary>The whole call's input shapes.</summary>
+    public IReadOnlyList<TensorShape> Inputs => Plan.Inputs;
 
-    /// <summary>The whole call's output shape.</summary>
-    public TensorShape Output => Caller.Output with { Batch = Plan.Input.Batch };
+    /// <summary>The whole call's output shapes.</summary>
+    public TensorShape[] Outputs => _outputs ??= Enumerable.Range(0, Caller.OutputTransforms.Length).Select(k => Caller.Output(k) with { Batch = Plan.Inputs[0].Batch }).ToArray();
+
+    private TensorShape[]? _outputs;
 
     /// <summary>
     /// Runs the caller's pinned call. Split, the images are shared between the calling thread and the workers in
     /// contiguous ranges; with <paramref name="ticks"/>, the profile adds up the calling thread's images.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run(float* input, float* output, long[]? ticks = null)
+    public void Run(float** inputs, float** outputs, long[]? ticks = null)
     {
         if (_batch is not null)
         {
-            _batch.Run(input, output, ticks);
+            _batch.Run(inputs, outputs, ticks);
             return;
         }
-        int images = Input.Batch, threads = _workers.Length + 1;
-        for (int w = 1; w < threads; w++) _workers[w - 1].Start(input, output, FirstImage(w, images, threads), FirstImage(w + 1, images, threads));
+        int images = Inputs[0].Batch, threads = _workers.Length + 1;
+        for (int w = 1; w < threads; w++) _workers[w - 1].Start(inputs, outputs, FirstImage(w, images, threads), FirstImage(w + 1, images, threads));
         // Every worker is done with the caller's buffers before this returns or throws; the first failure is the one thrown.
         Exception? failure = null;
         try
         {
-            _own!.RunImages(input, output, 0, FirstImage(1, images, threads), ticks);
+            _own!.RunImages(inputs, outputs, 0, FirstImage(1, images, threads), ticks);
         }
         catch (Exception e)
         {
@@ -84,7 +86,7 @@ internal sealed unsafe class ShapeProgram : IDisposable
     }
 
     /// <summary>One line per operation: what runs it.</summary>
-    public IEnumerable<string> Describe() => Caller.Program.Describe();
+    public IEnumerable<string> Describe() => Caller.Describe();
 
     /// <summary>The first image of thread <paramref name="thread"/>'s share (the calling thread is 0): as even as whole images allow.</summary>
     internal static int FirstImage(int thread, int images, int threads) => (int)((long)images * thread / threads);

@@ -6,17 +6,19 @@ namespace NativeConv;
 /// </summary>
 internal sealed unsafe class SingleThreadedCopy : IDisposable
 {
-    private readonly KernelCache _kernels = new();
-    private readonly NetworkProgram _program;
+    private readonly KernelCache _kernels;
+    private readonly NetworkProgram _program = null!;
 
     /// <param name="singleThreaded">The single-threaded form of the backend a name in the candidate stands for.</param>
-    public SingleThreadedCopy(NetworkGraph graph, Candidate candidate, Func<string, ConvBackend> singleThreaded, ConvPrecision precision,
-        TensorShape image, TensorLayout layout)
+    /// <param name="images">One image per graph input.</param>
+    public SingleThreadedCopy(NetworkGraph graph, Candidate candidate, Func<string, ConvBackend> singleThreaded, ConvPrecision precision, bool[] bfloat16Values,
+        TensorShape[] images, TensorLayout layout)
     {
+        _kernels = new KernelCache(precision, bfloat16Values);
         try
         {
-            _program = new NetworkProgram(graph, candidate, singleThreaded, _kernels, precision, transformSources: []);
-            Instance = _program.Instantiate(image, layout);
+            _program = new NetworkProgram(graph, candidate, singleThreaded, _kernels, transformSources: []);
+            Instance = _program.Instantiate(images, layout);
         }
         catch
         {
@@ -28,9 +30,22 @@ internal sealed unsafe class SingleThreadedCopy : IDisposable
     /// <summary>The program for one image, with its buffers.</summary>
     public ProgramInstance Instance { get; } = null!;
 
-    /// <summary>Images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch, one at a time.</summary>
-    public void RunImages(float* input, float* output, int first, int end, long[]? ticks = null) =>
-        _program.RunImages(Instance, input, output, first, end, ticks);
+    /// <summary>
+    /// Images [<paramref name="first"/>, <paramref name="end"/>) of the caller's pinned batch, one at a time (an image is
+    /// contiguous in NCHW and NHWC alike, so each tensor's k-th image starts k image lengths in).
+    /// </summary>
+    public void RunImages(float** inputs, float** outputs, int first, int end, long[]? ticks = null)
+    {
+        int ins = Instance.Inputs.Length, outs = Instance.OutputTransforms.Length;
+        float** x = stackalloc float*[ins];
+        float** y = stackalloc float*[outs];
+        for (int i = first; i < end; i++)
+        {
+            for (int k = 0; k < ins; k++) x[k] = inputs[k] + (long)i * Instance.Inputs[k].Length;
+            for (int k = 0; k < outs; k++) y[k] = outputs[k] + (long)i * Instance.Output(k).Length;
+            Instance.Run(x, y, ticks);
+        }
+    }
 
     public void Dispose()
     {

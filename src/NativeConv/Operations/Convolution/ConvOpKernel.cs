@@ -1,0 +1,35 @@
+namespace NativeConv;
+
+/// <summary>
+/// A convolution as an operation kernel: a backend's <see cref="ConvKernel"/> (plain, with the residual sum fused, in
+/// bfloat16 or dynamic int8), run through its checked <see cref="ConvKernel.Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>.
+/// </summary>
+internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool residualSum, string note = "") : OpKernel
+{
+    public ConvKernel Kernel { get; } = kernel;
+
+    public override string Library { get; } = library;
+
+    public override OpStep Instantiate(GraphOp op, OpShapes shapes) => new Step(op, shapes, Kernel, residualSum, note);
+
+    public override void Dispose() => Kernel.Dispose();
+
+    private sealed unsafe class Step(GraphOp op, OpShapes shapes, ConvKernel kernel, bool residualSum, string note) : OpStep(op, shapes)
+    {
+        private readonly ConvGeometry _geometry = kernel.Spec.Geometry(shapes.Input.Batch, shapes.Input.Height, shapes.Input.Width);
+
+        public override string Implementation => kernel.ImplementationName + note;
+
+        public override void Run(float** values)
+        {
+            ref readonly ConvGeometry g = ref _geometry;
+            float* y = values[Outputs[0]];
+            if (residualSum)
+            {
+                float* residual = values[Inputs[1]];
+                if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
+            }
+            kernel.Forward(g, new ReadOnlySpan<float>(values[Inputs[0]], g.InputLength), new Span<float>(y, g.OutputLength));
+        }
+    }
+}
