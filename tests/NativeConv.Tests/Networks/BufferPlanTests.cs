@@ -13,20 +13,18 @@ public class BufferPlanTests
     public void Buffers_are_few_and_planned_once(string model, TensorLayout layout, int expectedBuffers)
     {
         var (blocks, channels, _) = NetworkCases.Get(model);
-        var graph = new NetworkGraph(channels);
-        int value = NetworkGraph.Input;
-        foreach (NetworkBlock block in blocks) value = block.AddTo(graph, value);
-        TensorShape[] shapes = graph.Shapes(new TensorShape(1, channels, 224, 224), layout, out _);
+        NetworkGraph graph = ConvNetwork.GraphOf(blocks);
+        TensorShape[] shapes = graph.Shapes([new TensorShape(1, channels, 224, 224)], layout);
         bool nhwc = layout == TensorLayout.Nhwc;
-        BufferLayout plan = BufferLayout.For(graph, shapes, inputIsCallers: nhwc, outputIsCallers: nhwc);
+        BufferLayout plan = BufferLayout.For(graph, shapes, inputIsCallers: [nhwc], outputIsCallers: [nhwc]);
         Assert.True(plan.BufferLengths.Length <= expectedBuffers, $"{plan.BufferLengths.Length} buffers for {graph.Ops.Count} operations");
         // No operation reads and writes one buffer, except elementwise ones in place.
         for (int i = 0; i < graph.Ops.Count; i++)
         {
             GraphOp op = graph.Ops[i];
-            foreach (int input in op.Inputs)
-                if (input != op.InPlaceInput && plan.Storage[input] >= 0)
-                    Assert.NotEqual(plan.Storage[input], plan.Storage[op.Output]);
+            for (int k = 0; k < op.Inputs.Length; k++)
+                if (k != op.InPlaceInput && plan.Storage[op.Inputs[k]] >= 0)
+                    Assert.NotEqual(plan.Storage[op.Inputs[k]], plan.Storage[op.Output]);
         }
         // Every value fits the buffer it is given.
         for (int v = 0; v < shapes.Length; v++)

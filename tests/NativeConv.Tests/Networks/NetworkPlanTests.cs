@@ -126,7 +126,7 @@ public class NetworkPlanTests(ITestOutputHelper log)
             "operations" => plan with { Chosen = new Candidate([OneDnnBackend.BackendName, OneDnnBackend.BackendName, OneDnnBackend.BackendName]) },
             "whole" => plan with { Chosen = Candidate.Single(XnnpackBackend.BackendName, ops, wholeRuntime: true) },
             "whole mixed" => plan with { Chosen = new Candidate(mixed, wholeRuntime: true) },
-            "split of one" => plan with { Input = plan.Input with { Batch = 1 }, Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) },
+            "split of one" => plan with { Inputs = [plan.Inputs[0] with { Batch = 1 }], Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) },
             "split" => plan with { Chosen = plan.Chosen.WithSplit((BatchSplit)7) }, // a file can say 7: the enum reads numbers too
             _ => plan with { Chosen = Candidate.Single("cudnn", ops) },
         };

@@ -106,7 +106,7 @@ public sealed class PlanDirectoryTests : IDisposable
         {
             "not json" => "garbage",
             "another machine" => (measured with { Machine = "Some Other CPU; avx2; 64 processors" }).ToJson(),
-            _ => (measured with { Input = measured.Input with { Height = 99 } }).ToJson(),
+            _ => (measured with { Inputs = [measured.Inputs[0] with { Height = 99 }] }).ToJson(),
         });
 
         var (_, remeasured, reported) = RunOnce(backends, directory, batch: 1);

@@ -54,23 +54,25 @@ public class BatchWorkerFailureTests
         using var workers = new FailingBackend("worker's");
         var image = new TensorShape(1, channels, size, size);
         var candidate = Candidate.Single("any", graph.Ops.Count);
-        var calling = new SingleThreadedCopy(graph, candidate, _ => callers, ConvPrecision.Float32, image, TensorLayout.Nhwc);
-        var worker = new BatchWorker(new SingleThreadedCopy(graph, candidate, _ => workers, ConvPrecision.Float32, image, TensorLayout.Nhwc));
+        var noBfloat16 = new bool[graph.ValueCount];
+        var calling = new SingleThreadedCopy(graph, candidate, _ => callers, ConvPrecision.Float32, noBfloat16, [image], TensorLayout.Nhwc);
+        var worker = new BatchWorker(new SingleThreadedCopy(graph, candidate, _ => workers, ConvPrecision.Float32, noBfloat16, [image], TensorLayout.Nhwc));
         var plan = new NetworkPlan
         {
-            Network = "test", Input = image with { Batch = 3 }, Layout = TensorLayout.Nhwc, Chosen = candidate.WithSplit(BatchSplit.ImagesAcrossThreads),
+            Network = "test", Inputs = [image with { Batch = 3 }], Layout = TensorLayout.Nhwc, Chosen = candidate.WithSplit(BatchSplit.ImagesAcrossThreads),
             Machine = "test", Versions = "test",
         };
         using var run = new ShapeProgram(plan, calling, [worker]);
-        var x = new float[run.Input.Length];
-        var y = new float[run.Output.Length];
+        var x = new float[run.Inputs[0].Length];
+        var y = new float[run.Outputs[0].Length];
 
         void Call()
         {
             fixed (float* input = x)
             fixed (float* output = y)
             {
-                run.Run(input, output);
+                float* xs = input, ys = output;
+                run.Run(&xs, &ys);
             }
         }
 
