@@ -20,7 +20,7 @@ namespace NativeConv.Cli.Tests;
 /// </summary>
 public class NetworkCrossCheckTests(ITestOutputHelper log)
 {
-    private static readonly ConcurrentDictionary<string, Lazy<(IReadOnlyList<NetworkBlock> Blocks, BoundedTensor Evaluation)>> Evaluations = new();
+    private static readonly ConcurrentDictionary<string, Lazy<(IReadOnlyList<NetworkBlock> Blocks, ReferenceTensor Evaluation)>> Evaluations = new();
     private static readonly ConcurrentDictionary<string, string> Summary = new();
 
     public static TheoryData<string, string> ModelsAndBackends()
@@ -70,8 +70,8 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
             single.Forward(input.Hi, ours, input.Shape.Batch, input.Shape.Height, input.Shape.Width);
 
             // The exact input is PyTorch's double; ours is its float32 rounding, off by |lo| (+ lo's own rounding).
-            BoundedTensor start = FromNchw(input.Exact, input.Hi, input.Shape);
-            BoundedTensor expected = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: true);
+            ReferenceTensor start = FromNchw(input.Exact, input.Hi, input.Shape);
+            ReferenceTensor expected = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: true);
             for (int i = 0; i < expected.Value.Length; i++)
             {
                 int at = expected.IndexIn(TensorLayout.Nchw, i);
@@ -128,22 +128,22 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
         log.WriteLine(Summary[$"{model} {runsOn} {layout} net run"]);
     }
 
-    private static (IReadOnlyList<NetworkBlock>, BoundedTensor) Evaluate(string model, string dir) =>
+    private static (IReadOnlyList<NetworkBlock>, ReferenceTensor) Evaluate(string model, string dir) =>
         Evaluations.GetOrAdd(model, _ => new(() =>
         {
             IReadOnlyList<NetworkBlock> blocks;
             using (var weights = new NpzStateDict(Path.Combine(dir, "weights.npz")))
                 blocks = MobileNets.Blocks(MobileNets.Parse(model), weights);
             NpyArray image = NpyFile.Read(Path.Combine(dir, "input.npy"));
-            return (blocks, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(image.Data, Shape(image.Shape), TensorLayout.Nchw), foldedFromBatchNorm: true));
+            return (blocks, NetworkEvaluation.Run(blocks, ReferenceTensor.Exact(image.Data, Shape(image.Shape), TensorLayout.Nchw), foldedFromBatchNorm: true));
         })).Value;
 
     private static TensorShape Shape(int[] s) => s.Length == 4 ? new TensorShape(s[0], s[1], s[2], s[3]) : new TensorShape(s[0], s[1], 1, 1);
 
     /// <summary>An NCHW input known exactly (double) whose float32 rounding is what the network gets: the error bound is the difference.</summary>
-    private static BoundedTensor FromNchw(double[] exact, float[] rounded, TensorShape shape)
+    private static ReferenceTensor FromNchw(double[] exact, float[] rounded, TensorShape shape)
     {
-        BoundedTensor layout = BoundedTensor.Exact(rounded, shape, TensorLayout.Nchw); // only for the index mapping
+        ReferenceTensor layout = ReferenceTensor.Exact(rounded, shape, TensorLayout.Nchw); // only for the index mapping
         var value = new double[exact.Length];
         var bound = new double[exact.Length];
         for (int i = 0; i < value.Length; i++)
@@ -152,7 +152,7 @@ public class NetworkCrossCheckTests(ITestOutputHelper log)
             value[i] = exact[at];
             bound[i] = Math.Abs(exact[at] - rounded[at]);
         }
-        return new BoundedTensor(shape, value, bound);
+        return new ReferenceTensor(shape, value, bound);
     }
 
     private static void Record(string key, string line)

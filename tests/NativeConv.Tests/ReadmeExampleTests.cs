@@ -38,13 +38,13 @@ public class ReadmeExampleTests
         Assert.True(expected.Count(v => v > 0) > output.Length / 10, "the data exercises the ReLUs on both sides");
     }
 
-    private static readonly Lazy<(string Path, float[] Image, BoundedTensor Expected)> V2 = new(() =>
+    private static readonly Lazy<(string Path, float[] Image, ReferenceTensor Expected)> V2 = new(() =>
     {
         string path = StateDictFile.Write(MobileNetModel.V2, 11, Path.Combine(Directory.CreateTempSubdirectory("nativeconv-readme-").FullName, "mobilenet_v2.npz"));
         float[] image = NetworkCases.Rand(new Random(3), 3 * 224 * 224, 1);
         using var file = new NpzStateDict(path);
         IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V2, file);
-        return (path, image, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(image, new TensorShape(1, 3, 224, 224), TensorLayout.Nchw), foldedFromBatchNorm: false));
+        return (path, image, NetworkEvaluation.Run(blocks, ReferenceTensor.Exact(image, new TensorShape(1, 3, 224, 224), TensorLayout.Nchw), foldedFromBatchNorm: false));
     });
 
     /// <summary>

@@ -106,6 +106,22 @@ public sealed class NetworkGraph
         return shapes;
     }
 
+    /// <summary>
+    /// The network evaluated by the operations' references (<see cref="GraphOp.Reference"/>): in double precision, each
+    /// value with its derived bound; every value's result, in the graph's value order.
+    /// </summary>
+    internal ReferenceTensor[] Reference(IReadOnlyList<ReferenceTensor> inputs, ReferenceContext context)
+    {
+        var values = new ReferenceTensor[ValueCount];
+        for (int k = 0; k < InputValues.Length; k++) values[InputValues[k]] = inputs[k];
+        foreach (GraphOp op in Ops)
+        {
+            ReferenceTensor[] made = op.Reference(op.Inputs.Select(v => values[v]).ToArray(), context);
+            for (int k = 0; k < made.Length; k++) values[op.Outputs[k]] = made[k];
+        }
+        return values;
+    }
+
     /// <summary>Multiply-accumulates of the operations for these shapes (convolutions; the small operations count 0).</summary>
     internal long MultiplyAccumulates(TensorShape[] shapes) => Ops.Sum(op =>
         op.MultiplyAccumulates(op.Inputs.Select(v => shapes[v]).ToArray(), op.Outputs.Select(v => shapes[v]).ToArray()));

@@ -43,6 +43,12 @@ internal abstract class GraphOp
     /// <summary>Multiply-accumulates for these shapes (convolutions; 0 for the small operations).</summary>
     public virtual long MultiplyAccumulates(ReadOnlySpan<TensorShape> inputs, ReadOnlySpan<TensorShape> outputs) => 0;
 
+    /// <summary>
+    /// The operation in double precision straight from its definition, with the bound a float32 evaluation may be off by
+    /// (<see cref="ReferenceContext"/>): what every backend is checked against. Inputs and outputs NHWC.
+    /// </summary>
+    public abstract ReferenceTensor[] Reference(ReferenceTensor[] inputs, ReferenceContext context);
+
     /// <summary>The vectorized managed implementation: the fallback of every backend.</summary>
     public abstract OpKernel LowerManaged();
 

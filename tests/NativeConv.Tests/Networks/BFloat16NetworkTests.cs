@@ -41,9 +41,9 @@ public class BFloat16NetworkTests(ITestOutputHelper log)
             TensorShape next = single.OutputShape(shape);
             var y = new float[next.Length];
             single.Forward(current, y, shape.Batch, shape.Height, shape.Width);
-            BoundedTensor start = BoundedTensor.Exact(current, shape, layout);
-            BoundedTensor expected = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: false, NetworkEvaluation.BFloat16Products);
-            BoundedTensor float32 = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: false);
+            ReferenceTensor start = ReferenceTensor.Exact(current, shape, layout);
+            ReferenceTensor expected = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: false, NetworkEvaluation.BFloat16Products);
+            ReferenceTensor float32 = NetworkEvaluation.Run([block], start, foldedFromBatchNorm: false);
             for (int i = 0; i < expected.Value.Length; i++)
             {
                 double actual = y[expected.IndexIn(layout, i)], error = Math.Abs(actual - expected.Value[i]);

@@ -36,7 +36,7 @@ public class NchwStemTests
         var y = new float[stem.OutputShape(input).Length];
         stem.Forward(x, y, input.Batch, size, size);
         Assert.Contains(ReadsNchw, stem.Describe()[0]);
-        BoundedTensor expected = NetworkEvaluation.Run([blocks[0]], BoundedTensor.Exact(x, input, TensorLayout.Nchw), foldedFromBatchNorm: false);
+        ReferenceTensor expected = NetworkEvaluation.Run([blocks[0]], ReferenceTensor.Exact(x, input, TensorLayout.Nchw), foldedFromBatchNorm: false);
         for (int i = 0; i < expected.Value.Length; i++)
         {
             double actual = y[expected.IndexIn(TensorLayout.Nchw, i)], error = Math.Abs(actual - expected.Value[i]);

@@ -65,7 +65,7 @@ public class NetworkConformanceTests(ITestOutputHelper log)
             TensorShape next = single.OutputShape(shape);
             var y = new float[next.Length];
             single.Forward(current, y, shape.Batch, shape.Height, shape.Width);
-            BoundedTensor expected = NetworkEvaluation.Run([block], BoundedTensor.Exact(current, shape, layout), foldedFromBatchNorm: false);
+            ReferenceTensor expected = NetworkEvaluation.Run([block], ReferenceTensor.Exact(current, shape, layout), foldedFromBatchNorm: false);
             Assert.Equal(expected.Shape, next);
             for (int i = 0; i < expected.Value.Length; i++)
             {

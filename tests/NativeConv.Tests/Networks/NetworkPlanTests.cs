@@ -12,15 +12,15 @@ public class NetworkPlanTests(ITestOutputHelper log)
 {
     private const int Size = 40;
 
-    private static (IReadOnlyList<NetworkBlock> Blocks, float[] Input, BoundedTensor Expected) Case(string model, TensorLayout layout, int batch = 2)
+    private static (IReadOnlyList<NetworkBlock> Blocks, float[] Input, ReferenceTensor Expected) Case(string model, TensorLayout layout, int batch = 2)
     {
         var (blocks, channels, _) = NetworkCases.Get(model);
         float[] x = NetworkCases.Rand(new Random(9), batch * channels * Size * Size, 1);
         var shape = new TensorShape(batch, channels, Size, Size);
-        return (blocks, x, NetworkEvaluation.Run(blocks, BoundedTensor.Exact(x, shape, layout), foldedFromBatchNorm: false));
+        return (blocks, x, NetworkEvaluation.Run(blocks, ReferenceTensor.Exact(x, shape, layout), foldedFromBatchNorm: false));
     }
 
-    internal static void AssertWithinFirstOrderBound(float[] y, BoundedTensor expected, TensorLayout layout, string what)
+    internal static void AssertWithinFirstOrderBound(float[] y, ReferenceTensor expected, TensorLayout layout, string what)
     {
         for (int i = 0; i < expected.Value.Length; i++)
         {

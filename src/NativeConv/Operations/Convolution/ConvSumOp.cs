@@ -5,7 +5,7 @@ namespace NativeConv;
 /// Output = conv(Input) + Residual, the backend adding what the output buffer holds (so the residual is written
 /// there first, or already is). Made by <see cref="NetworkGraph.FuseResidualSums"/>, never by a builder.
 /// </summary>
-internal sealed class ConvSumOp(ConvOp convolution, int residual, int output)
+internal sealed partial class ConvSumOp(ConvOp convolution, int residual, int output)
     : GraphOp(convolution.Name + " + residual", [convolution.Input, residual], [output])
 {
     public ConvOp Convolution { get; } = convolution;

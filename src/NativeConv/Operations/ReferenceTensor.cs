@@ -1,11 +1,12 @@
-namespace NativeConv.Testing;
+namespace NativeConv;
 
 /// <summary>
-/// A tensor evaluated in double precision, NHWC, with a bound per element on how far a float32
-/// evaluation of the same network may be from it (see <see cref="NetworkEvaluation"/>), and the
-/// first-order view of the same: the magnitude of each element's terms and a relative budget.
+/// A tensor evaluated in double precision by the operations' references (<see cref="GraphOp.Reference"/>), NHWC,
+/// with a bound per element on how far a float32 evaluation of the same network may be from it, and the first-order
+/// view of the same: the magnitude of each element's terms and a relative budget. Every backend's result is checked
+/// against it.
 /// </summary>
-public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bound, double[]? magnitude = null, double relativeBudget = 0)
+public sealed class ReferenceTensor(TensorShape shape, double[] value, double[] bound, double[]? magnitude = null, double relativeBudget = 0)
 {
     public TensorShape Shape { get; } = shape;
 
@@ -19,12 +20,12 @@ public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bo
 
     /// <summary>
     /// The accumulated rounding budget along the longest path, relative to <see cref="Magnitude"/>: the
-    /// first-order bound Magnitude · RelativeBudget (see <see cref="NetworkEvaluation"/>).
+    /// first-order bound Magnitude · RelativeBudget (see <see cref="ReferenceContext"/>).
     /// </summary>
     public double RelativeBudget { get; } = relativeBudget;
 
     /// <summary>An exact float input (no error yet), given in <paramref name="layout"/>.</summary>
-    public static BoundedTensor Exact(ReadOnlySpan<float> data, TensorShape shape, TensorLayout layout)
+    public static ReferenceTensor Exact(ReadOnlySpan<float> data, TensorShape shape, TensorLayout layout)
     {
         var value = new double[shape.Length];
         int c = shape.Channels, hw = shape.Height * shape.Width;
@@ -35,7 +36,7 @@ public sealed class BoundedTensor(TensorShape shape, double[] value, double[] bo
                     int source = layout == TensorLayout.Nchw ? (n * c + ch) * hw + p : (n * hw + p) * c + ch;
                     value[(n * hw + p) * c + ch] = data[source];
                 }
-        return new BoundedTensor(shape, value, new double[value.Length]);
+        return new ReferenceTensor(shape, value, new double[value.Length]);
     }
 
     /// <summary>Element i of the NHWC arrays, for a float tensor given in <paramref name="layout"/>: its index there.</summary>
