@@ -89,7 +89,9 @@ internal sealed unsafe class Planner : IDisposable
         if (options.Backend != NetworkOptions.Auto) return [backends.Get(options.Backend)];
         var available = new List<ConvBackend>();
         var left = new List<string>();
-        foreach (string name in options.Candidates ?? backends.Names.Where(n => n != ReferenceBackend.BackendName))
+        // The reference measures nothing worth choosing against a native backend: it is a candidate only when alone.
+        IEnumerable<string> names = options.Candidates ?? (backends.Names.Count == 1 ? backends.Names : backends.Names.Where(n => n != ReferenceBackend.BackendName));
+        foreach (string name in names)
         {
             if (!backends.TryGet(name, out ConvBackend? backend, out string? why)) left.Add($"'{name}' ({why})");
             else if (backend!.CannotRun(options.Precision) is { } cannot) left.Add($"'{name}' ({cannot})");
