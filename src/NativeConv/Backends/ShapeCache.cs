@@ -23,6 +23,9 @@ internal sealed class ShapeCache<TState>(Func<int, int, int, TState>? create, in
 
     public int Count => _recency.Count;
 
+    /// <summary>Every cached state, most recent first.</summary>
+    public IEnumerable<TState> States => _recency.Select(entry => entry.State);
+
     public TState Get(int batch, int height, int width)
     {
         if (TryGet(batch, height, width, out TState? state)) return state!;

@@ -189,8 +189,10 @@ public sealed class ConvNetwork : ILayer
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "must be at least 1");
         if (Graph.Inputs.Count != 1 || Graph.Outputs.Count != 1)
             throw new InvalidOperationException($"the network has {Graph.Inputs.Count} input(s) and {Graph.Outputs.Count} output(s): call Run with one buffer each");
-        Span<TensorShape> shape = [new TensorShape(batch, InChannels, height, width)];
-        Span<int> inputLengths = [input.Length], outputLengths = [output.Length];
+        Span<TensorShape> shape = stackalloc TensorShape[1];
+        shape[0] = new TensorShape(batch, InChannels, height, width);
+        Span<int> inputLengths = stackalloc int[1], outputLengths = stackalloc int[1];
+        (inputLengths[0], outputLengths[0]) = (input.Length, output.Length);
         if (input.Overlaps(output)) throw new ArgumentException("input and output must not overlap", nameof(output));
         fixed (float* x = input)
         fixed (float* y = output)
@@ -270,9 +272,19 @@ public sealed class ConvNetwork : ILayer
             CheckLengths(program!.Inputs, program.Outputs, inputLengths, outputLengths);
             return program;
         }
-        TensorShape[] all = Graph.Shapes(shapes, Layout); // the shape chain, before anything native: throws naming the operation
-        CheckLengths(shapes.ToArray(), Graph.OutputValues.Select(v => all[v]).ToArray(), inputLengths, outputLengths);
-        return Program(shapes.ToArray(), inputs, outputs);
+        return New(shapes.ToArray(), inputLengths, outputLengths, inputs, outputs);
+    }
+
+    /// <summary>
+    /// The first call for a shape: the shape chain checked before anything native (naming the operation that cannot take
+    /// it), the buffers against it, then planned. Its own method: the lambda here must not make <see cref="Prepare"/>
+    /// allocate a closure on every call.
+    /// </summary>
+    private unsafe ShapeProgram New(TensorShape[] shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
+    {
+        TensorShape[] all = Graph.Shapes(shapes, Layout);
+        CheckLengths(shapes, Graph.OutputValues.Select(v => all[v]).ToArray(), inputLengths, outputLengths);
+        return Program(shapes, inputs, outputs);
     }
 
     private void CheckLengths(IReadOnlyList<TensorShape> inputs, IReadOnlyList<TensorShape> outputs, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths)
@@ -310,6 +322,15 @@ public sealed class ConvNetwork : ILayer
             if (_plans.Count > KeptPlans) _plans.Remove(_planOrder.Dequeue());
         }
         return program;
+    }
+
+    /// <summary>Bytes the managed threads of the shapes' batch workers have allocated (the calls' other threads; for tests of allocation-free calls).</summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            lock (_gate) return _programs.States.Sum(p => p.WorkerAllocatedBytes);
+        }
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ internal sealed unsafe class Planner : IDisposable
             if (!backends.TryGet(name, out ConvBackend? backend, out string? why)) left.Add($"'{name}' ({why})");
             else if (backend!.CannotRun(options.Precision) is { } cannot) left.Add($"'{name}' ({cannot})");
             else if (!options.WholeRuntime || backend.HasWholeNetwork) available.Add(backend);
-            else left.Add($"'{name}' (no whole runtime)");
+            else left.Add($"'{name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
         }
         return available.Count > 0 ? available
             : throw new NotSupportedException($"no candidate backend can run this network here: {string.Join("; ", left)}");

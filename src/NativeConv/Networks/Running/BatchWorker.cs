@@ -17,6 +17,7 @@ internal sealed unsafe class BatchWorker : IDisposable
     private int _first, _end;
     private Exception? _failure;
     private bool _stopping;
+    private long _allocated;
 
     /// <param name="copy">The worker's own copy of the network for one image (disposed with it): none of its native state is shared with another thread.</param>
     public BatchWorker(SingleThreadedCopy copy)
@@ -35,6 +36,9 @@ internal sealed unsafe class BatchWorker : IDisposable
         _end = end;
         _start.Release(); // a full fence: the worker sees the fields above
     }
+
+    /// <summary>Bytes the worker's thread has allocated on the managed heap, as of its last finished share.</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocated);
 
     /// <summary>Waits for the images <see cref="Start"/> gave; rethrows what the worker threw on them.</summary>
     public void Wait()
@@ -61,6 +65,7 @@ internal sealed unsafe class BatchWorker : IDisposable
             {
                 _failure = e;
             }
+            Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread()); // read by tests of allocation-free calls
             _done.Release();
         }
     }

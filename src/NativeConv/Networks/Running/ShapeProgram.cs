@@ -85,6 +85,9 @@ internal sealed unsafe class ShapeProgram : IDisposable
         if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
+    /// <summary>Bytes the workers' threads have allocated on the managed heap (0 without workers): the other threads of a call.</summary>
+    public long WorkerAllocatedBytes => _workers.Sum(w => w.AllocatedBytes);
+
     /// <summary>One line per operation: what runs it.</summary>
     public IEnumerable<string> Describe() => Caller.Describe();
 
