@@ -69,6 +69,45 @@ public class ConvTransposeLayerTests(ITestOutputHelper output, ConformanceSummar
         Assert.Contains(output, v => v != 1 && v != 2);
     }
 
+    /// <summary>
+    /// Outputs with fewer rows (columns) than the stride − 1 on XNNPACK's sub-convolution path, where XNNPACK's own sizing
+    /// wraps around and writes past the output (see XnnpackShapeState): exact, and nothing written after the output for a
+    /// whole band of stride rows.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(BackendsAndLayouts))]
+    public void Outputs_shorter_than_the_stride_are_exact_and_stay_inside_their_buffer(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        foreach (var (spec, n, h, w) in new[]
+                 {
+                     (new ConvTranspose2dSpec(3, 4, 4, stride: 4, padding: Padding2D.Explicit(1, 0, 1, 0)), 2, 1, 6),     // 2 rows
+                     (new ConvTranspose2dSpec(3, 4, new Size2D(4, 6), stride: 4, padding: Padding2D.Explicit(0, 3, 2, 1)), 3, 5, 1), // 2 columns
+                     (ConvTranspose2dSpec.Depthwise(8, 4, stride: 4, padding: 1, outputPadding: 0), 2, 1, 1),               // 2x2
+                 })
+        {
+            var r = new Random(spec.GetHashCode());
+            float[] weights = Enumerable.Range(0, spec.WeightCount).Select(_ => (float)r.Next(-2, 3)).ToArray();
+            float[] bias = Enumerable.Range(0, spec.BiasCount).Select(_ => (float)r.Next(-4, 5)).ToArray();
+            ConvGeometry g = spec.Geometry(n, h, w);
+            float[] input = Enumerable.Range(0, g.InputLength).Select(_ => (float)r.Next(-3, 4)).ToArray();
+            var expected = new float[g.OutputLength];
+            using (var reference = new ConvTranspose2dLayer(spec, weights, bias, new ReferenceBackend(), layout))
+                reference.Forward(input, expected, n, h, w);
+            using var layer = new ConvTranspose2dLayer(spec, weights, bias, backend, layout);
+            int band = spec.Stride.Height * g.OutWidth * spec.Stride.Width * g.OutChannels + 64;
+            for (int call = 0; call < 5; call++)
+            {
+                var buffer = new float[g.OutputLength + band];
+                Array.Fill(buffer, -99f);
+                layer.Forward(input, buffer.AsSpan(0, g.OutputLength), n, h, w);
+                Assert.Equal(expected, buffer[..g.OutputLength]);
+                Assert.All(buffer[g.OutputLength..], v => Assert.Equal(-99f, v));
+            }
+            output.WriteLine($"{spec} on {n}x{h}x{w} -> {g.OutHeight}x{g.OutWidth}: {layer.ImplementationName}");
+        }
+    }
+
     [SkippableFact]
     public void A_plugged_in_backend_without_its_own_runs_the_reference_and_says_so()
     {
