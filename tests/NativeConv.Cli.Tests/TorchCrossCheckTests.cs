@@ -31,8 +31,8 @@ public class TorchCrossCheckTests
     [MemberData(nameof(Cases))]
     public void Run_matches_PyTorch_within_the_derived_bound(string name, string backend)
     {
-        TorchPeer.Case c = TorchPeer.Get(name);
-        string dir = TorchPeer.Directory;
+        TorchPeer.Case c = TorchPeer.Convolutions.Get(name);
+        string dir = TorchPeer.Convolutions.Directory;
         string File(string what) => Path.Combine(dir, $"{name}.{what}.npy");
         string output = Path.Combine(dir, $"{name}.{backend}.npy");
         string[] args =

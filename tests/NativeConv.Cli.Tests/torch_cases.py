@@ -51,6 +51,22 @@ def activate(name, y):
     return ACTIVATIONS[name](y)
 
 
+def save(out_dir, name, layout, **arrays):
+    """Writes each array as float32 NAME.KEY.npy; for an nhwc case the input (x) and the output (torch) as N,H,W,C."""
+    for array_name, t in arrays.items():
+        if t is None:
+            continue
+        a = t.detach().numpy()
+        if layout == "nhwc" and t.dim() >= 3 and array_name in ("x", "torch"):
+            a = np.moveaxis(a, -3, -1)  # N,C,H,W -> N,H,W,C (the bytes torch's channels_last holds)
+        np.save(os.path.join(out_dir, f"{name}.{array_name}.npy"), np.ascontiguousarray(a, dtype="<f4"))
+
+
+def write_manifest(out_dir, cases):
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "numpy": np.__version__, "cases": cases}, f, indent=1)
+
+
 def main(out_dir):
     torch.manual_seed(2026)
     manifest = []
@@ -69,22 +85,11 @@ def main(out_dir):
         if unbatched:
             y = y.squeeze(0)
 
-        def save(array_name, t):
-            a = t.detach().numpy()
-            if layout == "nhwc" and t.dim() >= 3 and array_name in ("x", "torch"):
-                a = np.moveaxis(a, -3, -1)  # N,C,H,W -> N,H,W,C (the bytes torch's channels_last holds)
-            np.save(os.path.join(out_dir, f"{name}.{array_name}.npy"), np.ascontiguousarray(a, dtype="<f4"))
-
-        save("x", x)
-        save("w", w)
-        if b is not None:
-            save("b", b)
-        save("torch", y)
+        save(out_dir, name, layout, x=x, w=w, b=b, torch=y)
         flags = ["--stride", flag(stride), "--padding", flag(padding), "--dilation", flag(dilation),
                  "--groups", str(groups), "--activation", activation, "--layout", layout]
         manifest.append({"name": name, "bias": b is not None, "flags": flags})
-    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
-        json.dump({"torch": torch.__version__, "numpy": np.__version__, "cases": manifest}, f, indent=1)
+    write_manifest(out_dir, manifest)
 
 
 if __name__ == "__main__":

@@ -95,9 +95,6 @@ internal static class Info
 
 internal static class Conformance
 {
-    private const int Guard = 64;
-    private const float GuardValue = -123.25f;
-
     /// <summary>
     /// A seeded draw of <paramref name="count"/> cases, half NCHW and half NHWC (as far as each layout
     /// has cases); the whole set when <paramref name="count"/> reaches its size.
@@ -137,10 +134,7 @@ internal static class Conformance
             using (var reference = new Conv2dLayer(c.Spec, weights, bias, new ReferenceBackend(), c.Layout))
                 reference.Forward(input, expected, c.Batch, c.Height, c.Width);
             var (pre, absSum) = ExpectedConvolution.Compute(c.Spec, c.Layout, g, input, weights, bias);
-            string? referenceProblem = null;
-            for (int o = 0; o < g.OutputLength && referenceProblem is null; o++)
-                if (expected[o] != (float)c.Spec.Activation.Apply(pre[o]))
-                    referenceProblem = $"reference output {o} = {expected[o]}, exact {(float)c.Spec.Activation.Apply(pre[o])}";
+            string? referenceProblem = OutputCheck.ReferenceProblem(c.Spec, expected, pre);
             foreach (var (name, backend) in available)
             {
                 double ratio = 0;
@@ -158,34 +152,19 @@ internal static class Conformance
         double[] pre, double[] absSum, ConvGeometry g, out double worst)
     {
         worst = 0;
-        float[] inputBefore = input.ToArray(), weightsBefore = weights.ToArray();
-        var guarded = new float[g.OutputLength + 2 * Guard];
-        Array.Fill(guarded, GuardValue);
+        var check = new OutputCheck(g.OutputLength, input, weights);
         try
         {
             using var layer = new Conv2dLayer(c.Spec, weights, bias, backend, c.Layout);
-            layer.Forward(input, guarded.AsSpan(Guard, g.OutputLength), c.Batch, c.Height, c.Width);
+            layer.Forward(input, check.Output, c.Batch, c.Height, c.Width);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return $"threw {e.GetType().Name}: {e.Message}";
         }
-        if (guarded.AsSpan(0, Guard).ContainsAnyExcept(GuardValue)) return "write before the output buffer";
-        if (guarded.AsSpan(Guard + g.OutputLength).ContainsAnyExcept(GuardValue)) return "write after the output buffer";
-        if (!input.AsSpan().SequenceEqual(inputBefore)) return "input changed";
-        if (!weights.AsSpan().SequenceEqual(weightsBefore)) return "weights changed";
-        int failures = 0;
-        string first = "";
-        for (int o = 0; o < g.OutputLength; o++)
-        {
-            float actual = guarded[Guard + o];
-            double error = Math.Abs((double)actual - expected[o]);
-            double bound = ErrorBound.For(c.Spec, pre[o], absSum[o], c.IntegerData);
-            if (!(error <= bound) && failures++ == 0)
-                first = $"output {o}: {actual} vs reference {expected[o]}: |error| {error:e3} > bound {bound:e3}";
-            if (error > 0) worst = Math.Max(worst, bound > 0 ? error / bound : double.PositiveInfinity);
-        }
-        return failures == 0 ? null : $"{failures} outputs out of bound, first {first}";
+        if (check.Canaries(input, weights) is { } canary) return canary;
+        (int failures, worst, List<string> first) = check.Compare(c.Spec, expected, pre, absSum, c.IntegerData, describe: 1);
+        return failures == 0 ? null : $"{failures} outputs out of bound, first {first[0]}";
     }
 }
 

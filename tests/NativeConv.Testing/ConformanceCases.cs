@@ -51,16 +51,7 @@ public static class ConformanceCases
         };
         bool bias = r.Next(3) != 0;
         bool integer = r.Next(2) == 0;
-        Activation activation = r.Next(6) switch
-        {
-            0 => Activation.None,
-            1 => Activation.ReLU,
-            2 => Activation.ReLU6,
-            3 => Activation.HardSwish,
-            4 => Activation.HardSigmoid,
-            // Integer clamp bounds keep integer cases exact.
-            _ => Activation.Clamp(-r.Next(1, 5), r.Next(0, 9)),
-        };
+        Activation activation = DrawActivation(r);
         int channels = Channels[r.Next(Channels.Length)];
         Conv2dSpec spec;
         try
@@ -90,6 +81,17 @@ public static class ConformanceCases
         }
         return new ConformanceCase(index, spec, layout, batch, h, w, integer);
     }
+
+    /// <summary>One of every activation, equally likely; a clamp's bounds are integers, which keep integer cases exact.</summary>
+    public static Activation DrawActivation(Random r) => r.Next(6) switch
+    {
+        0 => Activation.None,
+        1 => Activation.ReLU,
+        2 => Activation.ReLU6,
+        3 => Activation.HardSwish,
+        4 => Activation.HardSigmoid,
+        _ => Activation.Clamp(-r.Next(1, 5), r.Next(0, 9)),
+    };
 
     private static Conv2dSpec General(Random r, int channels, Size2D kernel, int stride, Padding2D padding, int dilation, bool bias, Activation activation)
     {

@@ -3,7 +3,8 @@ namespace NativeConv.Testing;
 /// <summary>
 /// How far a float32 convolution may be from the exact result, derived rather than tuned.
 ///
-/// Accumulation: each of the n = (in/groups)·kh·kw terms is a rounded product (relative error ≤ u,
+/// Accumulation: each of the n = (in/groups)·kh·kw terms (at most that many for a transposed convolution,
+/// <see cref="ConvolutionSpec.AccumulationLength"/>) is a rounded product (relative error ≤ u,
 /// u = 2⁻²⁴) added into a rounded running sum; for any summation order (sequential, blocked,
 /// vectorized, with or without FMA) the classic bound is |ŷ − y| ≤ γ_(n+1) · Σ|w·x| + |b| terms,
 /// γ_k = k·u/(1 − k·u) ≤ 2·k·u for k·u ≤ 1/2. Hence c = 2 with n + 1 counting the bias.
@@ -20,9 +21,9 @@ public static class ErrorBound
 {
     public const double U = 1.0 / (1 << 24);
 
-    public static double For(Conv2dSpec spec, double preActivation, double absSum, bool integerData)
+    public static double For(ConvolutionSpec spec, double preActivation, double absSum, bool integerData)
     {
-        int n = spec.WeightsPerOutputChannel + 1;
+        int n = spec.AccumulationLength + 1;
         double accumulation = integerData ? 0 : 2.0 * n * U * absSum;
         double y = spec.Activation.Apply(preActivation);
         return spec.Activation.Kind switch

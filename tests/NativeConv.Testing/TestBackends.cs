@@ -30,6 +30,25 @@ public static class TestBackends
     /// <summary>The backends over native libraries (lifetime, thread and implementation tests are about them).</summary>
     public static readonly string[] Native = [OneDnnBackend.BackendName, XnnpackBackend.BackendName];
 
+    /// <summary>Theory rows: every pair of the two lists (e.g. backend × case), in order.</summary>
+    public static TheoryData<T1, T2> Rows<T1, T2>(IEnumerable<T1> first, IEnumerable<T2> second)
+    {
+        var rows = new TheoryData<T1, T2>();
+        foreach (var (a, b) in first.SelectMany(a => second.Select(b => (a, b)))) rows.Add(a, b);
+        return rows;
+    }
+
+    /// <summary>Theory rows: every triple of the three lists (e.g. backend × case × layout), in order.</summary>
+    public static TheoryData<T1, T2, T3> Rows<T1, T2, T3>(IEnumerable<T1> first, IEnumerable<T2> second, IEnumerable<T3> third)
+    {
+        var rows = new TheoryData<T1, T2, T3>();
+        foreach (var (a, b, c) in first.SelectMany(a => second.SelectMany(b => third.Select(c => (a, b, c))))) rows.Add(a, b, c);
+        return rows;
+    }
+
+    /// <summary>Both layouts.</summary>
+    public static readonly TensorLayout[] Layouts = [TensorLayout.Nchw, TensorLayout.Nhwc];
+
     public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static ConvBackend GetOrSkip(string name)

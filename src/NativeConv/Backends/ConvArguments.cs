@@ -13,11 +13,10 @@ internal static class ConvArguments
             throw new ArgumentOutOfRangeException(nameof(layout), layout, "must be Nchw or Nhwc");
     }
 
-    public static void CheckParameters(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    public static void CheckParameters(ConvolutionSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         if (weights.Length != spec.WeightCount)
-            throw new ArgumentException($"expected {spec.WeightCount} weights in PyTorch order (out={spec.OutChannels}, in/groups={spec.InChannelsPerGroup}, " +
-                $"kh={spec.Kernel.Height}, kw={spec.Kernel.Width}), got {weights.Length}", nameof(weights));
+            throw new ArgumentException($"expected {spec.WeightCount} weights in PyTorch order ({spec.WeightShape}), got {weights.Length}", nameof(weights));
         if (bias.Length != spec.BiasCount)
             throw new ArgumentException(spec.HasBias
                 ? $"expected {spec.OutChannels} bias values (one per output channel), got {bias.Length}"
@@ -25,7 +24,7 @@ internal static class ConvArguments
     }
 
     /// <summary>The geometry must be exactly what the spec resolves for its own input size.</summary>
-    public static void CheckGeometry(Conv2dSpec spec, in ConvGeometry geometry)
+    public static void CheckGeometry(ConvolutionSpec spec, in ConvGeometry geometry)
     {
         ConvGeometry expected = spec.Geometry(geometry.Batch, geometry.InHeight, geometry.InWidth);
         if (geometry != expected)

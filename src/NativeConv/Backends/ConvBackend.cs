@@ -2,10 +2,11 @@ namespace NativeConv;
 
 /// <summary>
 /// A convolution engine, and the seam to plug one in. Every backend accepts every
-/// <see cref="Conv2dSpec"/> in both layouts; what it bridges (a transpose, a separate activation pass)
-/// <see cref="Describe"/> says. The public methods check every argument before the backend's own code
-/// runs, and check what that code returns: a backend implements only the protected cores, which are
-/// called with consistent arguments.
+/// <see cref="Conv2dSpec"/> and every <see cref="ConvTranspose2dSpec"/> in both layouts; what it bridges (a transpose,
+/// a separate activation pass) <see cref="Describe"/> and <see cref="DescribeTransposed"/> say. The public methods check
+/// every argument before the backend's own code runs, and check what that code returns: a backend implements only the
+/// protected cores, which are called with consistent arguments. A backend that does not implement transposed
+/// convolution (<see cref="CreateTransposedCore"/>) still runs it: on NativeConv's reference.
 /// </summary>
 public abstract class ConvBackend : IDisposable
 {
@@ -24,25 +25,48 @@ public abstract class ConvBackend : IDisposable
     protected bool IsDisposed => _disposed;
 
     /// <summary>What running <paramref name="spec"/> in <paramref name="layout"/> involves on this backend.</summary>
-    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        ConvArguments.CheckLayout(layout);
-        return DescribeCore(spec, layout);
-    }
+    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout) => Checked(spec, layout, DescribeCore);
 
     /// <summary>
     /// Prepares a convolution once: <paramref name="weights"/> (PyTorch order <c>(out, in/groups, kh, kw)</c>)
     /// and <paramref name="bias"/> (<c>out</c> values, or none when the spec has no bias) are checked,
     /// copied, and packed or reordered by the backend. The kernel runs many times.
     /// </summary>
-    public ConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    public ConvKernel Create(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        Checked(spec, layout, weights, bias, CreateCore);
+
+    /// <summary>What running the transposed convolution <paramref name="spec"/> in <paramref name="layout"/> involves on this backend.</summary>
+    public BackendCapabilities DescribeTransposed(ConvTranspose2dSpec spec, TensorLayout layout) => Checked(spec, layout, DescribeTransposedCore);
+
+    /// <summary>
+    /// Prepares a transposed convolution once: <paramref name="weights"/> (PyTorch order <c>(in, out/groups, kh, kw)</c>)
+    /// and <paramref name="bias"/> (<c>out</c> values, or none when the spec has no bias) are checked, copied, and packed
+    /// or reordered by the backend. The kernel runs many times.
+    /// </summary>
+    public ConvTransposeKernel CreateTransposed(ConvTranspose2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        Checked(spec, layout, weights, bias, CreateTransposedCore);
+
+    /// <summary>A protected core that makes a kernel (<see cref="CreateCore"/>, <see cref="CreateTransposedCore"/>).</summary>
+    private delegate TKernel KernelCore<TSpec, TKernel>(TSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias);
+
+    /// <summary>The public entries' checks around a describing core.</summary>
+    private static BackendCapabilities Checked<TSpec>(TSpec spec, TensorLayout layout, Func<TSpec, TensorLayout, BackendCapabilities> core)
+        where TSpec : ConvolutionSpec
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ConvArguments.CheckLayout(layout);
+        return core(spec, layout);
+    }
+
+    /// <summary>The public entries' checks around a creating core: every argument before it runs, and the kernel it returns.</summary>
+    private TKernel Checked<TSpec, TKernel>(TSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias,
+        KernelCore<TSpec, TKernel> core) where TSpec : ConvolutionSpec where TKernel : ConvKernel<TSpec>
     {
         ArgumentNullException.ThrowIfNull(spec);
         ConvArguments.CheckLayout(layout);
         ConvArguments.CheckParameters(spec, weights, bias);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ConvKernel kernel = CreateCore(spec, layout, weights, bias)
+        TKernel kernel = core(spec, layout, weights, bias)
             ?? throw new InvalidOperationException($"backend '{Name}' returned no kernel for {spec} {layout}");
         kernel.ClaimFor(this, spec, layout);
         return kernel;
@@ -56,7 +80,7 @@ public abstract class ConvBackend : IDisposable
     /// <summary>
     /// A network's first convolution that reads NCHW and writes NHWC in one pass (arguments checked by the caller), where the
     /// backend has one that can beat a transpose followed by the NHWC convolution; null otherwise. Its kernel says NCHW, the
-    /// input's layout; <see cref="ConvKernel.Prepare"/> names what would run for a shape (a generic fallback may be slow).
+    /// input's layout; <see cref="ConvKernel{TSpec}.Prepare"/> names what would run for a shape (a generic fallback may be slow).
     /// </summary>
     internal virtual ConvKernel? CreateNchwInputStem(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
 
@@ -137,6 +161,22 @@ public abstract class ConvBackend : IDisposable
     /// a kernel handed out before, or one made for another spec or layout, is refused.
     /// </summary>
     protected abstract ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias);
+
+    /// <summary>
+    /// Describes a checked transposed convolution. By default: the reference fallback of <see cref="CreateTransposedCore"/>,
+    /// which a backend that overrides that overrides too.
+    /// </summary>
+    protected virtual BackendCapabilities DescribeTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout) =>
+        new(Name, ["no transposed convolution of its own: runs on NativeConv's reference (plain C# loops, double accumulation; far slower than a native library)"]);
+
+    /// <summary>
+    /// Makes a new transposed-convolution kernel (the spans have exactly the spec's weight and bias counts; copy them). By
+    /// default the reference implementation, so a backend written before transposed convolution existed, or one that
+    /// has none, still gives correct results; a backend with its own overrides this and <see cref="DescribeTransposedCore"/>.
+    /// </summary>
+    protected virtual ConvTransposeKernel CreateTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        BuiltInKernels.Transposed(spec, layout,
+            new ManagedKernelBody<ConvTranspose2dSpec>(spec, layout, weights, bias, ReferenceBackend.BackendName, ReferenceConvTranspose.Compute));
 
     public void Dispose()
     {

@@ -1,27 +1,32 @@
 namespace NativeConv;
 
 /// <summary>
-/// A prepared convolution, made by <see cref="ConvBackend.Create"/>. <see cref="Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>
-/// checks the geometry against the spec and the spans against the geometry (a few integer compares, no
-/// allocation), then runs the backend's <see cref="ForwardCore"/> under the kernel's lock: calls on one
-/// kernel take turns (native operators are not re-entrant, and kernels keep per-shape buffers).
-/// Dispose waits for a running call; later calls throw <see cref="ObjectDisposedException"/>.
+/// A prepared operation of a <typeparamref name="TSpec"/> (a convolution, a transposed convolution), made by its
+/// backend's checked entry (<see cref="ConvBackend.Create"/>, <see cref="ConvBackend.CreateTransposed"/>).
+/// <see cref="Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/> checks the geometry against the spec and
+/// the spans against the geometry (a few integer compares, no allocation), then runs the backend's
+/// <see cref="ForwardCore"/> under the kernel's lock: calls on one kernel take turns (native operators are not
+/// re-entrant, and kernels keep per-shape buffers). Dispose waits for a running call; later calls throw
+/// <see cref="ObjectDisposedException"/>.
 /// </summary>
-public abstract class ConvKernel : IDisposable
+public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionSpec
 {
     private readonly Lock _gate = new();
+    private readonly KernelBody<TSpec>? _body;
     private ConvBackend? _owner;
     private bool _disposed;
 
-    protected ConvKernel(Conv2dSpec spec, TensorLayout layout)
+    /// <param name="body">A built-in backend's body, which the kernel runs, prepares with and disposes of (null: a backend's own kernel).</param>
+    private protected ConvKernel(TSpec spec, TensorLayout layout, KernelBody<TSpec>? body = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ConvArguments.CheckLayout(layout);
         Spec = spec;
         Layout = layout;
+        _body = body;
     }
 
-    public Conv2dSpec Spec { get; }
+    public TSpec Spec { get; }
 
     public TensorLayout Layout { get; }
 
@@ -31,13 +36,13 @@ public abstract class ConvKernel : IDisposable
     /// <summary>Output size and resolved padding for an input size.</summary>
     public ConvGeometry Geometry(int batch, int height, int width) => Spec.Geometry(batch, height, width);
 
-    /// <summary>Runs the convolution on an input of (batch, <see cref="Conv2dSpec.InChannels"/>, height, width) in <see cref="Layout"/>.</summary>
+    /// <summary>Runs on an input of (batch, <see cref="ConvolutionSpec.InChannels"/>, height, width) in <see cref="Layout"/>.</summary>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width) =>
         Forward(Spec.Geometry(batch, height, width), input, output);
 
     /// <summary>
-    /// Runs the convolution for <paramref name="geometry"/>, which must be what <see cref="Geometry"/>
-    /// gives for its input size; the spans must have exactly its lengths and must not overlap.
+    /// Runs for <paramref name="geometry"/>, which must be what <see cref="Geometry"/> gives for its input size;
+    /// the spans must have exactly its lengths and must not overlap.
     /// </summary>
     public void Forward(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
     {
@@ -61,8 +66,11 @@ public abstract class ConvKernel : IDisposable
         }
     }
 
-    /// <summary>What <see cref="Prepare"/> does, under the lock (by default nothing).</summary>
-    private protected virtual string? PrepareCore(in ConvGeometry geometry) => null;
+    /// <summary>What <see cref="Prepare"/> does, under the lock (by default the body's preparation, or nothing).</summary>
+    private protected virtual string? PrepareCore(in ConvGeometry geometry) => _body?.Prepare(geometry);
+
+    /// <summary>The body the kernel was made with.</summary>
+    private protected KernelBody<TSpec> Body => _body ?? throw new InvalidOperationException($"{GetType().Name} has no body");
 
     /// <summary>
     /// The backend's computation, called under the kernel's lock with a geometry that is the spec's for
@@ -70,14 +78,14 @@ public abstract class ConvKernel : IDisposable
     /// </summary>
     protected abstract void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Hands a new kernel to the caller of <paramref name="backend"/>'s Create, once.</summary>
-    internal void ClaimFor(ConvBackend backend, Conv2dSpec spec, TensorLayout layout)
+    /// <summary>Hands a new kernel to the caller of <paramref name="backend"/>'s checked entry, once.</summary>
+    internal void ClaimFor(ConvBackend backend, TSpec spec, TensorLayout layout)
     {
         lock (_gate)
         {
             if (_owner is not null || _disposed)
                 throw new InvalidOperationException($"backend '{backend.Name}' returned a kernel it had handed out before (or disposed): each Create must make a new kernel");
-            if (Spec == spec && Layout == layout)
+            if (Spec.Equals(spec) && Layout == layout) // value equality: TSpec is a record
             {
                 _owner = backend;
                 return;
@@ -94,12 +102,44 @@ public abstract class ConvKernel : IDisposable
             if (_disposed) return;
             _disposed = true;
             Dispose(disposing: true);
+            _body?.Dispose();
         }
         GC.SuppressFinalize(this);
     }
 
     /// <summary>Releases the kernel's resources; called once, under the lock, never during a call.</summary>
     protected virtual void Dispose(bool disposing)
+    {
+    }
+}
+
+/// <summary>
+/// A prepared convolution, made by <see cref="ConvBackend.Create"/>: the contract of <see cref="ConvKernel{TSpec}"/>
+/// for a <see cref="Conv2dSpec"/>. A backend's own kernels derive from it.
+/// </summary>
+public abstract class ConvKernel : ConvKernel<Conv2dSpec>
+{
+    protected ConvKernel(Conv2dSpec spec, TensorLayout layout) : base(spec, layout)
+    {
+    }
+
+    private protected ConvKernel(Conv2dSpec spec, TensorLayout layout, KernelBody<Conv2dSpec> body) : base(spec, layout, body)
+    {
+    }
+}
+
+/// <summary>
+/// A prepared transposed convolution, made by <see cref="ConvBackend.CreateTransposed"/>: the contract of
+/// <see cref="ConvKernel{TSpec}"/> for a <see cref="ConvTranspose2dSpec"/>. A backend's own kernels derive from it.
+/// </summary>
+public abstract class ConvTransposeKernel : ConvKernel<ConvTranspose2dSpec>
+{
+    protected ConvTransposeKernel(ConvTranspose2dSpec spec, TensorLayout layout) : base(spec, layout)
+    {
+    }
+
+    private protected ConvTransposeKernel(ConvTranspose2dSpec spec, TensorLayout layout, KernelBody<ConvTranspose2dSpec> body)
+        : base(spec, layout, body)
     {
     }
 }

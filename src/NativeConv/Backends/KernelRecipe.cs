@@ -5,9 +5,9 @@ namespace NativeConv;
 /// form, attributes, the fusion decision. Per-shape states are made from it and receive it; it does not
 /// know them. Valid while the kernel holds its reference on the backend's shared native object.
 /// </summary>
-internal abstract class KernelRecipe(Conv2dSpec spec, TensorLayout layout) : IDisposable
+internal abstract class KernelRecipe<TSpec>(TSpec spec, TensorLayout layout) : IDisposable where TSpec : ConvolutionSpec
 {
-    public Conv2dSpec Spec { get; } = spec;
+    public TSpec Spec { get; } = spec;
 
     public TensorLayout Layout { get; } = layout;
 

@@ -73,7 +73,20 @@ public sealed class OneDnnBackend : ConvBackend
     }
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
-        new NativeConvKernel(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, layout, w, b));
+        BuiltInKernels.Native(spec, layout, _engine, weights, bias, (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, layout, w, b));
+
+    protected override BackendCapabilities DescribeTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout)
+    {
+        var bridges = new List<string>();
+        if (layout == TensorLayout.Nchw)
+            bridges.Add("NCHW activations run as given: oneDNN picks a deconvolution for plain NCHW, usually slower than NHWC");
+        if (TransposedLowering.Of(spec).Bridge(spec) is { } copy) bridges.Add(copy);
+        return new BackendCapabilities(Name, bridges);
+    }
+
+    /// <summary>oneDNN's deconvolution primitive, activations fused as post-ops as for convolution.</summary>
+    protected override ConvTransposeKernel CreateTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        BuiltInKernels.NativeTransposed(spec, layout, _engine, weights, bias, (w, b) => new OneDnnDeconvRecipe(_engine.Value, Threads, spec, layout, w, b));
 
     internal override bool HasResidualSum => true;
 
@@ -114,7 +127,7 @@ public sealed class OneDnnBackend : ConvBackend
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (CannotRun(ConvPrecision.BFloat16) is { } why) throw new NotSupportedException(why);
-        return new NativeConvKernel(spec, layout, _engine, weights, bias,
+        return BuiltInKernels.Native(spec, layout, _engine, weights, bias,
             (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, layout, w, b, bfloat16: true, bfloat16Tensors: tensors));
     }
 
@@ -140,7 +153,7 @@ public sealed class OneDnnBackend : ConvBackend
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (IsArm64 || spec.OutChannels != NchwStemChannels) return null;
-        return new NativeConvKernel(spec, TensorLayout.Nchw, _engine, weights, bias,
+        return BuiltInKernels.Native(spec, TensorLayout.Nchw, _engine, weights, bias,
             (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nchw, w, b, nhwcOutput: true));
     }
 
@@ -150,7 +163,7 @@ public sealed class OneDnnBackend : ConvBackend
     internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return new NativeConvKernel(spec, TensorLayout.Nhwc, _engine, weights, bias,
+        return BuiltInKernels.Native(spec, TensorLayout.Nhwc, _engine, weights, bias,
             (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true));
     }
 

@@ -18,7 +18,7 @@ internal static unsafe class OneDnnMemory
     }
 
     /// <summary>oneDNN's logical weight dims for a spec: (g, oc/g, ic/g, kh, kw) when grouped, else (oc, ic, kh, kw).</summary>
-    public static OneDnnMemoryDescHandle WeightsDesc(Conv2dSpec spec, dnnl_format_tag_t tag, dnnl_data_type_t type = dnnl_data_type_t.dnnl_f32) => spec.Groups > 1
+    public static OneDnnMemoryDescHandle WeightsDesc(ConvolutionSpec spec, dnnl_format_tag_t tag, dnnl_data_type_t type = dnnl_data_type_t.dnnl_f32) => spec.Groups > 1
         ? Desc([spec.Groups, spec.OutChannelsPerGroup, spec.InChannelsPerGroup, spec.Kernel.Height, spec.Kernel.Width], tag, type)
         : Desc([spec.OutChannels, spec.InChannels, spec.Kernel.Height, spec.Kernel.Width], tag, type);
 

@@ -20,44 +20,30 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     private readonly OneDnnMemoryHandle? _scratchpad;
     private readonly OneDnnMemoryHandle? _callerInput; // with a conversion: the caller's buffer, reordered into _src
     private readonly OneDnnPrimitiveHandle? _convert;
+    private readonly PaddedImages? _extended;
 
-    /// <param name="src">The input's memory descriptor (a plain layout, or one a previous primitive chose).</param>
-    /// <param name="dst">The output's (a plain layout, or <c>any</c> to let the implementation choose).</param>
-    /// <param name="convertFrom">The caller's input when it differs from <paramref name="src"/> (float32 for a bfloat16
+    /// <param name="parts">The recipe's stream, bias and caller-ordered weights.</param>
+    /// <param name="pd">The shape's primitive descriptor, owned by the state from here on (released if the constructor fails).</param>
+    /// <param name="convertFrom">The caller's input when it differs from the primitive's (float32 for a bfloat16
     /// convolution): each call reorders it into a buffer of this state's first.</param>
-    public OneDnnShapeState(OneDnnConvRecipe recipe, in ConvGeometry g, const_dnnl_memory_desc_t src, const_dnnl_memory_desc_t dst,
-        const_dnnl_memory_desc_t convertFrom = default)
+    /// <param name="extended">Where each call copies the caller's input first, zero rows and columns appended (a transposed
+    /// convolution's <see cref="TransposedLowering"/>); owned by the state from here on.</param>
+    public OneDnnShapeState(OneDnnRecipeParts parts, dnnl_primitive_desc_t pd, string context, const_dnnl_memory_desc_t convertFrom = default,
+        PaddedImages? extended = null)
     {
-        Conv2dSpec spec = recipe.Spec;
-        _stream = recipe.Stream;
-        _bias = recipe.Bias;
-        string context = $"{spec} on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth}";
-        dnnl_engine_t engine = recipe.Engine;
+        _stream = parts.Stream;
+        _bias = parts.Bias;
+        _extended = extended;
+        dnnl_engine_t engine = parts.Engine;
         try
         {
-            using var anyWeights = OneDnnMemory.WeightsDesc(spec, dnnl_format_tag_t.dnnl_format_tag_any,
-                recipe.BFloat16 ? dnnl_data_type_t.dnnl_bf16 : dnnl_data_type_t.dnnl_f32);
-            using var biasMd = OneDnnMemory.Desc([spec.OutChannels], dnnl_format_tag_t.dnnl_a);
-            long* strides = stackalloc long[] { spec.Stride.Height, spec.Stride.Width };
-            long* dilates = stackalloc long[] { spec.Dilation.Height - 1, spec.Dilation.Width - 1 }; // oneDNN counts from 0
-            long* padL = stackalloc long[] { g.PadTop, g.PadLeft };
-            long* padR = stackalloc long[] { g.PadBottom, g.PadRight };
-            dnnl_primitive_desc_t Describe()
-            {
-                dnnl_primitive_desc_t created;
-                ThrowIfFailed(dnnl_convolution_forward_primitive_desc_create(&created, engine, dnnl_prop_kind_t.dnnl_forward_inference,
-                    dnnl_alg_kind_t.dnnl_convolution_direct, src, anyWeights.Value, spec.HasBias ? biasMd.Value : default,
-                    dst, strides, dilates, padL, padR, recipe.Attributes), nameof(dnnl_convolution_forward_primitive_desc_create), context);
-                return created;
-            }
-            dnnl_primitive_desc_t pd = OneDnnDepthwiseImplementation.Applies(recipe) ? OneDnnDepthwiseImplementation.Choose(Describe, context) : Describe();
             _pd = new OneDnnPrimitiveDescHandle(pd);
             dnnl_primitive_t primitive;
             ThrowIfFailed(dnnl_primitive_create(&primitive, pd), nameof(dnnl_primitive_create), context);
             _primitive = new OneDnnPrimitiveHandle(primitive);
             ImplementationName = OneDnnImplementationName.Of(pd, context);
 
-            _weights = ReorderWeights(recipe, pd, context);
+            _weights = ReorderWeights(parts, pd, context);
             _scratchpad = Scratchpad(engine, pd, context);
             if (convertFrom.IsNull) _src = OneDnnMemory.Unattached(engine, SourceDesc, "src " + context);
             else
@@ -99,7 +85,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
             convertArgs[1] = new dnnl_exec_arg_t { arg = DNNL_ARG_TO, memory = _src.Value };
             ThrowIfFailed(dnnl_primitive_execute(_convert.Value, _stream, 2, convertArgs), nameof(dnnl_primitive_execute), "input conversion");
         }
-        else ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, input), nameof(dnnl_memory_set_data_handle), "src");
+        else ThrowIfFailed(dnnl_memory_set_data_handle(_src.Value, _extended is null ? input : _extended.CopyIn(input)), nameof(dnnl_memory_set_data_handle), "src");
         ThrowIfFailed(dnnl_memory_set_data_handle(_dst.Value, output), nameof(dnnl_memory_set_data_handle), "dst");
         dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[5];
         int count = 0;
@@ -113,11 +99,10 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     }
 
     /// <summary>The recipe's weights, reordered once into the format the implementation chose.</summary>
-    private static OneDnnMemoryHandle ReorderWeights(OneDnnConvRecipe recipe, dnnl_primitive_desc_t pd, string context)
+    private static OneDnnMemoryHandle ReorderWeights(OneDnnRecipeParts parts, dnnl_primitive_desc_t pd, string context)
     {
-        dnnl_engine_t engine = recipe.Engine;
         const_dnnl_memory_desc_t implMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
-        return OneDnnMemory.Reordered(engine, recipe.Stream, recipe.UserWeightsDesc, recipe.UserWeights, implMd, "weights " + context);
+        return OneDnnMemory.Reordered(parts.Engine, parts.Stream, parts.UserWeightsDesc, parts.UserWeights, implMd, "weights " + context);
     }
 
     private static OneDnnMemoryHandle? Scratchpad(dnnl_engine_t engine, dnnl_primitive_desc_t pd, string context)
@@ -131,6 +116,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     {
         _src?.Dispose();
         _dst?.Dispose();
+        _extended?.Dispose();
         _callerInput?.Dispose();
         _convert?.Dispose();
         _weights?.Dispose();

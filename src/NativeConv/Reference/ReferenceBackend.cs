@@ -19,4 +19,7 @@ public sealed class ReferenceBackend(string name = ReferenceBackend.BackendName)
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
         new ReferenceConvKernel(spec, layout, weights, bias);
+
+    /// <summary>The reference transposed convolution is this backend's own (<see cref="ConvBackend.CreateTransposedCore"/>'s default), not a fallback.</summary>
+    protected override BackendCapabilities DescribeTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout) => new(Name, []);
 }

@@ -1,6 +1,9 @@
 namespace NativeConv;
 
-/// <summary>A convolution applied to one input size: resolved padding, output size, element counts.</summary>
+/// <summary>
+/// A convolution applied to one input size: resolved padding, output size, element counts. For a transposed
+/// convolution the padding is what is cropped from its full output (<see cref="ConvTranspose2dSpec.Padding"/>).
+/// </summary>
 public readonly record struct ConvGeometry(
     int Batch, int InChannels, int InHeight, int InWidth,
     int OutChannels, int OutHeight, int OutWidth,
@@ -12,15 +15,44 @@ public readonly record struct ConvGeometry(
 
     internal static ConvGeometry Resolve(Conv2dSpec spec, int batch, int height, int width)
     {
-        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
-        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, $"must be at least 1 (input {batch}x{spec.InChannels}x{height}x{width})");
-        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, $"must be at least 1 (input {batch}x{spec.InChannels}x{height}x{width})");
-
+        CheckInput(spec, batch, height, width);
         var (top, bottom, outH) = Axis(spec.Padding.Mode, spec.Padding.Top, spec.Padding.Bottom, height,
             spec.EffectiveKernel.Height, spec.Stride.Height, nameof(height), spec, batch, height, width);
         var (left, right, outW) = Axis(spec.Padding.Mode, spec.Padding.Left, spec.Padding.Right, width,
             spec.EffectiveKernel.Width, spec.Stride.Width, nameof(width), spec, batch, height, width);
+        return Within(spec, batch, height, width, outH, outW, top, left, bottom, right);
+    }
 
+    /// <summary>PyTorch's ConvTranspose2d sizes: (in − 1)·stride − pad_begin − pad_end + effective kernel + output padding.</summary>
+    internal static ConvGeometry ResolveTransposed(ConvTranspose2dSpec spec, int batch, int height, int width)
+    {
+        CheckInput(spec, batch, height, width);
+        Padding2D p = spec.Padding;
+        long outH = (height - 1L) * spec.Stride.Height - p.Top - p.Bottom + spec.EffectiveKernel.Height + spec.OutputPadding.Height;
+        long outW = (width - 1L) * spec.Stride.Width - p.Left - p.Right + spec.EffectiveKernel.Width + spec.OutputPadding.Width;
+        if (outH < 1 || outW < 1)
+        {
+            string argument = outH < 1 ? nameof(height) : nameof(width);
+            throw new ArgumentException($"the output of {spec} on input {batch}x{spec.InChannels}x{height}x{width} would be {outH}x{outW}: " +
+                "the padding crops more than the transposed convolution makes", argument);
+        }
+        if (outH > int.MaxValue || outW > int.MaxValue)
+            throw new ArgumentException($"the output of {spec} on input {batch}x{spec.InChannels}x{height}x{width} would be {outH}x{outW}, " +
+                $"more than the largest span ({Array.MaxLength})", nameof(batch));
+        return Within(spec, batch, height, width, (int)outH, (int)outW, p.Top, p.Left, p.Bottom, p.Right);
+    }
+
+    private static void CheckInput(ConvolutionSpec spec, int batch, int height, int width)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "must be at least 1");
+        if (height < 1) throw new ArgumentOutOfRangeException(nameof(height), height, $"must be at least 1 (input {batch}x{spec.InChannels}x{height}x{width})");
+        if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, $"must be at least 1 (input {batch}x{spec.InChannels}x{height}x{width})");
+    }
+
+    /// <summary>The geometry, once both tensors are known to fit a span.</summary>
+    private static ConvGeometry Within(ConvolutionSpec spec, int batch, int height, int width, int outH, int outW,
+        int top, int left, int bottom, int right)
+    {
         long input = (long)batch * spec.InChannels * height * width;
         long output = (long)batch * spec.OutChannels * outH * outW;
         if (input > Array.MaxLength || output > Array.MaxLength)

@@ -66,7 +66,23 @@ public sealed class XnnpackBackend : ConvBackend
     }
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
-        new NativeConvKernel(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvRecipe(_pool?.Value ?? default, spec, layout, w, b));
+        BuiltInKernels.Native(spec, layout, _pool, weights, bias, (w, b) => new XnnpackConvRecipe(_pool?.Value ?? default, spec, layout, w, b));
+
+    protected override BackendCapabilities DescribeTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout)
+    {
+        var bridges = new List<string>();
+        if (layout == TensorLayout.Nchw)
+            bridges.Add("NCHW: input transposed to NHWC and output back, through preallocated buffers (two extra passes over the activations)");
+        if (XnnpackActivations.Bridge(spec.Activation) is { } activation) bridges.Add(activation);
+        if (TransposedLowering.Of(spec).Bridge(spec) is { } copy) bridges.Add(copy);
+        if (spec.Groups > 1 && spec.InChannelsPerGroup == 1)
+            bridges.Add("depthwise: XNNPACK has no depthwise deconvolution kernel; each group runs as its own small GEMM");
+        return new BackendCapabilities(Name, bridges);
+    }
+
+    /// <summary>XNNPACK's deconvolution operator, in NHWC (NCHW through the same transposes as convolution).</summary>
+    protected override ConvTransposeKernel CreateTransposedCore(ConvTranspose2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>
+        BuiltInKernels.NativeTransposed(spec, layout, _pool, weights, bias, (w, b) => new XnnpackDeconvRecipe(_pool?.Value ?? default, spec, layout, w, b));
 
     /// <summary>Pointwise layers only: XNNPACK's dynamically quantized convolution has no depthwise or strided path of its own.</summary>
     internal override ConvKernel CreateDynamicInt8(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
@@ -74,7 +90,7 @@ public sealed class XnnpackBackend : ConvBackend
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!spec.IsPointwise)
             throw new NotSupportedException($"dynamic int8 runs pointwise layers (1x1, stride 1, one group) only, not {spec}");
-        return new NativeConvKernel(spec, layout, _pool, weights, bias,
+        return BuiltInKernels.Native(spec, layout, _pool, weights, bias,
             (w, b) => new XnnpackDynamicInt8Recipe(_pool?.Value ?? default, spec, layout, w, b));
     }
 

@@ -2,20 +2,14 @@ namespace NativeConv;
 
 /// <summary>
 /// What one convolution needs on XNNPACK whatever the input shape, made once: the weights converted
-/// from PyTorch order to XNNPACK's (out, kh, kw, in/groups), the bias, the pool, and the activation's
-/// lowering (<see cref="XnnpackActivations"/>). Each input shape gets an <see cref="XnnpackShapeState"/>
-/// whose operator packs the weights once.
+/// from PyTorch order to XNNPACK's (out, kh, kw, in/groups), and what <see cref="XnnpackRecipe{TSpec}"/> keeps.
+/// Each input shape gets an <see cref="XnnpackShapeState"/> whose operator packs the weights once.
 /// </summary>
-internal sealed class XnnpackConvRecipe : KernelRecipe
+internal sealed class XnnpackConvRecipe : XnnpackRecipe<Conv2dSpec>
 {
     public XnnpackConvRecipe(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(pool, spec, layout, ToXnnpackOrder(spec, weights), bias)
     {
-        Pool = pool;
-        Bias = bias.ToArray();
-        Weights = new float[weights.Length];
-        ToXnnpackOrder(spec, weights, Weights);
-        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
         // Operators are made per input shape; creating (and dropping) an unpadded one now makes a
         // spec XNNPACK rejects fail at construction rather than at the first call.
         using var probe = XnnpackShapeState.CreateConvolution(this, 0, 0, 0, 0);
@@ -32,31 +26,15 @@ internal sealed class XnnpackConvRecipe : KernelRecipe
                         destination[((oc * kh + y) * kw + x) * icg + ic] = weights[((oc * icg + ic) * kh + y) * kw + x];
     }
 
-    /// <summary>The pool calls run on (null handle: the caller's thread).</summary>
-    public Interop.Xnnpack.pthreadpool_t Pool { get; }
+    private static float[] ToXnnpackOrder(Conv2dSpec spec, ReadOnlySpan<float> weights)
+    {
+        var converted = new float[weights.Length];
+        ToXnnpackOrder(spec, weights, converted);
+        return converted;
+    }
 
-    /// <summary>(out, kh, kw, in/groups).</summary>
-    public float[] Weights { get; }
-
-    public float[] Bias { get; }
-
-    /// <summary>The clamp fused into the convolution.</summary>
-    public float OutputMin { get; }
-
-    public float OutputMax { get; }
-
-    /// <summary>The activation run as a managed pass after the convolution (None: fused or none).</summary>
-    public ActivationKind ActivationPass { get; }
-
-    /// <summary>
-    /// XNNPACK has no query for the microkernel it chose, so this names the operator path the spec
-    /// selects (dwconv for one input and output channel per group, gemm for 1x1, igemm otherwise).
-    /// </summary>
-    public string ImplementationName => "xnnpack:" + (Spec.IsDepthwise && Spec.ChannelMultiplier == 1 ? "dwconv" : Spec.IsPointwise ? "gemm" : "igemm");
+    /// <summary>dwconv for one input and output channel per group, gemm for 1x1, igemm otherwise.</summary>
+    public override string ImplementationName => "xnnpack:" + (Spec.IsDepthwise && Spec.ChannelMultiplier == 1 ? "dwconv" : Spec.IsPointwise ? "gemm" : "igemm");
 
     public override IShapeState CreateState(in ConvGeometry geometry) => new XnnpackShapeState(this, geometry);
-
-    public override void Dispose()
-    {
-    }
 }

@@ -6,7 +6,7 @@ namespace NativeConv;
 /// (out, in, 1, 1) is already XNNPACK's (out, in)), their scales, the float bias and the activation's
 /// lowering. Each input shape gets an <see cref="XnnpackDynamicInt8State"/>.
 /// </summary>
-internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe
+internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe<Conv2dSpec>
 {
     public XnnpackDynamicInt8Recipe(Interop.Xnnpack.pthreadpool_t pool, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) : base(spec, layout)

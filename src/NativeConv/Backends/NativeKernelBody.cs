@@ -3,24 +3,22 @@ using System.Runtime.InteropServices;
 namespace NativeConv;
 
 /// <summary>
-/// The kernel skeleton both native backends share: it takes the reference on the backend's shared
-/// native object (released in Dispose, or by finalization if the layer is dropped), builds the recipe
-/// once, keeps a state per input shape, and pins the caller's buffers for the native call. The path
-/// goes one way: kernel → recipe → per-shape state → generated import.
+/// The body every native float kernel shares, convolution or transposed: it takes the reference on the backend's
+/// shared native object (released in Dispose, or by finalization if the layer is dropped), builds the recipe once,
+/// keeps a state per input shape, and pins the caller's buffers for the native call. The path goes one way:
+/// kernel → recipe → per-shape state → generated import.
 /// </summary>
-internal sealed class NativeConvKernel : ConvKernel
+internal sealed class NativeKernelBody<TSpec> : KernelBody<TSpec> where TSpec : ConvolutionSpec
 {
     private readonly HandleLease? _lease;
-    private readonly KernelRecipe _recipe;
+    private readonly KernelRecipe<TSpec> _recipe;
     private readonly ShapeCache<IShapeState> _shapes;
 
     /// <summary>Makes the recipe from the caller's weights and bias, once the reference is held.</summary>
-    public delegate KernelRecipe RecipeFactory(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias);
+    public delegate KernelRecipe<TSpec> RecipeFactory(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias);
 
     /// <param name="sharedObject">The backend's engine or pool, referenced for the kernel's life (null: none).</param>
-    public NativeConvKernel(Conv2dSpec spec, TensorLayout layout, SafeHandle? sharedObject,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, RecipeFactory createRecipe)
-        : base(spec, layout)
+    public NativeKernelBody(TSpec spec, SafeHandle? sharedObject, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, RecipeFactory createRecipe)
     {
         _lease = sharedObject is null ? null : new HandleLease(sharedObject);
         try
@@ -37,13 +35,13 @@ internal sealed class NativeConvKernel : ConvKernel
 
     public override string ImplementationName => _shapes.Last?.ImplementationName ?? "(not run yet)";
 
-    private protected override string? PrepareCore(in ConvGeometry geometry)
+    public override string Prepare(in ConvGeometry geometry)
     {
         _recipe.PrepareCallingThread();
         return _shapes.Get(geometry.Batch, geometry.InHeight, geometry.InWidth).ImplementationName;
     }
 
-    protected override unsafe void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
+    public override unsafe void Forward(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
     {
         _recipe.PrepareCallingThread();
         IShapeState state = _shapes.Get(geometry.Batch, geometry.InHeight, geometry.InWidth);
@@ -54,9 +52,8 @@ internal sealed class NativeConvKernel : ConvKernel
         }
     }
 
-    protected override void Dispose(bool disposing)
+    public override void Dispose()
     {
-        if (!disposing) return;
         _shapes.Dispose();
         _recipe.Dispose();
         _lease?.Dispose(); // last: states and recipe were made from what it keeps alive
