@@ -58,7 +58,8 @@ internal static class OutputFile
         try
         {
             // rename(2) and the checks below act on a link itself; the file the user means is at the end of the chain.
-            if (new FileInfo(path).LinkTarget is not null) target = File.ResolveLinkTarget(path, returnFinalTarget: true)!.FullName;
+            // A full path: .NET resolves a relative link named without a directory ("y.npy" -> "full") against "/".
+            if (new FileInfo(path).LinkTarget is not null) target = File.ResolveLinkTarget(Path.GetFullPath(path), returnFinalTarget: true)!.FullName;
             if (makeDirectory) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
             if (Directory.Exists(target)) throw new IOException("is a directory");
             if (SpecialFile.Is(target)) Fill(target, FileMode.Open, content);
