@@ -57,13 +57,18 @@ internal static class OutputFile
         string target = path;
         try
         {
-            // rename(2) and the checks below act on a link itself; the file the user means is at the end of the chain.
+            // Asked first, through any links as open(2) follows them: /dev/stdout's link to a pipe ("pipe:[123]") names no file.
+            if (SpecialFile.Is(path))
+            {
+                Fill(path, FileMode.Open, content);
+                return;
+            }
+            // rename(2) acts on a link itself; the file the user means is at the end of the chain.
             // A full path: .NET resolves a relative link named without a directory ("y.npy" -> "full") against "/".
             if (new FileInfo(path).LinkTarget is not null) target = File.ResolveLinkTarget(Path.GetFullPath(path), returnFinalTarget: true)!.FullName;
             if (makeDirectory) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
             if (Directory.Exists(target)) throw new IOException("is a directory");
-            if (SpecialFile.Is(target)) Fill(target, FileMode.Open, content);
-            else Replace(target, content);
+            Replace(target, content);
         }
         catch (DirectoryNotFoundException e)
         {
@@ -143,13 +148,19 @@ internal static class OutputFile
     }
 
     /// <summary>
-    /// The system's message alone. .NET on Unix keeps errno as an IOException's HResult (inside an
-    /// UnauthorizedAccessException, as its inner exception), and its own message names the file it opened, which
-    /// may be the temporary one; elsewhere the exception's message is used as it is.
+    /// The system's message alone: .NET's own names the file it opened, which may be the temporary one. On Unix .NET
+    /// keeps errno as an IOException's HResult (inside an UnauthorizedAccessException, as its inner exception), and
+    /// throws its two other kinds for one errno each; elsewhere the exception's message is used as it is.
     /// </summary>
     private static string Reason(Exception e)
     {
         Exception errno = e is UnauthorizedAccessException { InnerException: IOException inner } ? inner : e;
-        return errno.GetType() == typeof(IOException) && errno.HResult > 0 ? Marshal.GetPInvokeErrorMessage(errno.HResult) : e.Message;
+        return errno switch
+        {
+            _ when errno.GetType() == typeof(IOException) && errno.HResult > 0 => Marshal.GetPInvokeErrorMessage(errno.HResult),
+            FileNotFoundException => "No such file or directory", // ENOENT
+            PathTooLongException => "File name too long", // ENAMETOOLONG
+            _ => e.Message,
+        };
     }
 }

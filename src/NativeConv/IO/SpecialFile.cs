@@ -10,27 +10,27 @@ namespace NativeConv;
 internal static unsafe partial class SpecialFile
 {
     private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
     private const int StructSize = 256;  // sizeof(struct statx)
     private const int ModeOffset = 28;   // offsetof(struct statx, stx_mode), a __u16
     private const int TypeMask = 0xF000; // S_IFMT
-    private const int Regular = 0x8000, Directory = 0x4000, Link = 0xA000;
+    private const int Regular = 0x8000, Directory = 0x4000;
 
     /// <summary>
-    /// True for a device, FIFO or socket at <paramref name="path"/> itself (a symlink is not followed). False for
-    /// anything else, for nothing there, when the kernel cannot say, and off Linux, where NativeConv builds no native
-    /// libraries (there every existing file is taken for a regular one).
+    /// True for a device, FIFO or socket at <paramref name="path"/>, through any symlinks as open(2) follows them
+    /// (/dev/stdout is a FIFO when stdout is a pipe). False for anything else, for nothing there, when the kernel
+    /// cannot say, and off Linux, where NativeConv builds no native libraries (there every existing file is taken for
+    /// a regular one).
     /// </summary>
     public static bool Is(string path)
     {
         if (!OperatingSystem.IsLinux()) return false;
         byte* buffer = stackalloc byte[StructSize];
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0) return false; // the write that follows reports why
+        if (Statx(AtFdCwd, path, flags: 0, StatxType, buffer) != 0) return false; // the write that follows reports why
         int type = *(ushort*)(buffer + ModeOffset) & TypeMask;
-        return type is not (Regular or Directory or Link);
+        return type is not (Regular or Directory);
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
 }

@@ -1,3 +1,5 @@
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.Versioning;
 using NativeConv.Npy;
 using Xunit;
@@ -34,6 +36,15 @@ public sealed class OutputFileTests : IDisposable
     private static string[] Entries(string directory) => Directory.GetFileSystemEntries(directory).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToArray();
 
     private string Subdirectory(string name) => Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+
+    /// <summary>Writing <paramref name="array"/> over the file <paramref name="path"/> (holding Ramp(3)) fails for <paramref name="reason"/>; the file stays, with only <paramref name="entries"/> beside it.</summary>
+    private static void AssertRefusedLeavingTheFile(string path, NpyArray array, string reason, params string[] entries)
+    {
+        var e = Assert.Throws<IOException>(() => NpyFile.Write(path, array));
+        Assert.Equal($"{path}: {reason}", e.Message);
+        Assert.Equal(Npy(Ramp(3)), File.ReadAllBytes(path));
+        Assert.Equal(entries, Entries(Path.GetDirectoryName(path)!));
+    }
 
     [SkippableFact]
     public void A_symlink_to_a_full_device_reports_no_space_naming_the_link_and_both_stay_what_they_were()
@@ -127,6 +138,26 @@ public sealed class OutputFileTests : IDisposable
         Assert.Equal(["y.npy"], Entries(_dir));
     }
 
+    [Fact]
+    public async Task A_pipe_reached_through_a_link_that_names_no_file_is_written_in_place()
+    {
+        // As /dev/stdout is when stdout is a pipe: /proc/self/fd/N links to "pipe:[inode]", which names no file.
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
+        using SafePipeHandle writeEnd = pipe.ClientSafePipeHandle; // closed first, so a reader still waiting sees the end
+        string path = $"/proc/self/fd/{writeEnd.DangerousGetHandle()}";
+        NpyArray array = Ramp(100_000);
+        Task<byte[]> reader = Task.Run(() =>
+        {
+            var bytes = new byte[Npy(array).Length];
+            pipe.ReadExactly(bytes);
+            return bytes;
+        });
+
+        await Task.Run(() => NpyFile.Write(path, array)).WaitAsync(Patience);
+
+        Assert.Equal(Npy(array), await reader.WaitAsync(Patience));
+    }
+
     [SkippableFact]
     public void A_read_only_file_system_reports_the_path_and_the_file_stays_as_it_was()
     {
@@ -135,10 +166,7 @@ public sealed class OutputFileTests : IDisposable
         NpyFile.Write(path, Ramp(3));
         mount.Remount("ro");
 
-        var e = Assert.Throws<IOException>(() => NpyFile.Write(path, Ramp(5)));
-        Assert.Equal($"{path}: Read-only file system", e.Message);
-        Assert.Equal(Npy(Ramp(3)), File.ReadAllBytes(path));
-        Assert.Equal(["y.npy"], Entries(mount.Path));
+        AssertRefusedLeavingTheFile(path, Ramp(5), "Read-only file system", "y.npy");
     }
 
     [SkippableFact]
@@ -148,10 +176,7 @@ public sealed class OutputFileTests : IDisposable
         string path = Path.Combine(mount.Path, "y.npy");
         NpyFile.Write(path, Ramp(3));
 
-        var e = Assert.Throws<IOException>(() => NpyFile.Write(path, Ramp(64 * 1024))); // 256 KiB
-        Assert.Equal($"{path}: No space left on device", e.Message);
-        Assert.Equal(Npy(Ramp(3)), File.ReadAllBytes(path));
-        Assert.Equal(["y.npy"], Entries(mount.Path));
+        AssertRefusedLeavingTheFile(path, Ramp(64 * 1024), "No space left on device", "y.npy"); // 256 KiB
     }
 
     [SkippableFact]
@@ -164,10 +189,7 @@ public sealed class OutputFileTests : IDisposable
             Assert.Throws<IOException>(() => { for (int page = 0; page < 1000; page++) filler.Write(new byte[4096]); });
 
         // 144 bytes: they wait in the stream's buffer, so the disk is first asked for space by the flush.
-        var e = Assert.Throws<IOException>(() => NpyFile.Write(path, Ramp(4)));
-        Assert.Equal($"{path}: No space left on device", e.Message);
-        Assert.Equal(Npy(Ramp(3)), File.ReadAllBytes(path));
-        Assert.Equal(["filler", "y.npy"], Entries(mount.Path));
+        AssertRefusedLeavingTheFile(path, Ramp(4), "No space left on device", "filler", "y.npy");
     }
 
     [Fact]
