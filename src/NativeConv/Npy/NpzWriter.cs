@@ -45,7 +45,8 @@ public sealed class NpzWriter : IDisposable
         ArgumentNullException.ThrowIfNull(arrays);
         OutputFile.Write(path, stream =>
         {
-            // Not disposed when arrays throws: that would finish a valid archive of the arrays so far (then deleted).
+            // Not disposed when arrays throws: finishing the archive would only write more into a file about to be
+            // deleted, and a second failure there would hide the first.
             var writer = new NpzWriter(stream, compressed, leaveOpen: true, path);
             arrays(writer);
             writer.Dispose();
