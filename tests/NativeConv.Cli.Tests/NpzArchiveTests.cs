@@ -25,12 +25,14 @@ public sealed class NpzArchiveTests : IDisposable
     private string WriteStateDict(bool compressed)
     {
         string path = PathOf(compressed ? "compressed.npz" : "stored.npz");
-        using NpzWriter writer = NpzWriter.Create(path, compressed);
-        writer.Write("features.0.0.weight", new NpyArray([4, 3, 3, 3], Ramp(108)));
-        writer.Write("features.0.1.running_var", new NpyArray([4], [0.5f, 1, 1.25f, 1.5f]));
-        writer.WriteInt64Scalar("features.0.1.num_batches_tracked", 12345678901);
-        writer.Write("classifier.1.bias", new NpyArray([10], Ramp(10)));
-        writer.Write("scalar", new NpyArray([], [2.5f]));
+        NpzWriter.Save(path, writer =>
+        {
+            writer.Write("features.0.0.weight", new NpyArray([4, 3, 3, 3], Ramp(108)));
+            writer.Write("features.0.1.running_var", new NpyArray([4], [0.5f, 1, 1.25f, 1.5f]));
+            writer.WriteInt64Scalar("features.0.1.num_batches_tracked", 12345678901);
+            writer.Write("classifier.1.bias", new NpyArray([10], Ramp(10)));
+            writer.Write("scalar", new NpyArray([], [2.5f]));
+        }, compressed);
         return path;
     }
 

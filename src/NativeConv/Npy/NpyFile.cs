@@ -28,22 +28,15 @@ public static class NpyFile
         return ReadFloat32(stream, new NpySource(path));
     }
 
-    /// <summary>Writes <paramref name="array"/> to a new (or overwritten) <c>.npy</c> file that <c>np.load</c> reads.</summary>
-    /// <summary>Writes the file whole or not at all: into a temporary file beside it, then renamed over it.</summary>
+    /// <summary>
+    /// Writes <paramref name="array"/> as the <c>.npy</c> file <paramref name="path"/>, which <c>np.load</c> reads: whole or
+    /// not at all (a device, FIFO or socket is written in place; a symlink's target is replaced).
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/> and the system's reason.</exception>
     public static void Write(string path, NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
-        string full = System.IO.Path.GetFullPath(path);
-        string temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (FileStream stream = File.Create(temporary)) Write(stream, array);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary); // gone already after a successful move
-        }
+        OutputFile.Write(path, stream => Write(stream, array));
     }
 
     /// <summary>Format 1.0, header padded with spaces so the data starts on a 64-byte boundary (as NumPy does).</summary>

@@ -7,7 +7,8 @@ namespace NativeConv.Npy;
 /// Writes a NumPy <c>.npz</c> archive that <c>np.load</c> and <see cref="NpzArchive"/> read: float32
 /// arrays, and int64 scalars such as a state_dict's <c>num_batches_tracked</c>, each as an entry
 /// <c>&lt;key&gt;.npy</c>. Stored like <c>np.savez</c> or deflated like <c>np.savez_compressed</c>.
-/// Meant for building test archives without Python; the archive is complete once disposed.
+/// Meant for building test archives without Python: <see cref="Save"/> writes a file; on a stream, the archive is
+/// complete once disposed.
 /// </summary>
 public sealed class NpzWriter : IDisposable
 {
@@ -21,18 +22,35 @@ public sealed class NpzWriter : IDisposable
 
     /// <summary>Writes into <paramref name="stream"/>; <paramref name="compressed"/> deflates the entries as <c>np.savez_compressed</c> does.</summary>
     public NpzWriter(Stream stream, bool compressed = false, bool leaveOpen = false)
+        : this(stream, compressed, leaveOpen, stream is FileStream file ? file.Name : "the .npz stream")
+    {
+    }
+
+    private NpzWriter(Stream stream, bool compressed, bool leaveOpen, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen);
         _level = compressed ? CompressionLevel.Optimal : CompressionLevel.NoCompression;
-        _name = stream is FileStream file ? file.Name : "the .npz stream";
+        _name = name;
     }
 
-    /// <summary>Creates (or overwrites) the <c>.npz</c> file at <paramref name="path"/>.</summary>
-    public static NpzWriter Create(string path, bool compressed = false)
+    /// <summary>
+    /// Writes the <c>.npz</c> file <paramref name="path"/> with the arrays <paramref name="arrays"/> adds: whole or not
+    /// at all (a device, FIFO or socket is written in place; a symlink's target is replaced). The archive streams to
+    /// the file as it is written; when <paramref name="arrays"/> throws, the file is left as it was.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/> and the system's reason.</exception>
+    public static void Save(string path, Action<NpzWriter> arrays, bool compressed = false)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return new NpzWriter(File.Create(path), compressed);
+        ArgumentNullException.ThrowIfNull(arrays);
+        OutputFile.Write(path, stream =>
+        {
+            // Not disposed when arrays throws: finishing the archive would only write more into a file about to be
+            // deleted, and a second failure there would hide the first.
+            var writer = new NpzWriter(stream, compressed, leaveOpen: true, path);
+            arrays(writer);
+            writer.Dispose();
+        });
     }
 
     /// <summary>Adds the float32 array <paramref name="array"/> as <c>&lt;key&gt;.npy</c>.</summary>

@@ -15,13 +15,15 @@ public static class StateDictFile
 
     public static string Write(MobileNetModel model, int seed, string path)
     {
-        using var writer = NpzWriter.Create(path, compressed: false);
-        foreach (var (key, shape, data) in Tensors(model, seed))
+        NpzWriter.Save(path, writer =>
         {
-            writer.Write(key, new NpyArray(shape, data));
-            if (key.EndsWith(".running_var", StringComparison.Ordinal))
-                writer.WriteInt64Scalar(key.Replace("running_var", "num_batches_tracked", StringComparison.Ordinal), 0);
-        }
+            foreach (var (key, shape, data) in Tensors(model, seed))
+            {
+                writer.Write(key, new NpyArray(shape, data));
+                if (key.EndsWith(".running_var", StringComparison.Ordinal))
+                    writer.WriteInt64Scalar(key.Replace("running_var", "num_batches_tracked", StringComparison.Ordinal), 0);
+            }
+        });
         return path;
     }
 

@@ -12,7 +12,7 @@ public class StateDictTests
     {
         var tensors = StateDictFile.Tensors(MobileNetModel.V3Small, 5);
         string path = Path.Combine(Directory.CreateTempSubdirectory("nativeconv-npz-").FullName, "weights.npz");
-        using (var writer = NpzWriter.Create(path, compressed: false))
+        NpzWriter.Save(path, writer =>
         {
             foreach (var (key, shape, data) in tensors)
             {
@@ -22,7 +22,7 @@ public class StateDictTests
                 if (key.EndsWith(".running_var", StringComparison.Ordinal)) writer.WriteInt64Scalar(key.Replace("running_var", "num_batches_tracked", StringComparison.Ordinal), 0);
             }
             if (extra is not null) writer.Write(extra, new NpyArray([3], [1, 2, 3]));
-        }
+        });
         return (path, tensors.Select(t => (t.Key, t.Shape)).ToList());
     }
 

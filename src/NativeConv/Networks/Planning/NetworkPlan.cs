@@ -77,7 +77,7 @@ public sealed record NetworkPlan
         }
     }
 
-    public void Save(string path) => File.WriteAllText(path, ToJson());
+    public void Save(string path) => OutputFile.WriteText(path, ToJson());
 
     /// <summary>Reads the plan in <paramref name="path"/> (<see cref="SourceFile"/> says so); throws <see cref="FormatException"/> saying what is wrong with the text.</summary>
     public static NetworkPlan Load(string path) => FromJson(File.ReadAllText(path)) with { SourceFile = Path.GetFullPath(path) };

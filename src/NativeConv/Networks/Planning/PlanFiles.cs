@@ -47,27 +47,5 @@ internal sealed class PlanFiles
     }
 
     /// <summary>Saves <paramref name="plan"/> as <paramref name="path"/>; null when saved, otherwise why not.</summary>
-    public string? TrySave(NetworkPlan plan, string path)
-    {
-        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            Directory.CreateDirectory(_directory);
-            File.WriteAllText(temporary, plan.ToJson());
-            File.Move(temporary, path, overwrite: true);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
-            {
-                // the first failure is the one reported (deleting a file never made is no failure)
-            }
-            return $"the plan could not be saved as {path}: {e.Message}";
-        }
-    }
+    public string? TrySave(NetworkPlan plan, string path) => OutputFile.TryWriteText(path, plan.ToJson(), makeDirectory: true) is { } problem ? $"the plan could not be saved as {problem}" : null;
 }
