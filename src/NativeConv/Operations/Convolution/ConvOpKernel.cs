@@ -2,7 +2,7 @@ namespace NativeConv;
 
 /// <summary>
 /// A convolution as an operation kernel: a backend's <see cref="ConvKernel"/> (plain, with the residual sum fused, in
-/// bfloat16 or dynamic int8), run through its checked <see cref="ConvKernel.Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>.
+/// bfloat16 or dynamic int8), run through its checked Forward.
 /// </summary>
 internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool residualSum, string note = "") : OpKernel
 {
