@@ -1,12 +1,13 @@
 namespace NativeConv;
 
 /// <summary>
-/// A convolution as an operation kernel: a backend's <see cref="ConvKernel"/> (plain, with the residual sum fused, in
-/// bfloat16 or dynamic int8), run through its checked Forward.
+/// A convolution (or transposed convolution) as an operation kernel: a backend's kernel (plain, with the residual sum
+/// fused, in bfloat16 or dynamic int8), run through its checked Forward.
 /// </summary>
-internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool residualSum, string note = "") : OpKernel
+internal sealed class ConvOpKernel<TSpec>(ConvKernel<TSpec> kernel, string library, bool residualSum, string note = "") : OpKernel
+    where TSpec : ConvolutionSpec
 {
-    public ConvKernel Kernel { get; } = kernel;
+    public ConvKernel<TSpec> Kernel { get; } = kernel;
 
     public override string Library { get; } = library;
 
@@ -14,7 +15,7 @@ internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool resid
 
     public override void Dispose() => Kernel.Dispose();
 
-    private sealed unsafe class Step(GraphOp op, OpShapes shapes, ConvKernel kernel, bool residualSum, string note) : OpStep(op, shapes)
+    private sealed unsafe class Step(GraphOp op, OpShapes shapes, ConvKernel<TSpec> kernel, bool residualSum, string note) : OpStep(op, shapes)
     {
         private readonly ConvGeometry _geometry = kernel.Spec.Geometry(shapes.Input.Batch, shapes.Input.Height, shapes.Input.Width);
 
