@@ -64,7 +64,7 @@ if(CMAKE_CROSSCOMPILING)
   get_filename_component(nc_toolchain "${CMAKE_TOOLCHAIN_FILE}" ABSOLUTE)
   file(SHA256 "${nc_toolchain}" toolchain_hash)
   string(APPEND common_key_text ";cross;${toolchain_hash}")
-  # Files the toolchain file hands to CMake (win-x64: its make-rules override, cpuinfo's project include)
+  # Files the toolchain file hands to CMake (win-x64: its make-rules override and its project include)
   # count as its contents. Only when it names some: the linux-arm64 keys stay as they were.
   foreach(f IN LISTS NC_TOOLCHAIN_FILES)
     file(SHA256 "${f}" hash)
