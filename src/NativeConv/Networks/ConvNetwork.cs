@@ -32,6 +32,7 @@ public sealed class ConvNetwork : ILayer
     private readonly Queue<string> _planOrder = new();
     private bool _disposed;
     private int _calls; // in flight: Dispose waits for them
+    private readonly SemaphoreSlim _slots; // bounds the calls that run at once (Options.MaxConcurrentCalls)
 
     /// <param name="graph">The network, from a <see cref="GraphBuilder"/>.</param>
     /// <param name="backends">The registered backends the options name (<see cref="ConvBackends.Of"/> wraps one backend object).</param>
@@ -45,6 +46,7 @@ public sealed class ConvNetwork : ILayer
         Graph = graph;
         _planner = new Planner(graph, backends, Options);
         _programs = new ShapeCache<ShapeProgram>(Options.ShapeCacheSize);
+        _slots = new SemaphoreSlim(Options.ConcurrentCalls, Options.ConcurrentCalls);
     }
 
     /// <param name="blocks">The network, in order; every block's input channels must be the previous block's output channels.</param>
@@ -271,8 +273,12 @@ public sealed class ConvNetwork : ILayer
     private unsafe ShapeProgram Enter(ReadOnlySpan<TensorShape> shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
     {
         Interlocked.Increment(ref _calls);
+        bool slot = false;
         try
         {
+            _slots.Wait();
+            slot = true;
+            RaceProbe.Point("slot taken");
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -284,6 +290,7 @@ public sealed class ConvNetwork : ILayer
         }
         catch
         {
+            if (slot) _slots.Release();
             Interlocked.Decrement(ref _calls);
             throw;
         }
@@ -295,6 +302,7 @@ public sealed class ConvNetwork : ILayer
         try
         {
             ExecutionContext context = program.Rent();
+            RaceProbe.Point("context rented");
             try
             {
                 context.Run(inputs, outputs, ticks);
@@ -307,6 +315,7 @@ public sealed class ConvNetwork : ILayer
         finally
         {
             program.Exit();
+            _slots.Release();
             Interlocked.Decrement(ref _calls);
         }
     }
@@ -369,6 +378,15 @@ public sealed class ConvNetwork : ILayer
         }
     }
 
+    /// <summary>The execution contexts the cached shapes have made: at most <see cref="NetworkOptions.MaxConcurrentCalls"/> each (for tests).</summary>
+    internal int[] ContextCounts
+    {
+        get
+        {
+            lock (_gate) return _programs.States.Select(p => p.Contexts).ToArray();
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="calls"/> times (after one warm call) and returns the mean µs each operation took, with what
     /// ran it; the NCHW transposes at the edges are the last rows. For finding where time goes; the timing adds a clock
@@ -390,9 +408,8 @@ public sealed class ConvNetwork : ILayer
             ShapeProgram program = Enter(shape, inputLengths, outputLengths, &xs, &ys);
             ProgramInstance caller = program.First.Caller;
             var ticks = new long[caller.TickSlots];
-            for (int c = 0; c < calls - 1; c++) Run(Enter(shape, inputLengths, outputLengths, &xs, &ys), &xs, &ys, ticks);
-            Run(program, &xs, &ys, ticks);
-            // Concurrent callers can have run some calls on other contexts: the profile counts the calls its ticks saw.
+            Run(program, &xs, &ys, ticks); // returns the call's slot before the next takes one (MaxConcurrentCalls may be 1)
+            for (int c = 1; c < calls; c++) Run(Enter(shape, inputLengths, outputLengths, &xs, &ys), &xs, &ys, ticks);
             IReadOnlyList<string> runsOn = program.First.Describe().ToList();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
@@ -439,6 +456,7 @@ public sealed class ConvNetwork : ILayer
             if (_disposed) return;
             _disposed = true;
         }
+        RaceProbe.Point("disposing");
         var wait = new SpinWait();
         while (Volatile.Read(ref _calls) > 0) wait.SpinOnce();
         lock (_gate)

@@ -62,6 +62,7 @@ internal sealed class ShapeProgram : IDisposable
     /// <summary>A call starts on this shape (under the network's lock, so an eviction cannot slip in between).</summary>
     public void Enter()
     {
+        RaceProbe.Point("shape entered");
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_retired, this);
@@ -73,12 +74,17 @@ internal sealed class ShapeProgram : IDisposable
     public ExecutionContext Rent()
     {
         if (_free.TryTake(out ExecutionContext? context)) return context;
+        RaceProbe.Point("context made");
         context = _newContext();
         lock (_gate) _all.Add(context);
         return context;
     }
 
-    public void Return(ExecutionContext context) => _free.Add(context);
+    public void Return(ExecutionContext context)
+    {
+        RaceProbe.Point("context returned");
+        _free.Add(context);
+    }
 
     /// <summary>A call ends; the last one out of a retired program releases it.</summary>
     public void Exit()
@@ -89,6 +95,7 @@ internal sealed class ShapeProgram : IDisposable
             _users--;
             release = _retired && _users == 0;
         }
+        RaceProbe.Point("shape left");
         if (release) Release();
     }
 
@@ -101,6 +108,7 @@ internal sealed class ShapeProgram : IDisposable
             _retired = true;
             release = _users == 0;
         }
+        RaceProbe.Point("shape retired");
         if (release) Release();
     }
 
