@@ -3,7 +3,7 @@ namespace NativeConv.Benchmarks;
 /// <summary>
 /// Concat, split and channel shuffle: each library's kernel against the managed one, at ShuffleNet v2 x1.0's shapes
 /// (116, 232 and 464 channels at 28x28, 14x14 and 7x7; the unit's concat of two halves, split into two halves, shuffle
-/// in two groups), and ShuffleNet v1's shuffles in 3 and 8 groups; batch 1 and 16, the libraries on 2 threads. The kernels run in interleaved rounds in one process
+/// in two groups), and ShuffleNet v1's shuffles in 3 and 8 groups; batch 1, 4 and 16, the libraries on 2 threads. The kernels run in interleaved rounds in one process
 /// (each round times every kernel once, in a rotating order), so a machine's drift slows every kernel of a round alike;
 /// each kernel's time is <see cref="DriftCorrectedTimes"/>' estimate, and each library's ratio to managed the median of
 /// the rounds' ratios with an approximate 95% interval (3.7 median absolute deviations of the log ratios over √rounds).
@@ -15,7 +15,7 @@ internal static unsafe class ChannelOperationComparison
 
     private static readonly (int Channels, int Size)[] Stages = [(116, 28), (232, 14), (464, 7)];
 
-    private static readonly int[] Batches = [1, 16];
+    private static readonly int[] Batches = [1, 4, 16];
 
     public static void Run(int rounds)
     {

@@ -77,8 +77,12 @@ public class ChannelOperationTests
         }
     }
 
-    /// <summary>(channels, groups): ShuffleNet v2's two groups at its stage widths, v1's 3, 4 and 8, and the shuffles that move nothing.</summary>
-    public static readonly (int Channels, int Groups)[] Shuffles = [(116, 2), (24, 2), (10, 2), (6, 2), (24, 3), (24, 4), (24, 8), (24, 6), (12, 1), (12, 12)];
+    /// <summary>
+    /// (channels, groups): ShuffleNet v2's two groups at its stage widths and v1's 3, 4 and 8, with channels per group
+    /// below, at and off the managed kernel's blocks of 4 and 8; group counts no multiple of 4; the shuffles that move nothing.
+    /// </summary>
+    public static readonly (int Channels, int Groups)[] Shuffles =
+        [(116, 2), (24, 2), (10, 2), (6, 2), (24, 3), (30, 3), (15, 3), (240, 3), (24, 4), (24, 8), (384, 8), (24, 6), (42, 7), (80, 5), (24, 12), (12, 1), (12, 12)];
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]

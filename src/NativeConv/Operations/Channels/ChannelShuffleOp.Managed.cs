@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -6,8 +7,8 @@ namespace NativeConv;
 internal sealed partial class ChannelShuffleOp
 {
     /// <summary>
-    /// Pixel by pixel: two groups (ShuffleNet v2's) interleave the two halves in vector registers; more groups gather
-    /// each output channel from its group; a shuffle that moves nothing is one copy.
+    /// Pixel by pixel, each pixel's (g, C/g) channels transposed in vector registers: two groups (ShuffleNet v2's) as an
+    /// interleave of the two halves, three as 3x4 blocks, four or more as 4x4 blocks; a shuffle that moves nothing is one copy.
     /// </summary>
     public override OpKernel LowerManaged() => new ManagedKernel((op, shapes) => new Step((ChannelShuffleOp)op, shapes));
 
@@ -17,7 +18,8 @@ internal sealed partial class ChannelShuffleOp
         private readonly bool _identity = op.IsIdentity;
 
         public override string Implementation => _identity ? "copy (the shuffle moves nothing)"
-            : _groups == 2 && (Sse.IsSupported || AdvSimd.Arm64.IsSupported) ? "vectorized C# (the two halves interleaved)" : "C# gather";
+            : _groups == 2 && (Sse.IsSupported || AdvSimd.Arm64.IsSupported) ? "vectorized C# (the two halves interleaved)"
+            : Sse.IsSupported ? "vectorized C# (4x4 transposes)" : "C# gather";
 
         public override void Run(float** values)
         {
@@ -34,7 +36,7 @@ internal sealed partial class ChannelShuffleOp
             for (long p = 0; p < pixels; p++, x += c, y += c)
             {
                 if (_groups == 2) Interleave(x, x + m, y, m);
-                else Gather(x, y, _groups, m);
+                else Transpose(x, y, _groups, m);
             }
         }
 
@@ -81,11 +83,40 @@ internal sealed partial class ChannelShuffleOp
             }
         }
 
-        /// <summary>y[k·g + j] = x[j·m + k]: written in order, read from the g groups in turn.</summary>
-        private static void Gather(float* x, float* y, int groups, int m)
+        /// <summary>
+        /// y[k·g + j] = x[j·m + k] for g ≥ 3, in blocks of 4 channels of each group: 4 groups at a time transposed 4x4 (the
+        /// last block overlapping the one before it where 4 does not divide g); 3 groups as a 4x4 transpose whose fourth row
+        /// is never read, each 4-wide store spilling one float onto the next output channel, which a later store writes
+        /// (so the blocks stop one channel short of m). Channels left over are gathered one by one.
+        /// </summary>
+        private static void Transpose(float* x, float* y, int g, int m)
         {
-            for (int k = 0; k < m; k++, y += groups)
-                for (int j = 0; j < groups; j++) y[j] = x[j * m + k];
+            int k = 0;
+            if (Sse.IsSupported && g >= 4)
+            {
+                for (; k <= m - 4; k += 4)
+                {
+                    for (int j = 0; j < g; j += 4) Block(x + Math.Min(j, g - 4) * m + k, m, y + k * g + Math.Min(j, g - 4), g, 4);
+                }
+            }
+            else if (Sse.IsSupported && g == 3)
+            {
+                for (; k < m - 4; k += 4) Block(x + k, m, y + k * 3, 3, 3);
+            }
+            for (; k < m; k++)
+                for (int j = 0; j < g; j++) y[k * g + j] = x[j * m + k];
+        }
+
+        /// <summary>Rows r (of <paramref name="rows"/>, 3 or 4) of 4 floats, <paramref name="m"/> apart, stored as 4 columns of 4 floats, <paramref name="g"/> apart.</summary>
+        private static void Block(float* source, int m, float* destination, int g, int rows)
+        {
+            Vector128<float> r0 = Sse.LoadVector128(source), r1 = Sse.LoadVector128(source + m), r2 = Sse.LoadVector128(source + 2 * m);
+            Vector128<float> r3 = rows == 4 ? Sse.LoadVector128(source + 3 * m) : r2;
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3), t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+            Sse.Store(destination, Sse.MoveLowToHigh(t0, t1));
+            Sse.Store(destination + g, Sse.MoveHighToLow(t1, t0));
+            Sse.Store(destination + 2 * g, Sse.MoveLowToHigh(t2, t3));
+            Sse.Store(destination + 3 * g, Sse.MoveHighToLow(t3, t2));
         }
     }
 }
