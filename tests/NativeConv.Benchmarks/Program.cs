@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using NativeConv.Benchmarks;
 
 // build/benchmarks.sh runs the documented short job:   dotnet run -c Release -- --short ARTIFACTS_DIR [--filter ...]
-// The channel operations' library kernels against managed: dotnet run -c Release -- --channels [rounds]
+// XNNPACK's channel shuffle against the managed kernel:   dotnet run -c Release -- --channels [rounds]
 // Anything else goes to BenchmarkDotNet as usual:      dotnet run -c Release -- --filter '*' [--job short]
 if (args.Length >= 1 && args[0] == "--channels")
 {

@@ -136,6 +136,31 @@ public class ChannelOperationTests
         }
     }
 
+    /// <summary>
+    /// What each native backend runs them on, as measured (tests/NativeConv.Benchmarks --channels): the managed kernels for
+    /// concat, split and the two-group shuffle; XNNPACK's operator for a shuffle of more groups.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(OneDnnBackend.BackendName)]
+    [InlineData(XnnpackBackend.BackendName)]
+    public void The_operations_run_where_they_measured_fastest(string backend)
+    {
+        var g = new GraphBuilder();
+        Value x = g.Input("x", 24);
+        IReadOnlyList<Value> halves = g.Split(x, 2, "split");
+        Value joined = g.Concat([halves[1], halves[0]], "cat");
+        g.Output(g.ChannelShuffle(joined, 2, "shuffle2"), "two");
+        g.Output(g.ChannelShuffle(joined, 3, "shuffle3"), "three");
+        using var network = new ConvNetwork(g.Build(), ConvBackends.Of(TestBackends.GetOrSkip(backend)), new NetworkOptions { Layout = TensorLayout.Nhwc });
+        TensorShape shape = new(1, 24, 4, 4);
+        network.Run([new NetworkInput(new float[shape.Length], shape)], [new NetworkOutput(new float[shape.Length]), new NetworkOutput(new float[shape.Length])]);
+        IReadOnlyList<string> described = network.Describe();
+        Assert.Contains("-> managed vectorized C# (channel runs)", described[0]);
+        Assert.Contains("-> managed vectorized C# (channel runs)", described[1]);
+        Assert.Contains("-> managed vectorized C# (the two halves interleaved)", described[2]);
+        Assert.Contains(backend == XnnpackBackend.BackendName ? "-> xnnpack xnnpack:channel_shuffle_nc_x32" : "-> managed vectorized C# (4x4 transposes)", described[3]);
+    }
+
     [SkippableFact]
     public void A_network_with_a_shuffle_refuses_xnnpacks_subgraph_runtime_naming_it()
     {

@@ -5,11 +5,17 @@ namespace NativeConv;
 
 /// <remarks>
 /// XNNPACK's subgraph has no channel shuffle node: this is no <see cref="IXnnpackNode"/>, so a network with a shuffle
-/// refuses <see cref="NetworkOptions.WholeRuntime"/>, naming it (<see cref="XnnpackNetwork"/>), and runs operation by operation.
+/// refuses <see cref="NetworkOptions.WholeRuntime"/>, naming it (<see cref="XnnpackNetwork"/>), and runs operation by
+/// operation. No <see cref="IOneDnnOperation"/>: oneDNN's shuffle runs NHWC data on its reference implementation, which
+/// lost to the managed kernel (measured, interleaved).
 /// </remarks>
 internal sealed partial class ChannelShuffleOp : IXnnpackOperation
 {
-    public OpKernel? LowerXnnpack(XnnpackBackend backend) => IsIdentity ? null : XnnpackShuffle(backend);
+    /// <summary>
+    /// XNNPACK's operator for three or more groups (ShuffleNet v1's), where its zip kernels on the pool beat the managed
+    /// transposes; the managed interleave for two (ShuffleNet v2's), which beat the operator's call at these sizes.
+    /// </summary>
+    public OpKernel? LowerXnnpack(XnnpackBackend backend) => IsIdentity || Groups == 2 ? null : XnnpackShuffle(backend);
 
     /// <summary>XNNPACK's channel_shuffle_nc_x32 operator (groups, channels per group): its zip microkernels, pixel by pixel on the pool.</summary>
     internal OpKernel XnnpackShuffle(XnnpackBackend backend) => new LibraryKernel(backend.Name, (op, shapes) => new XnnpackStep(this, shapes, backend));

@@ -6,7 +6,7 @@ internal sealed partial class ConcatOp
     public override OpKernel LowerManaged() => new ManagedKernel((op, shapes) => new ChannelMoveStep(op, shapes, Moves()));
 
     /// <summary>One move per input, into its channels of the output.</summary>
-    internal ChannelMove[] Moves()
+    private ChannelMove[] Moves()
     {
         var moves = new ChannelMove[Inputs.Length];
         int c = Channels.Sum(), offset = 0;

@@ -2,13 +2,12 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 
 namespace NativeConv;
 
-internal sealed partial class ConcatOp : IXnnpackOperation, IXnnpackNode
+/// <remarks>
+/// No <see cref="IXnnpackOperation"/> or <see cref="IOneDnnOperation"/>: operation by operation, the managed copy beat
+/// XNNPACK's strided copy operators and oneDNN's concat primitive at ShuffleNet v2's shapes (measured, interleaved).
+/// </remarks>
+internal sealed partial class ConcatOp : IXnnpackNode
 {
-    public OpKernel? LowerXnnpack(XnnpackBackend backend) => XnnpackCopies(backend);
-
-    /// <summary>One strided copy operator per input into its channels of the output (what XNNPACK's concatenate node runs).</summary>
-    internal OpKernel XnnpackCopies(XnnpackBackend backend) => new LibraryKernel(backend.Name, (op, shapes) => new XnnpackChannelMoveStep(op, shapes, Moves(), backend));
-
     /// <summary>
     /// A Concatenate node along NHWC's channel axis for 2 to 5 inputs; more are joined five at a time into intermediate
     /// values (each concatenate's output the next one's first input); one input is a Copy node.

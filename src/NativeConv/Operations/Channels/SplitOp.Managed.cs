@@ -6,7 +6,7 @@ internal sealed partial class SplitOp
     public override OpKernel LowerManaged() => new ManagedKernel((op, shapes) => new ChannelMoveStep(op, shapes, Moves()));
 
     /// <summary>One move per part, out of its channels of the input.</summary>
-    internal ChannelMove[] Moves()
+    private ChannelMove[] Moves()
     {
         var moves = new ChannelMove[Outputs.Length];
         int c = Channels.Sum(), offset = 0;

@@ -2,13 +2,13 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 
 namespace NativeConv;
 
-internal sealed partial class SplitOp : IXnnpackOperation, IXnnpackNode
+/// <remarks>
+/// No <see cref="IXnnpackOperation"/> or <see cref="IOneDnnOperation"/> (oneDNN has no split primitive): operation by
+/// operation, the managed copy beat XNNPACK's strided copy operators and oneDNN reorders of sub-memories at ShuffleNet
+/// v2's shapes (measured, interleaved).
+/// </remarks>
+internal sealed partial class SplitOp : IXnnpackNode
 {
-    public OpKernel? LowerXnnpack(XnnpackBackend backend) => XnnpackCopies(backend);
-
-    /// <summary>One strided copy operator per part out of the input (what XNNPACK's even split node runs).</summary>
-    internal OpKernel XnnpackCopies(XnnpackBackend backend) => new LibraryKernel(backend.Name, (op, shapes) => new XnnpackChannelMoveStep(op, shapes, Moves(), backend));
-
     /// <summary>
     /// An Even Split node along NHWC's channel axis for 2 to 4 equal parts; other splits (unequal, or more parts) a Static
     /// Slice node per part; one part is a Copy node.
