@@ -134,6 +134,29 @@ public class ChannelOperationTests
             OperationCheck.Check(SplitGraph(parts), XnnpackBackend.BackendName, layout, shapes, Inputs(shapes), exact: true,
                 $"split into [{string.Join(", ", parts)}] whole, {layout}", WholeRuntime);
         }
+        var g = new GraphBuilder();
+        Value a = g.Input("a", 5), b = g.Input("b", 11);
+        g.Output(g.Concat([a, b, a], "cat"));
+        TensorShape[] pair = [new(3, 5, 4, 4), new(3, 11, 4, 4)];
+        OperationCheck.Check(g.Build(), XnnpackBackend.BackendName, layout, pair, Inputs(pair), exact: true, $"concat [a, b, a] whole, {layout}", WholeRuntime);
+    }
+
+    /// <summary>ShuffleNet v2's unit without its shuffle (split, branch, concat) in XNNPACK's subgraph runtime, within the bound.</summary>
+    [SkippableTheory]
+    [InlineData(TensorLayout.Nchw)]
+    [InlineData(TensorLayout.Nhwc)]
+    public void A_split_branch_and_concat_run_in_xnnpacks_subgraph_runtime(TensorLayout layout)
+    {
+        var g = new GraphBuilder();
+        Value x = g.Input("x", 16);
+        IReadOnlyList<Value> halves = g.Split(x, 2, "split");
+        var random = new Random(5);
+        float[] Weights(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        Value dw = g.Conv2d(halves[1], Conv2dSpec.Depthwise(8, 3, padding: 1), Weights(8 * 9), Weights(8), "dw");
+        Value pw = g.Conv2d(dw, Conv2dSpec.Pointwise(8, 8, activation: Activation.ReLU), Weights(64), Weights(8), "pw");
+        g.Output(g.Concat([halves[0], pw], "cat"));
+        TensorShape[] shapes = [new(2, 16, 6, 5)];
+        OperationCheck.Check(g.Build(), XnnpackBackend.BackendName, layout, shapes, Inputs(shapes), exact: false, $"split, branch, concat whole, {layout}", WholeRuntime);
     }
 
     /// <summary>

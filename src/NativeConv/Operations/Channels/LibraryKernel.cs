@@ -1,8 +1,8 @@
 namespace NativeConv;
 
 /// <summary>
-/// A channel operation's kernel on a native library: nothing to prepare shape-free (no weights); each shape's step, with
-/// its own primitives or operators, made by <paramref name="instantiate"/>.
+/// An operation's kernel on a native library when it has no weights, so nothing to prepare shape-free: each shape's step,
+/// with its own operators, made by <paramref name="instantiate"/> (XNNPACK's channel shuffle).
 /// </summary>
 internal sealed class LibraryKernel(string library, Func<GraphOp, OpShapes, OpStep> instantiate) : OpKernel
 {

@@ -27,7 +27,7 @@ public sealed partial class GraphBuilder
     /// <summary>
     /// <paramref name="x"/> cut along channels into consecutive parts of <paramref name="channels"/> channels each
     /// (<c>torch.split(x, channels, dim=1)</c>); they must add up to x's channels. One value per part, named
-    /// "<paramref name="name"/>:k".
+    /// "<paramref name="name"/>:k" (one part: <paramref name="name"/>).
     /// </summary>
     public IReadOnlyList<Value> Split(Value x, IReadOnlyList<int> channels, string? name = null)
     {
