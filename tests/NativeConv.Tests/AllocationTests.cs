@@ -74,6 +74,23 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>ShuffleNet v2's units (split, concat, channel shuffle between the convolutions) once warm: nothing either.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_shufflenet_units_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        using var network = new ConvNetwork(ShuffleNetUnit.Stage(24, 48, seed: 1), ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
+        var input = new float[2 * 24 * 14 * 14];
+        var output = new float[network.OutputShape(new TensorShape(2, 24, 14, 14)).Length];
+        network.Forward(input, output, 2, 14, 14); // first call for the shape: buffers and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 2, 14, 14);
+        }));
+    }
+
     /// <summary>A network planned over both libraries: once its first call has chosen, a call finds the shape's program and runs it, nothing else.</summary>
     [SkippableFact]
     public void Warm_network_planned_by_auto_allocates_nothing()
