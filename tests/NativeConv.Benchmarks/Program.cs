@@ -3,8 +3,11 @@ using NativeConv.Benchmarks;
 
 // build/benchmarks.sh runs the documented short job:   dotnet run -c Release -- --short ARTIFACTS_DIR [--filter ...]
 // Anything else goes to BenchmarkDotNet as usual:      dotnet run -c Release -- --filter '*' [--job short]
+// Pool kernels against the managed pass (a Stopwatch harness, interleaved): dotnet run -c Release -- pool [ROUNDS] [THREADS]
 var switcher = BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmarks).Assembly);
-if (args.Length >= 2 && args[0] == "--short")
+if (args.Length >= 1 && args[0] == "pool")
+    PoolTimings.Run(args[1..]);
+else if (args.Length >= 2 && args[0] == "--short")
     switcher.Run(args[2..], ShortJobConfig.Create(args[1]));
 else
     switcher.Run(args);
