@@ -9,8 +9,11 @@ if (args.Length >= 1 && args[0] == "--channels")
     ChannelOperationComparison.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25);
     return;
 }
+// Pool kernels against the managed pass (a Stopwatch harness, interleaved): dotnet run -c Release -- pool [ROUNDS] [THREADS]
 var switcher = BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmarks).Assembly);
-if (args.Length >= 2 && args[0] == "--short")
+if (args.Length >= 1 && args[0] == "pool")
+    PoolTimings.Run(args[1..]);
+else if (args.Length >= 2 && args[0] == "--short")
     switcher.Run(args[2..], ShortJobConfig.Create(args[1]));
 else
     switcher.Run(args);

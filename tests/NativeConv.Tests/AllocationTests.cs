@@ -91,6 +91,37 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>
+    /// Max and average pools (a ceil-mode max, an average counting its padding, one not) once warm: nothing either, on
+    /// every backend, and in XNNPACK's whole runtime.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_pools_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value x = g.Input("x", 24);
+        Value max = g.MaxPool2d(x, new Pool2dSpec(3, 2, 1, ceilMode: true), "max");
+        g.Output(g.AvgPool2d(max, new Pool2dSpec(3, 1, 1), "counting"), "counting");
+        g.Output(g.AvgPool2d(max, new Pool2dSpec(2, 1, 1, countIncludePad: false), "not_counting"), "not_counting");
+        NetworkGraph graph = g.Build();
+        bool[] forms = backendName == XnnpackBackend.BackendName ? [false, true] : [false];
+        foreach (bool whole in forms)
+        {
+            using var network = new ConvNetwork(graph, ConvBackends.Of(backend), new NetworkOptions { Layout = layout, WholeRuntime = whole });
+            var shape = new TensorShape(2, 24, 15, 13);
+            var inputs = new[] { new NetworkInput(new float[shape.Length], shape) };
+            var outputs = network.OutputShapes([shape]).Select(s => new NetworkOutput(new float[s.Length])).ToArray();
+            network.Run(inputs, outputs); // first call for the shape: steps, buffers and native state made here
+
+            Assert.Equal(0, AllocatedInCleanWindow(() =>
+            {
+                for (int i = 0; i < 20; i++) network.Run(inputs, outputs);
+            }));
+        }
+    }
+
     /// <summary>A network planned over both libraries: once its first call has chosen, a call finds the shape's program and runs it, nothing else.</summary>
     [SkippableFact]
     public void Warm_network_planned_by_auto_allocates_nothing()
