@@ -3,7 +3,7 @@ using NativeConv.Benchmarks;
 
 // build/benchmarks.sh runs the documented short job:   dotnet run -c Release -- --short ARTIFACTS_DIR [--filter ...]
 // Anything else goes to BenchmarkDotNet as usual:      dotnet run -c Release -- --filter '*' [--job short]
-// The resize's mechanisms, interleaved in one process:            dotnet run -c Release -- --resize [ROUNDS]
+// The resize's mechanisms, interleaved in one process:            dotnet run -c Release -- --resize [ROUNDS [THREADS]]
 if (args.Length >= 1 && args[0] == "--resize")
 {
     ResizeMeasurement.Run(args[1..]);

@@ -6,9 +6,9 @@ namespace NativeConv.Benchmarks;
 /// The resize's mechanisms against each other, interleaved in one process so that drift on a shared machine hits all
 /// alike: the managed step, oneDNN's resampling primitive and XNNPACK's resize_bilinear2d operator (2 threads each
 /// native library; the managed step runs on the calling thread), on LR-ASPP's upsampling and a 2x nearest. Each round
-/// times a burst of calls per mechanism, in turn; the report gives each mechanism's median and spread over rounds and
+/// times a burst of calls per mechanism, in turn; the report gives each mechanism's median, 10th and 90th percentiles and minimum over rounds and
 /// the bytes a warm call allocated. Run: <c>NATIVECONV_NATIVE_DIR=... dotnet run -c Release --project
-/// tests/NativeConv.Benchmarks -- --resize [rounds]</c>.
+/// tests/NativeConv.Benchmarks -- --resize [rounds [threads]]</c> (2 threads unless told).
 /// </summary>
 internal static unsafe class ResizeMeasurement
 {
@@ -29,8 +29,8 @@ internal static unsafe class ResizeMeasurement
 
     public static void Run(string[] args)
     {
-        int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 15;
-        const int threads = 2;
+        int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 21;
+        int threads = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
         using var onednn = new OneDnnBackend(threads);
         using var xnnpack = new XnnpackBackend(threads);
         Console.WriteLine($"{Environment.ProcessorCount} processors; oneDNN {onednn.Version} ({OneDnnBackend.CpuIsa}), XNNPACK {XnnpackBackend.Version}; {threads} threads; {rounds} rounds");
@@ -57,11 +57,17 @@ internal static unsafe class ResizeMeasurement
         OpStep[] steps = kernels.Select(k => k.Kernel.Instantiate(op, shapes)).ToArray();
         for (int call = 0; call < 3; call++)
             foreach (OpStep step in steps) step.Run(values); // compiled and warm
-        // A burst of about 20 ms per mechanism, from a warm timing.
-        long start = Stopwatch.GetTimestamp();
-        foreach (OpStep step in steps) step.Run(values);
-        double warm = Stopwatch.GetElapsedTime(start).TotalMilliseconds / steps.Length;
-        int burst = Math.Clamp((int)(20 / Math.Max(warm, 1e-3)), 3, 2000);
+        // A burst of about 10 ms per mechanism, from the fastest of a few warm calls (a loaded machine stretches some).
+        double warm = double.MaxValue;
+        long start;
+        for (int call = 0; call < 5; call++)
+            foreach (OpStep step in steps)
+            {
+                start = Stopwatch.GetTimestamp();
+                step.Run(values);
+                warm = Math.Min(warm, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        int burst = Math.Clamp((int)(10 / Math.Max(warm, 1e-3)), 3, 2000);
         var times = new double[steps.Length, rounds];
         var allocated = new long[steps.Length];
         for (int round = 0; round < rounds; round++)
@@ -78,8 +84,8 @@ internal static unsafe class ResizeMeasurement
         for (int k = 0; k < steps.Length; k++)
         {
             double[] sorted = Enumerable.Range(0, rounds).Select(r => times[k, r]).Order().ToArray();
-            double median = sorted[sorted.Length / 2], low = sorted[sorted.Length / 4], high = sorted[sorted.Length * 3 / 4];
-            Console.WriteLine($"  {kernels[k].Name,-8} median {median,9:F1} us  quartiles {low,9:F1} .. {high,9:F1} us  min {sorted[0],9:F1} us  {steps[k].Implementation}; warm call allocated {allocated[k]} bytes");
+            double At(double q) => sorted[(int)(q * (sorted.Length - 1))];
+            Console.WriteLine($"  {kernels[k].Name,-8} median {At(0.5),9:F1} us  p10..p90 {At(0.1),9:F1} .. {At(0.9),9:F1} us  min {sorted[0],9:F1} us  {steps[k].Implementation}; warm call allocated {allocated[k]} bytes");
         }
         foreach (OpStep step in steps) step.Dispose();
         foreach (var (_, kernel) in kernels) kernel.Dispose();

@@ -96,6 +96,47 @@ public class ResizeTests
         }
     }
 
+    /// <summary>
+    /// An output beyond the last-level cache: the managed step writes it with streaming stores, and still within the bound.
+    /// The case is sized from this machine's cache (skipped where sysfs does not say, or where it is too large to test).
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Layouts))]
+    public void An_output_beyond_the_last_level_cache_is_streamed_within_the_bound(TensorLayout layout)
+    {
+        Skip.If(LastLevelCache.Bytes is null, "the last-level cache's size is unknown here: nothing is streamed");
+        Skip.IfNot(ChannelVectors.CanStream, "no streaming stores on this CPU");
+        long cache = LastLevelCache.Bytes!.Value;
+        int channels = (int)(cache / (4 * 150 * 150)) + 5; // input and output together beyond the cache
+        Skip.If(channels > 800, $"a {cache >> 20} MiB cache makes too large a test");
+        var shape = new TensorShape(1, channels, 17, 23);
+        var g = new GraphBuilder();
+        g.Output(g.Resize(g.Input("x", channels), ResizeSpec.ToSize(new Size2D(150, 150), ResizeMode.Bilinear, ResizeCoordinates.AlignCorners), "upsample"));
+        NetworkGraph graph = g.Build();
+        OperationCheck.Check(graph, ReferenceBackend.BackendName, layout, [shape], [OperationCheck.Input(shape, 5)], exact: false, $"{shape} to 150x150 {layout}");
+        using var network = new ConvNetwork(graph, ConvBackends.Of(TestBackends.GetOrSkip(ReferenceBackend.BackendName)), new NetworkOptions { Layout = layout });
+        network.Forward(new float[shape.Length], new float[channels * 150 * 150], 1, 17, 23);
+        Assert.Contains("streaming", network.Describe()[0]);
+    }
+
+    /// <summary>The streaming blend is the plain blend's arithmetic, whatever the count and the destination's alignment.</summary>
+    [SkippableFact]
+    public unsafe void The_streaming_blend_writes_what_the_plain_blend_does()
+    {
+        Skip.IfNot(ChannelVectors.CanStream, "no streaming stores on this CPU");
+        float[] a = OperationCheck.Input(new TensorShape(1, 1, 1, 80), 1), b = OperationCheck.Input(new TensorShape(1, 1, 1, 80), 2);
+        var plain = new float[90];
+        var streamed = new float[90];
+        fixed (float* pa = a, pb = b, pp = plain, ps = streamed)
+            for (int count = 1; count <= 70; count++)
+                for (int offset = 0; offset < 9; offset++)
+                {
+                    ChannelVectors.Blend(pa, 0.3f, pb, 0.7f, pp + offset, count);
+                    ChannelVectors.BlendStreaming(pa, 0.3f, pb, 0.7f, ps + offset, count);
+                    Assert.Equal(plain, streamed);
+                }
+    }
+
     /// <summary>XNNPACK's subgraph runtime runs bilinear resizes as its node; it refuses nearest when the network is made (not at a call), naming the operation.</summary>
     [SkippableTheory]
     [MemberData(nameof(Layouts))]

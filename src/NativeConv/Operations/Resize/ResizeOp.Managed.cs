@@ -6,12 +6,13 @@ internal sealed partial class ResizeOp
     /// NHWC, vectorized over channels, from index and weight tables made once per shape. Nearest copies pixels, and a
     /// row that repeats the one above it whole. Bilinear is separable: each input row it reads is interpolated across
     /// once into one of two held rows, and each output row is then one vector pass blending two held rows; upsampling
-    /// reads each input row once instead of once per output row.
+    /// reads each input row once instead of once per output row. An output that does not fit in the last-level cache is
+    /// written with streaming stores.
     /// </summary>
-    public override OpKernel LowerManaged() => new ManagedKernel((op, shapes) => ManagedStep(op, shapes));
+    public override OpKernel LowerManaged() => new ManagedKernel((_, shapes) => ManagedStep(shapes));
 
     /// <summary>The managed step for these shapes; also where a library's kernel does not match the convention for a shape (<paramref name="note"/> says why).</summary>
-    internal OpStep ManagedStep(GraphOp op, OpShapes shapes, string note = "") =>
+    internal OpStep ManagedStep(OpShapes shapes, string note = "") =>
         Spec.Mode == ResizeMode.Nearest ? new NearestStep(this, shapes, note) : new BilinearStep(this, shapes, note);
 
     private sealed unsafe class NearestStep : OpStep
@@ -26,7 +27,7 @@ internal sealed partial class ResizeOp
             int c = shapes.Input.Channels;
             _rows = Enumerable.Range(0, rows.Output).Select(oy => rows.Nearest(oy, op.Spec.Rounding)).ToArray();
             int[] from = Enumerable.Range(0, columns.Output).Select(ox => columns.Nearest(ox, op.Spec.Rounding)).ToArray();
-            _sameColumns = from.Length == columns.Input && from.Select((ix, ox) => ix == ox).All(same => same);
+            _sameColumns = from.SequenceEqual(Enumerable.Range(0, columns.Input));
             _columns = from.Select(ix => ix * c).ToArray();
             Implementation = "vectorized C# (pixel copies, a repeated row copied whole)" + note;
         }
@@ -66,6 +67,7 @@ internal sealed partial class ResizeOp
         private readonly float[] _leftWeight, _rightWeight;
         private readonly float[] _held; // two input rows interpolated across
         private readonly int[] _heldRow = new int[2]; // which input row each holds (-1: none)
+        private readonly bool _streaming; // the output rows written past the caches
 
         public BilinearStep(ResizeOp op, OpShapes shapes, string note) : base(op, shapes)
         {
@@ -74,7 +76,9 @@ internal sealed partial class ResizeOp
             (_top, _bottom, _topWeight, _bottomWeight) = Table(rows, 1);
             (_left, _right, _leftWeight, _rightWeight) = Table(columns, c);
             _held = new float[2 * shapes.Output.Width * c];
-            Implementation = "vectorized C# (input rows interpolated across once, output rows blended)" + note;
+            // oneDNN's rule for its own resampling: stream when input and output together exceed the last-level cache.
+            _streaming = ChannelVectors.CanStream && LastLevelCache.Bytes is { } cache && ((long)shapes.Input.Length + shapes.Output.Length) * sizeof(float) > cache;
+            Implementation = "vectorized C# (input rows interpolated across once, output rows blended" + (_streaming ? " with streaming stores" : "") + ")" + note;
         }
 
         /// <summary>Per output: both pixels (times <paramref name="stride"/>) and both weights, 1 − λ rounded to float32 as PyTorch's is.</summary>
@@ -102,7 +106,8 @@ internal sealed partial class ResizeOp
                     {
                         float* top = Held(image, held, _top[oy], _bottom[oy]);
                         float* bottom = _bottom[oy] == _top[oy] ? top : Held(image, held, _bottom[oy], _top[oy]);
-                        ChannelVectors.Blend(top, _topWeight[oy], bottom, _bottomWeight[oy], y, outRow);
+                        if (_streaming) ChannelVectors.BlendStreaming(top, _topWeight[oy], bottom, _bottomWeight[oy], y, outRow);
+                        else ChannelVectors.Blend(top, _topWeight[oy], bottom, _bottomWeight[oy], y, outRow);
                     }
                 }
             }

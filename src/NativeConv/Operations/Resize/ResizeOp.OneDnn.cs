@@ -43,7 +43,7 @@ internal sealed partial class ResizeOp : IOneDnnOperation
         public override string Library => backend.Name;
 
         public override OpStep Instantiate(GraphOp op, OpShapes shapes) =>
-            resize.OneDnnMatches(shapes) ? new OneDnnStep(resize, shapes, backend) : resize.ManagedStep(op, shapes, "; managed: oneDNN's half-pixel resampling differs here");
+            resize.OneDnnMatches(shapes) ? new OneDnnStep(resize, shapes, backend) : resize.ManagedStep(shapes, "; managed: oneDNN's half-pixel resampling differs here");
 
         public override void Dispose() => _engine.Dispose();
     }

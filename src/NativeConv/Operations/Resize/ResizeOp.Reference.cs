@@ -71,12 +71,13 @@ internal sealed partial class ResizeOp
                     {
                         int Index(int iy, int ix) => ((n * s.Height + iy) * s.Width + ix) * c + ch;
                         double sum = 0, largestMagnitude = 0;
-                        foreach ((int iy, double wy) in r.Corners)
-                            foreach ((int ix, double wx) in q.Corners)
+                        for (int cy = 0; cy < 2; cy++)
+                            for (int cx = 0; cx < 2; cx++)
                             {
-                                int i = Index(iy, ix);
+                                int i = Index(r.Corner(cy), q.Corner(cx));
+                                double w = r.CornerWeight(cy) * q.CornerWeight(cx);
                                 largestMagnitude = Math.Max(largestMagnitude, x.Magnitude[i]);
-                                if (wy * wx != 0) sum += wy * wx * x.Value[i];
+                                if (w != 0) sum += w * x.Value[i];
                             }
                         double e = 0, m = 0;
                         for (int iy = r.Low; iy <= r.High; iy++)
@@ -112,6 +113,8 @@ internal sealed partial class ResizeOp
             return new Span2(first, Math.Min(first + 1, size - 1), clamped - first, low, high);
         }
 
-        public (int Index, double Weight)[] Corners => [(First, 1 - Weight), (Second, Weight)];
+        public int Corner(int k) => k == 0 ? First : Second;
+
+        public double CornerWeight(int k) => k == 0 ? 1 - Weight : Weight;
     }
 }

@@ -61,7 +61,7 @@ internal sealed partial class ResizeOp : IXnnpackOperation, IXnnpackNode
 
         public override OpStep Instantiate(GraphOp op, OpShapes shapes) => resize.XnnpackFlags(shapes) is { } flags
             ? new XnnpackStep(resize, shapes, backend.Pool?.Value ?? default, flags)
-            : resize.ManagedStep(op, shapes, "; managed: no XNNPACK flag maps pytorch-half-pixel for this output");
+            : resize.ManagedStep(shapes, "; managed: no XNNPACK flag maps pytorch-half-pixel for this output");
 
         public override void Dispose() => _pool?.Dispose();
     }
