@@ -73,6 +73,61 @@ public class ResizeTests
         }
     }
 
+    /// <summary>
+    /// oneDNN's resampling and XNNPACK's resize operator, which the backends do not lower to (the managed pass measured
+    /// faster) but ResizeMeasurement keeps to measure again: the seeded cases through each library's kernel directly,
+    /// NHWC, against the reference (nearest exactly, bilinear within the bound), guards untouched. The shapes a library
+    /// does not match run its kernel's managed fallback; enough of them run the library itself.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(OneDnnBackend.BackendName)]
+    [InlineData(XnnpackBackend.BackendName)]
+    public unsafe void The_library_kernels_kept_for_measurement_match_the_reference(string backendName)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        const int Guard = 19;
+        const float GuardValue = -77.5f;
+        int native = 0;
+        float** values = stackalloc float*[3]; // x, another value's size, the output: every seeded graph's values
+        for (int index = 0; index < SeededCases; index++)
+        {
+            SeededCase c = Seeded(index);
+            var op = (ResizeOp)c.Graph.Ops[0];
+            TensorShape[] shapes = c.Graph.Shapes(c.Shapes, TensorLayout.Nhwc);
+            var opShapes = new OpShapes(op.Inputs.Select(v => shapes[v]).ToArray(), [shapes[op.Output]]);
+            using OpKernel kernel = backend is OneDnnBackend onednn ? op.CreateOneDnnKernel(onednn) : op.CreateXnnpackKernel((XnnpackBackend)backend);
+            using OpStep step = kernel.Instantiate(op, opShapes);
+            if (!step.Implementation.Contains("managed", StringComparison.Ordinal)) native++;
+            NativeFloatBuffer[] buffers = [.. c.Shapes.Select(s => new NativeFloatBuffer(s.Length)), new NativeFloatBuffer(opShapes.Output.Length + 2 * Guard)];
+            try
+            {
+                for (int k = 0; k < c.Shapes.Length; k++)
+                {
+                    c.Inputs[k].CopyTo(new Span<float>(buffers[k].Pointer, c.Inputs[k].Length));
+                    values[c.Graph.InputValues[k]] = buffers[k].Pointer;
+                }
+                var guarded = new Span<float>(buffers[^1].Pointer, buffers[^1].Length);
+                guarded.Fill(GuardValue);
+                values[op.Output] = buffers[^1].Pointer + Guard;
+                step.Run(values);
+                ReferenceTensor e = NetworkEvaluation.Run(c.Graph, c.Shapes.Select((s, k) => ReferenceTensor.Exact(c.Inputs[k], s, TensorLayout.Nhwc)).ToArray(), false)[0];
+                for (int i = 0; i < e.Value.Length; i++)
+                {
+                    double actual = guarded[Guard + i];
+                    Assert.True(c.Exact ? actual == e.Value[i] : Math.Abs(actual - e.Value[i]) <= e.Bound[i],
+                        $"{c.What} on {step.Implementation}: output {i} {actual} vs {e.Value[i]} (bound {e.Bound[i]:e3})");
+                }
+                for (int g = 0; g < Guard; g++)
+                    Assert.True(guarded[g] == GuardValue && guarded[^(g + 1)] == GuardValue, $"{c.What} on {step.Implementation}: a guard written");
+            }
+            finally
+            {
+                foreach (NativeFloatBuffer buffer in buffers) buffer.Dispose();
+            }
+        }
+        Assert.True(native >= 12, $"only {native} of {SeededCases} cases ran on {backendName}'s own kernel");
+    }
+
     /// <summary>A NaN in the input: nearest copies it exactly; bilinear makes NaN every output it weighs in (2x half-pixel: no weight is 0 in the interior).</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]

@@ -6,14 +6,16 @@ namespace NativeConv;
 internal sealed partial class ResizeOp : IOneDnnOperation
 {
     /// <summary>
+    /// Null: the managed pass, which measured faster than oneDNN's resampling on 2 threads (ResizeMeasurement, in
+    /// tests/NativeConv.Benchmarks); <see cref="CreateOneDnnKernel"/> keeps the primitive there to measure again.
+    /// </summary>
+    public OpKernel? LowerOneDnn(OneDnnBackend backend) => null;
+
+    /// <summary>
     /// oneDNN's resampling primitive, NHWC. Its coordinates are half-pixel (cpu/resampling_utils.hpp): linear is
     /// HalfPixel, and PytorchHalfPixel where no output axis is 1; nearest picks ⌊fl32((d + ½)·in / out)⌋, which a shape
     /// runs on only where that picks, on both axes, the pixels this spec's rounding does. Other shapes run managed.
     /// </summary>
-    public OpKernel? LowerOneDnn(OneDnnBackend backend) =>
-        Spec.Mode == ResizeMode.Nearest || Spec.Coordinates is ResizeCoordinates.HalfPixel or ResizeCoordinates.PytorchHalfPixel ? CreateOneDnnKernel(backend) : null;
-
-    /// <summary>The kernel on oneDNN whatever was measured (the benchmark's): shapes it does not match run managed.</summary>
     internal OpKernel CreateOneDnnKernel(OneDnnBackend backend) => new OneDnnKernel(this, backend);
 
     /// <summary>Whether oneDNN computes this spec for these shapes (else the managed step runs them).</summary>
@@ -21,7 +23,7 @@ internal sealed partial class ResizeOp : IOneDnnOperation
     {
         (ResizeAxis rows, ResizeAxis columns) = Axes(shapes);
         if (Spec.Mode == ResizeMode.Bilinear)
-            return Spec.Coordinates == ResizeCoordinates.HalfPixel || (rows.Output > 1 && columns.Output > 1);
+            return Spec.Coordinates == ResizeCoordinates.HalfPixel || (Spec.Coordinates == ResizeCoordinates.PytorchHalfPixel && rows.Output > 1 && columns.Output > 1);
         return OneDnnPicksAsWe(rows) && OneDnnPicksAsWe(columns);
     }
 

@@ -6,13 +6,16 @@ namespace NativeConv;
 internal sealed partial class ResizeOp : IXnnpackOperation, IXnnpackNode
 {
     /// <summary>
+    /// Null: the managed pass, which measured faster than XNNPACK's resize_bilinear2d on 2 threads (ResizeMeasurement, in
+    /// tests/NativeConv.Benchmarks); <see cref="CreateXnnpackKernel"/> keeps the operator there to measure again.
+    /// </summary>
+    public OpKernel? LowerXnnpack(XnnpackBackend backend) => null;
+
+    /// <summary>
     /// XNNPACK's resize_bilinear2d_nhwc_f32 (bilinear only: XNNPACK has no nearest resize). Its coordinates
     /// (indirection.c): no flag is half-pixel clamped to the image; XNN_FLAG_ALIGN_CORNERS aligns corners;
-    /// XNN_FLAG_TENSORFLOW_LEGACY_MODE is asymmetric. Shapes no flag matches run managed.
+    /// XNN_FLAG_TENSORFLOW_LEGACY_MODE is asymmetric. Shapes no flag matches, and nearest, run managed.
     /// </summary>
-    public OpKernel? LowerXnnpack(XnnpackBackend backend) => Spec.Mode == ResizeMode.Bilinear ? CreateXnnpackKernel(backend) : null;
-
-    /// <summary>The kernel on XNNPACK whatever was measured (the benchmark's): shapes no flag matches run managed.</summary>
     internal OpKernel CreateXnnpackKernel(XnnpackBackend backend) => new XnnpackKernel(this, backend);
 
     /// <summary>
@@ -61,7 +64,7 @@ internal sealed partial class ResizeOp : IXnnpackOperation, IXnnpackNode
 
         public override OpStep Instantiate(GraphOp op, OpShapes shapes) => resize.XnnpackFlags(shapes) is { } flags
             ? new XnnpackStep(resize, shapes, backend.Pool?.Value ?? default, flags)
-            : resize.ManagedStep(shapes, "; managed: no XNNPACK flag maps pytorch-half-pixel for this output");
+            : resize.ManagedStep(shapes, "; managed: XNNPACK has no nearest, nor pytorch-half-pixel for this output");
 
         public override void Dispose() => _pool?.Dispose();
     }
