@@ -4,6 +4,12 @@ using NativeConv.Benchmarks;
 // build/benchmarks.sh runs the documented short job:   dotnet run -c Release -- --short ARTIFACTS_DIR [--filter ...]
 // XNNPACK's channel shuffle against the managed kernel:   dotnet run -c Release -- --channels [rounds]
 // Anything else goes to BenchmarkDotNet as usual:      dotnet run -c Release -- --filter '*' [--job short]
+// The resize's mechanisms, interleaved in one process:            dotnet run -c Release -- --resize [ROUNDS [THREADS]]
+if (args.Length >= 1 && args[0] == "--resize")
+{
+    ResizeMeasurement.Run(args[1..]);
+    return;
+}
 if (args.Length >= 1 && args[0] == "--channels")
 {
     ChannelOperationComparison.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25);

@@ -122,6 +122,31 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// Resizes once warm (LR-ASPP's bilinear upsampling to another input's size, and a 2x nearest): each library's
+    /// resize or the managed one, its tables made with the shape, allocates nothing either.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_resizes_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value image = g.Input("image", 3), features = g.Input("features", 21);
+        g.Output(g.ResizeLike(features, image, ResizeMode.Bilinear, ResizeCoordinates.HalfPixel, name: "upsample"));
+        g.Output(g.Resize(features, ResizeSpec.ByScale(2, 2, ResizeMode.Nearest, ResizeCoordinates.Asymmetric), "nearest"));
+        using var network = new ConvNetwork(g.Build(), ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
+        TensorShape imageShape = new(2, 3, 40, 36), featureShape = new(2, 21, 5, 5);
+        NetworkInput[] inputs = [new(new float[imageShape.Length], imageShape), new(new float[featureShape.Length], featureShape)];
+        NetworkOutput[] outputs = network.OutputShapes([imageShape, featureShape]).Select(s => new NetworkOutput(new float[s.Length])).ToArray();
+        network.Run(inputs, outputs); // first call for the shapes: tables and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Run(inputs, outputs);
+        }));
+    }
+
     /// <summary>A network planned over both libraries: once its first call has chosen, a call finds the shape's program and runs it, nothing else.</summary>
     [SkippableFact]
     public void Warm_network_planned_by_auto_allocates_nothing()
