@@ -1,0 +1,42 @@
+namespace NativeConv.Onnx;
+
+/// <summary>
+/// Sigmoid, Tanh, Erf (GELU's), and SiLU (x·sigmoid(x), fused by <see cref="GatedActivationFusion"/>): shape-keeping,
+/// so what follows them is checked; they run once NativeConv's activations include them, which this build's do not.
+/// </summary>
+internal sealed class PendingActivationOnnx : OnnxOp
+{
+    public override IReadOnlyList<string> OpTypes => ["Sigmoid", "Tanh", "Erf"];
+
+    public override string Summary => "Sigmoid/Tanh/Erf (not in this build)";
+
+    public override void Infer(Node node, InferContext context)
+    {
+        ValueInfo? x = context.In(node, 0);
+        context.Set(node, 0, x?.Shape is { } s ? new ValueInfo(x.Type, s) : ValueInfo.UnknownOf(ElementType.Float));
+    }
+
+    public override void Lower(Node node, LowerContext context)
+    {
+        if (context.AnyMissing(node)) context.Skip(node);
+        else context.Refuse(node, $"{node.OpType}: NativeConv's activations (ReLU, ReLU6, clamp, HardSwish, HardSigmoid) have no {node.OpType} in this build");
+    }
+}
+
+/// <summary>SiLU as a fusion wrote it (x·Sigmoid(x)): shape-keeping, not in this build's activations.</summary>
+internal sealed class SiLUOnnx : OnnxOp
+{
+    public override IReadOnlyList<string> OpTypes => ["SiLU"];
+
+    public override string Domain => OnnxGraph.NativeDomain;
+
+    public override string Summary => "SiLU from Sigmoid·x (not in this build)";
+
+    public override void Infer(Node node, InferContext context) => new PendingActivationOnnx().Infer(node, context);
+
+    public override void Lower(Node node, LowerContext context)
+    {
+        if (context.AnyMissing(node)) context.Skip(node);
+        else context.Refuse(node, $"SiLU (x·Sigmoid(x), fused from {string.Join(" and ", node.Absorbed.Select(n => n.ToString()))}): NativeConv's activations have no SiLU in this build");
+    }
+}
