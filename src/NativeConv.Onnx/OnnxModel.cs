@@ -23,11 +23,32 @@ public sealed class OnnxModel : IDisposable
         try
         {
             Network = new ConvNetwork(imported.Graph, backends, options.Network);
+            CheckDeclaredShapes();
         }
         catch
         {
+            Network?.Dispose();
             _ownedBackends?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// When the file fixes every input's channels, height and width, the whole graph must take them (the batch, if
+    /// symbolic, as 1): what a first call would find, found at load.
+    /// </summary>
+    private void CheckDeclaredShapes()
+    {
+        if (!Inputs.All(i => i.Dimensions.Skip(1).All(d => d.Size is > 0 and <= int.MaxValue))) return;
+        var shapes = Inputs.Select(i => new TensorShape((int)(i.Dimensions[0].Size is > 0 and <= int.MaxValue ? i.Dimensions[0].Size!.Value : 1),
+            (int)i.Dimensions[1].Size!.Value, (int)i.Dimensions[2].Size!.Value, (int)i.Dimensions[3].Size!.Value)).ToArray();
+        try
+        {
+            _ = Network.OutputShapes(shapes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OnnxFormatException($"{_imported.Name}: the graph cannot take the inputs it declares ({string.Join(", ", Inputs)}): {e.Message}", e);
         }
     }
 

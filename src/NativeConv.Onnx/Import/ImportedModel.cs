@@ -7,4 +7,5 @@ internal sealed record ImportedModel(
     IReadOnlyList<OnnxTensorInfo> Outputs,
     IReadOnlyList<int> OutputRanks,
     IReadOnlyList<OnnxNodeLowering> Lowering,
-    int Opset);
+    int Opset,
+    string Name);

@@ -7,6 +7,18 @@ internal sealed class InferContext(OnnxGraph graph)
 
     public int Opset => Graph.Opset;
 
+    /// <summary>The most elements a folded constant may have: more is no shape arithmetic, and is left to fail at lowering.</summary>
+    public const long MaxFolded = 1 << 24;
+
+    /// <summary>Whether a fold of <paramref name="count"/> elements is made; if not, the node's outputs stay unknown and it says why when lowered.</summary>
+    public bool CanFold(Node node, long count)
+    {
+        if (count <= MaxFolded) return true;
+        Graph.Notes[node] = $"folding it would make a constant of {count} elements, more than the importer folds ({MaxFolded})";
+        Unknown(node);
+        return false;
+    }
+
     /// <summary>Input k's information (null: absent optional input).</summary>
     public ValueInfo? In(Node node, int k) => Graph.InfoOf(node.Input(k));
 

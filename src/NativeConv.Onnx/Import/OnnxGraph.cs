@@ -32,6 +32,9 @@ internal sealed class OnnxGraph
     /// <summary>What became of each node that is no longer in <see cref="Nodes"/>: folded, removed, or the node it was fused into.</summary>
     public Dictionary<Node, (string Fate, Node? Into)> Fates { get; } = [];
 
+    /// <summary>Why a node was not folded, where folding gave up on it (<see cref="InferContext.CanFold"/>).</summary>
+    public Dictionary<Node, string> Notes { get; } = [];
+
     /// <summary>Every node as read from the file, in the sorted order.</summary>
     public List<Node> Original { get; private init; } = [];
 

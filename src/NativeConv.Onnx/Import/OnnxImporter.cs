@@ -117,7 +117,7 @@ internal static class OnnxImporter
         }
         if (context.Unsupported.Count > 0) throw new OnnxNotSupportedException(graph.Model, context.Unsupported, OpTable.Supported);
         NetworkGraph network = builder.Build();
-        return new ImportedModel(network, inputs, outputs, ranks, Report(graph, context, network), graph.Opset);
+        return new ImportedModel(network, inputs, outputs, ranks, Report(graph, context, network), graph.Opset, graph.Model);
     }
 
     /// <summary>The file's dimensions where it declares them, else what folding found.</summary>

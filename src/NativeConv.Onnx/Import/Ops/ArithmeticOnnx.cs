@@ -14,7 +14,7 @@ internal sealed class ArithmeticOnnx : OnnxOp
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? a = context.In(node, 0), b = context.In(node, 1);
-        if (a?.Constant is { } x && b?.Constant is { } y)
+        if (a?.Constant is { } x && b?.Constant is { } y && context.CanFold(node, Shapes.Broadcast(node, x.Shape, y.Shape).Aggregate(1L, (p, d) => p * d.Size!.Value)))
         {
             context.Fold(node, 0, Broadcasting.Fold(node, x, y, Real(node.OpType), Integer(node.OpType)));
             return;
@@ -54,7 +54,7 @@ internal sealed class ArithmeticOnnx : OnnxOp
             ({ } x, { } y) => Maps(node, context, x, y),
             ({ } x, null) => WithConstant(node, context, x, context.Constant(node, 1)!, mapFirst: true),
             (null, { } y) => WithConstant(node, context, y, context.Constant(node, 0)!, mapFirst: false),
-            _ => "its inputs are constants that were not folded",
+            _ => context.Graph.Notes.GetValueOrDefault(node) ?? "its inputs are constants that were not folded",
         };
         if (reason is not null) context.Refuse(node, reason);
     }

@@ -16,8 +16,7 @@ internal sealed class ChannelShuffleOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"channel shuffle of {node.Parameter} groups (fused from {string.Join(", ", node.Absorbed.Select(n => n.ToString()))}): " +
+        context.Refuse(node, $"channel shuffle of {node.Parameter} groups (fused from {string.Join(", ", node.Absorbed.Select(n => n.ToString()))}): " +
             "needs the graph's channel shuffle (GraphBuilder.ChannelShuffle), not in this build");
     }
 }

@@ -47,7 +47,6 @@ internal sealed class ConcatOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, "Concat of feature maps: needs the graph's channel concatenation (GraphBuilder.Concat), not in this build");
+        context.Refuse(node, "Concat of feature maps: needs the graph's channel concatenation (GraphBuilder.Concat), not in this build");
     }
 }

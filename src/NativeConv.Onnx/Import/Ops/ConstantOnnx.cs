@@ -10,8 +10,8 @@ internal sealed class ConstantOnnx : FoldingOnnx
     public override void Infer(Node node, InferContext context)
     {
         Tensor? value = node.OpType == "Constant" ? Value(node, context.Graph) : Filled(node, context);
-        if (value is null) context.Unknown(node);
-        else context.Fold(node, 0, value);
+        if (value is not null) context.Fold(node, 0, value);
+        else if (!context.Graph.Notes.ContainsKey(node)) context.Unknown(node);
     }
 
     private static Tensor? Value(Node node, OnnxGraph graph)
@@ -29,6 +29,7 @@ internal sealed class ConstantOnnx : FoldingOnnx
         if (context.Constant(node, 0) is not { Ints: not null, IsKnown: true } shape) return null;
         long[] dims = shape.Longs();
         long count = TensorReader.Count(dims, node.ToString());
+        if (!context.CanFold(node, count)) return null;
         Tensor fill = node.TensorAttribute("value") is { } t ? TensorReader.Read(t, null, $"{node}'s value") ?? Tensor.Real(ElementType.Float, [1], [0]) : Tensor.Real(ElementType.Float, [1], [0]);
         if (fill.Length != 1) throw new OnnxFormatException($"{node}: its value has {fill.Length} elements, not 1");
         return fill.IsReal ? Tensor.Real(fill.Type, dims, Enumerable.Repeat(fill.Reals![0], (int)count).ToArray())

@@ -53,7 +53,13 @@ internal static class ConvPadding
     /// <summary>An output size of a window over <paramref name="size"/>, when known.</summary>
     public static Dim Output(Dim size, Padding2D padding, bool vertical, int effectiveKernel, int stride, bool ceil = false)
     {
-        if (size.Size is not { } n) return Dim.Unknown();
+        if (size.Size is not { } n)
+        {
+            // A size-keeping window keeps the symbol: the same size as its input, whatever it is at a call.
+            int pads = padding.Mode == PaddingMode.Explicit ? (vertical ? padding.Top + padding.Bottom : padding.Left + padding.Right) : -1;
+            bool keeps = stride == 1 && (padding.Mode == PaddingMode.Same || pads == effectiveKernel - 1 || (padding.Mode == PaddingMode.Valid && effectiveKernel == 1));
+            return keeps ? size : Dim.Unknown();
+        }
         switch (padding.Mode)
         {
             case PaddingMode.Same: return Dim.Of((n + stride - 1) / stride);

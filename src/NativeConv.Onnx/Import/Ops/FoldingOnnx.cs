@@ -2,14 +2,13 @@ namespace NativeConv.Onnx;
 
 /// <summary>
 /// An operator NativeConv only folds (shape arithmetic on constants and on the known shapes of feature maps): a node of
-/// it that is still there at lowering computes on data known only at a call.
+/// it that is still there at lowering computes on data known only at a call, and is listed whatever its inputs.
 /// </summary>
 internal abstract class FoldingOnnx : OnnxOp
 {
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"{node.OpType} on a value computed at a call: {node.OpType} is only folded on constants and known shapes");
+        context.Refuse(node, context.Graph.Notes.GetValueOrDefault(node) ?? $"{node.OpType} on a value computed at a call: {node.OpType} is only folded on constants and known shapes");
     }
 
     /// <summary>Every row-major index of <paramref name="dims"/>, as offsets from <paramref name="map"/> (a multi-index to an input offset).</summary>

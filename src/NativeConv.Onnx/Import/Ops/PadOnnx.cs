@@ -36,7 +36,6 @@ internal sealed class PadOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"Pad (mode '{node.String("mode", "constant")}', pads [{string.Join(", ", Pads(node, context.Graph) ?? [])}]) not merged into a Conv or AveragePool after it");
+        context.Refuse(node, $"Pad (mode '{node.String("mode", "constant")}', pads [{string.Join(", ", Pads(node, context.Graph) ?? [])}]) not merged into a Conv or AveragePool after it");
     }
 }

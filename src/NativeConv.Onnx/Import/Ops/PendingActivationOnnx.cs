@@ -18,8 +18,7 @@ internal sealed class PendingActivationOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"{node.OpType}: NativeConv's activations (ReLU, ReLU6, clamp, HardSwish, HardSigmoid) have no {node.OpType} in this build");
+        context.Refuse(node, $"{node.OpType}: NativeConv's activations (ReLU, ReLU6, clamp, HardSwish, HardSigmoid) have no {node.OpType} in this build");
     }
 }
 
@@ -36,7 +35,6 @@ internal sealed class SiLUOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"SiLU (x·Sigmoid(x), fused from {string.Join(" and ", node.Absorbed.Select(n => n.ToString()))}): NativeConv's activations have no SiLU in this build");
+        context.Refuse(node, $"SiLU (x·Sigmoid(x), fused from {string.Join(" and ", node.Absorbed.Select(n => n.ToString()))}): NativeConv's activations have no SiLU in this build");
     }
 }

@@ -40,8 +40,7 @@ internal sealed class PoolOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"{node.OpType} kernel [{string.Join(", ", node.Ints("kernel_shape") ?? [])}]: needs the graph's " +
+        context.Refuse(node, $"{node.OpType} kernel [{string.Join(", ", node.Ints("kernel_shape") ?? [])}]: needs the graph's " +
             $"{(node.OpType == "MaxPool" ? "max" : "average")} pooling (GraphBuilder.{(node.OpType == "MaxPool" ? "MaxPool2d" : "AvgPool2d")}), not in this build");
     }
 }

@@ -33,7 +33,6 @@ internal sealed class ResizeOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"{node.OpType} (mode '{node.String("mode", "nearest")}'): needs the graph's resize (GraphBuilder.Resize/ResizeLike), not in this build");
+        context.Refuse(node, $"{node.OpType} (mode '{node.String("mode", "nearest")}'): needs the graph's resize (GraphBuilder.Resize/ResizeLike), not in this build");
     }
 }

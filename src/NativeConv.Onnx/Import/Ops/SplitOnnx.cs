@@ -36,7 +36,6 @@ internal sealed class SplitOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, "Split of a feature map: needs the graph's channel split (GraphBuilder.Split), not in this build");
+        context.Refuse(node, "Split of a feature map: needs the graph's channel split (GraphBuilder.Split), not in this build");
     }
 }

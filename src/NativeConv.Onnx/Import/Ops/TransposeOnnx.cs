@@ -33,7 +33,6 @@ internal sealed class TransposeOnnx : FoldingOnnx
 
     public override void Lower(Node node, LowerContext context)
     {
-        if (context.AnyMissing(node)) context.Skip(node);
-        else context.Refuse(node, $"Transpose of a feature map (perm [{string.Join(", ", node.Ints("perm") ?? [])}]): only within a channel shuffle (Reshape-Transpose-Reshape)");
+        context.Refuse(node, $"Transpose of a feature map (perm [{string.Join(", ", node.Ints("perm") ?? [])}]): only within a channel shuffle (Reshape-Transpose-Reshape)");
     }
 }
