@@ -159,4 +159,23 @@ public class BadFileTests
         conv.Attribute.Add(ModelBuilder.Attribute("pads", 1f));
         Broken(m, "attribute 'pads' is Float, not Ints");
     }
+
+    [Fact]
+    public void A_node_missing_a_required_input_is_refused()
+    {
+        ModelBuilder m = SmallModels.Classifier();
+        m.Graph.Node.Single(n => n.Name == "y").Input.RemoveAt(1); // Gemm without B
+        Broken(m, "Gemm takes 2 to 3, the first 2 not empty");
+        ModelBuilder empty = SmallModels.Classifier();
+        empty.Graph.Node.Single(n => n.Name == "c").Input[1] = "";
+        Broken(empty, "Conv takes 2 to 3, the first 2 not empty");
+    }
+
+    [Fact]
+    public void An_input_with_a_dimension_of_zero_is_refused()
+    {
+        ModelBuilder m = SmallModels.Classifier();
+        m.Graph.Input[0].Type.TensorType.Shape.Dim[0] = new TensorShapeProto.Types.Dimension { DimValue = 0 };
+        Assert.Contains("a fixed dimension must be from 1", Assert.Throws<OnnxNotSupportedException>(() => SmallModels.Load(m.Bytes())).Message);
+    }
 }

@@ -59,7 +59,8 @@ internal static class OnnxImporter
             ValueInfo info = graph.Values[input.Name];
             string? reason = info.Type != ElementType.Float ? $"{ElementType.Name(info.Type)} input: only float32 inputs"
                 : info.Shape is not { Length: 4 } s ? $"input of rank {info.Shape?.Length.ToString() ?? "unknown"}: only (N, C, H, W) images"
-                : !s[1].IsKnown || s[1].Size is < 1 or > int.MaxValue ? $"input {Shapes.Text(s)} whose channel count is not a fixed size"
+                : !s[1].IsKnown ? $"input {Shapes.Text(s)} whose channel count is not a fixed size"
+                : s.Any(d => d.Size is < 1 or > int.MaxValue) ? $"input {Shapes.Text(s)}: a fixed dimension must be from 1 to {int.MaxValue}"
                 : !read.Contains(input.Name) ? "an input no node that runs reads"
                 : null;
             if (reason is not null)

@@ -17,6 +17,9 @@ internal abstract class OnnxOp
     /// <summary>What it supports, in a few words, for the message listing unsupported nodes.</summary>
     public abstract string Summary { get; }
 
+    /// <summary>How many inputs a node of <paramref name="opType"/> has at least (none of them "") and at most.</summary>
+    public virtual (int Min, int Max) Arity(string opType) => (1, 1);
+
     /// <summary>
     /// The outputs' types and shapes from the inputs' (<see cref="InferContext.Set"/>): the folded constant when every
     /// input it needs is one, otherwise a feature map's shape as far as it is known.

@@ -18,12 +18,26 @@ internal static class Propagation
         var context = new InferContext(graph);
         foreach (Node node in graph.Nodes)
         {
-            if (OpTable.Find(node) is { } op) op.Infer(node, context);
+            if (OpTable.Find(node) is { } op)
+            {
+                CheckArity(graph, node, op);
+                op.Infer(node, context);
+            }
             else context.Unknown(node);
         }
         foreach (Node node in graph.Nodes.ToList())
             if (node.Outputs.Where(o => o.Length > 0).All(o => graph.Values.TryGetValue(o, out ValueInfo? v) && v.IsConstant))
                 graph.Remove(node, "folded into a constant");
+    }
+
+    /// <summary>A node with too few or too many inputs, or a required one left empty, is a broken model.</summary>
+    private static void CheckArity(OnnxGraph graph, Node node, OnnxOp op)
+    {
+        (int min, int max) = op.Arity(node.OpType);
+        if (node.Inputs.Count < min || node.Inputs.Count > max || node.Inputs.Take(min).Any(i => i.Length == 0))
+            throw new OnnxFormatException($"{graph.Model}: {node} has inputs [{string.Join(", ", node.Inputs.Select(i => $"'{i}'"))}]: {node.OpType} takes " +
+                (min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}") + (min > 0 ? $", the first {min} not empty" : ""));
+        if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw new OnnxFormatException($"{graph.Model}: {node} has no output");
     }
 
     /// <summary>A graph input's type and shape as the file declares them: dim_param a named symbol, neither value nor name a fresh one.</summary>

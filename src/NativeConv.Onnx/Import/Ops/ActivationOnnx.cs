@@ -12,6 +12,8 @@ internal sealed class ActivationOnnx : OnnxOp
 
     public override string Summary => "Relu, Clip (constant bounds), HardSigmoid (alpha 1/6, beta 0.5), HardSwish";
 
+    public override (int Min, int Max) Arity(string opType) => opType == "Clip" ? (1, 3) : (1, 1);
+
     /// <summary>PyTorch's hardsigmoid as ONNX writes it: relu6(x + 3) / 6 = clamp(x/6 + 1/2, 0, 1).</summary>
     private const float SixthAlpha = 1f / 6;
 

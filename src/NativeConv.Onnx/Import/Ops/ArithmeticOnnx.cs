@@ -11,6 +11,8 @@ internal sealed class ArithmeticOnnx : OnnxOp
 
     public override string Summary => "Add and Mul of feature maps (Mul: same shape or per channel), Add/Sub/Mul/Div by a per-channel constant, any of constants";
 
+    public override (int Min, int Max) Arity(string opType) => (2, 2);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? a = context.In(node, 0), b = context.In(node, 1);

@@ -10,6 +10,8 @@ internal sealed class BatchNormalizationOnnx : OnnxOp
 
     public override string Summary => "BatchNormalization (inference; folded into the Conv before it, else a per-channel scale)";
 
+    public override (int Min, int Max) Arity(string opType) => (5, 5);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

@@ -10,6 +10,8 @@ internal sealed class ConcatOnnx : OnnxOp
 
     public override string Summary => "Concat of constants (folded)";
 
+    public override (int Min, int Max) Arity(string opType) => (1, int.MaxValue);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo?[] inputs = node.Inputs.Select((_, k) => context.In(node, k)).ToArray();

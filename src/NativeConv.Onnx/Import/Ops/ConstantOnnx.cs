@@ -7,6 +7,8 @@ internal sealed class ConstantOnnx : FoldingOnnx
 
     public override string Summary => "Constant, ConstantOfShape (folded)";
 
+    public override (int Min, int Max) Arity(string opType) => opType == "Constant" ? (0, 0) : (1, 1);
+
     public override void Infer(Node node, InferContext context)
     {
         Tensor? value = node.OpType == "Constant" ? Value(node, context.Graph) : Filled(node, context);

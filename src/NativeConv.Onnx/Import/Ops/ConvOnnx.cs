@@ -11,6 +11,8 @@ internal sealed class ConvOnnx : OnnxOp
 
     public override string Summary => "Conv (2-D, constant weights, any group/dilation/stride, pads or auto_pad)";
 
+    public override (int Min, int Max) Arity(string opType) => (2, 3);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

@@ -7,6 +7,8 @@ internal sealed class GatherOnnx : FoldingOnnx
 
     public override string Summary => "Gather (folded)";
 
+    public override (int Min, int Max) Arity(string opType) => (2, 2);
+
     public override void Infer(Node node, InferContext context)
     {
         Tensor? data = context.Constant(node, 0), indices = context.Constant(node, 1);

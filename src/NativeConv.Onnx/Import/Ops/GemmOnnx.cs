@@ -11,6 +11,8 @@ internal sealed class GemmOnnx : OnnxOp
 
     public override string Summary => "Gemm of a (N, K) feature map by constant weights (transA 0)";
 
+    public override (int Min, int Max) Arity(string opType) => (2, 3);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? a = context.In(node, 0);

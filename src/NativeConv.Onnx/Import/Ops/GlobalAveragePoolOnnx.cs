@@ -11,6 +11,8 @@ internal sealed class GlobalAveragePoolOnnx : OnnxOp
 
     public override string Summary => "GlobalAveragePool, ReduceMean over H and W of (N, C, H, W)";
 
+    public override (int Min, int Max) Arity(string opType) => opType == "ReduceMean" ? (1, 2) : (1, 1);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

@@ -10,6 +10,8 @@ internal sealed class IdentityOnnx : OnnxOp
 
     public override string Summary => "Identity, Dropout (inference)";
 
+    public override (int Min, int Max) Arity(string opType) => opType == "Dropout" ? (1, 3) : (1, 1);
+
     public override void Infer(Node node, InferContext context)
     {
         if (context.In(node, 0) is { } x) context.Set(node, 0, x);

@@ -10,6 +10,9 @@ internal sealed class MatMulOnnx : OnnxOp
 
     public override string Summary => "MatMul of a (N, K) feature map by a constant (K, M), with an Add of a bias after it";
 
+    /// <summary>Two inputs in a file; a third (the bias) once <see cref="MatMulAddFusion"/> gave it one.</summary>
+    public override (int Min, int Max) Arity(string opType) => (2, 3);
+
     /// <summary>Gemm's rule without its attributes: (N, K) by (K, M) is (N, M).</summary>
     public override void Infer(Node node, InferContext context) => Gemm.Infer(node, context);
 

@@ -10,6 +10,8 @@ internal sealed class PadOnnx : OnnxOp
 
     public override string Summary => "Pad (zeros on H and W) before a Conv or AveragePool";
 
+    public override (int Min, int Max) Arity(string opType) => (1, 4);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

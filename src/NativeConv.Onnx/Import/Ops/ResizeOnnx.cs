@@ -10,6 +10,8 @@ internal sealed class ResizeOnnx : OnnxOp
 
     public override string Summary => "Resize/Upsample (shapes only in this build)";
 
+    public override (int Min, int Max) Arity(string opType) => opType == "Resize" ? (1, 4) : (1, 2);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

@@ -11,6 +11,8 @@ internal sealed class SliceOnnx : FoldingOnnx
 
     public override string Summary => "Slice (folded)";
 
+    public override (int Min, int Max) Arity(string opType) => (1, 5);
+
     public override void Infer(Node node, InferContext context)
     {
         Tensor? data = context.Constant(node, 0);

@@ -10,6 +10,8 @@ internal sealed class SplitOnnx : OnnxOp
 
     public override string Summary => "Split (shapes only in this build)";
 
+    public override (int Min, int Max) Arity(string opType) => (1, 2);
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);

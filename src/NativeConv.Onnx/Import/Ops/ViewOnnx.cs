@@ -12,6 +12,8 @@ internal sealed class ViewOnnx : OnnxOp
 
     public override string Summary => "Flatten/Reshape/Squeeze/Unsqueeze between (N, C, 1, 1) and (N, C), and of constants";
 
+    public override (int Min, int Max) Arity(string opType) => opType switch { "Flatten" => (1, 1), "Reshape" => (2, 2), _ => (1, 2) };
+
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);
