@@ -164,7 +164,8 @@ public class BadFileTests
     public void A_node_missing_a_required_input_is_refused()
     {
         ModelBuilder m = SmallModels.Classifier();
-        m.Graph.Node.Single(n => n.Name == "y").Input.RemoveAt(1); // Gemm without B
+        m.Graph.Node.Single(n => n.Name == "y").Input.RemoveAt(1); // Gemm without B and C
+        m.Graph.Node.Single(n => n.Name == "y").Input.RemoveAt(1);
         Broken(m, "Gemm takes 2 to 3, the first 2 not empty");
         ModelBuilder empty = SmallModels.Classifier();
         empty.Graph.Node.Single(n => n.Name == "c").Input[1] = "";
