@@ -27,10 +27,12 @@ public static class OperationCheck
     /// (given in that layout) and checks every output against the reference: exactly when <paramref name="exact"/>, else
     /// within the bound. Returns the outputs (in the layout), for further checks.
     /// </summary>
-    public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what)
+    /// <param name="wholeRuntime">Run it as the backend's one native object (XNNPACK's subgraph runtime).</param>
+    public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what,
+        bool wholeRuntime = false)
     {
         ConvBackend chosen = TestBackends.GetOrSkip(backend);
-        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), new NetworkOptions { Layout = layout });
+        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), new NetworkOptions { Layout = layout, WholeRuntime = wholeRuntime });
         IReadOnlyList<TensorShape> outputShapes = network.OutputShapes(shapes);
         float[][] inputsBefore = inputs.Select(x => x.ToArray()).ToArray();
         float[][] guarded = outputShapes.Select(s => Enumerable.Repeat(GuardValue, s.Length + 2 * Guard).ToArray()).ToArray();

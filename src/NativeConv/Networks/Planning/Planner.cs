@@ -170,9 +170,16 @@ internal sealed unsafe class Planner : IDisposable
     /// <summary>The program a plan says, made without measuring (the plan was checked to fit).</summary>
     private ShapeProgram Follow(NetworkPlan plan)
     {
-        if (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads) return AcrossThreads(plan);
-        ProgramInstance instance = Program(plan.Chosen).Instantiate(plan.Inputs.ToArray(), plan.Layout);
-        return new ShapeProgram(plan, instance);
+        if (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads) return new ShapeProgram(plan, AcrossThreads(plan), () => AcrossThreads(plan));
+        return AllAtOnce(plan, Program(plan.Chosen).Instantiate(plan.Inputs.ToArray(), plan.Layout));
+    }
+
+    /// <summary>The whole batch at once on <paramref name="first"/>, and on more instances of its program for concurrent callers.</summary>
+    private static ShapeProgram AllAtOnce(NetworkPlan plan, ProgramInstance first)
+    {
+        NetworkProgram program = first.Program;
+        TensorShape[] inputs = plan.Inputs.ToArray();
+        return new ShapeProgram(plan, new ExecutionContext(first), () => new ExecutionContext(program.Instantiate(inputs, plan.Layout)));
     }
 
     /// <summary>The program of a candidate run all at once, made once and shared by every shape that uses it.</summary>
@@ -190,18 +197,21 @@ internal sealed unsafe class Planner : IDisposable
     /// <summary>The single-threaded form of a backend (made once, owned here); null when it has none or is single-threaded already.</summary>
     private ConvBackend? SingleThreadedForm(string name)
     {
-        if (_singleThreaded.TryGetValue(name, out ConvBackend? form)) return form;
-        ConvBackend backend = BackendNamed(name);
-        form = backend.Threads > 1 ? backend.WithThreads(1) : null;
-        if (form is not null) _owned.Add(form);
-        _singleThreaded.Add(name, form);
-        return form;
+        lock (_singleThreaded) // also asked for by execution contexts made on demand, outside the network's lock
+        {
+            if (_singleThreaded.TryGetValue(name, out ConvBackend? form)) return form;
+            ConvBackend backend = BackendNamed(name);
+            form = backend.Threads > 1 ? backend.WithThreads(1) : null;
+            if (form is not null) _owned.Add(form);
+            _singleThreaded.Add(name, form);
+            return form;
+        }
     }
 
     private bool CanSplit(Candidate candidate) => candidate.Libraries.All(name => SingleThreadedForm(name) is not null);
 
     /// <summary>A candidate's images shared between as many threads as its backends have, each on its own single-threaded copy.</summary>
-    private ShapeProgram AcrossThreads(NetworkPlan plan)
+    private ExecutionContext AcrossThreads(NetworkPlan plan)
     {
         int threads = plan.Chosen.Libraries.Max(name => BackendNamed(name).Threads);
         TensorShape[] images = plan.Inputs.Select(i => i with { Batch = 1 }).ToArray();
@@ -212,7 +222,7 @@ internal sealed unsafe class Planner : IDisposable
             for (int t = 0; t < threads; t++)
                 copies.Add(new SingleThreadedCopy(_graph, plan.Chosen, name => SingleThreadedForm(name)!, _options.Precision, _bfloat16Values, images, plan.Layout));
             foreach (SingleThreadedCopy copy in copies.Skip(1)) workers.Add(new BatchWorker(copy));
-            return new ShapeProgram(plan, copies[0], workers.ToArray());
+            return new ExecutionContext(copies[0], workers.ToArray(), plan.Inputs[0].Batch);
         }
         catch
         {
@@ -274,7 +284,7 @@ internal sealed unsafe class Planner : IDisposable
             NetworkPlan plan = PlanOf(kept.Program.Candidate, shape, layout, measured, margin is { } mm ? Math.Round(mm, 4) : null);
             if (shape[0].Batch > 1 && Within() && CanSplit(plan.Chosen))
                 return SplitOrNot(plan, kept, clock, budget, input, output, measured, estimates[chosen]);
-            return new ShapeProgram(plan, kept.Keep());
+            return AllAtOnce(plan, kept.Keep());
         }
         finally
         {
@@ -351,7 +361,7 @@ internal sealed unsafe class Planner : IDisposable
         List<CandidateTime> measured, double chosenEstimate)
     {
         NetworkPlan split = plan with { Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) };
-        ShapeProgram? across = AcrossThreads(split);
+        ExecutionContext? across = AcrossThreads(split);
         try
         {
             across.Run(input, output); // makes each copy's native state
@@ -369,11 +379,11 @@ internal sealed unsafe class Planner : IDisposable
             measured.Add(new CandidateTime(split.Chosen, Math.Round(chosenEstimate * ratio, 1)));
             if (ratio < 1 - Math.Max(SplitMargin, plan.ResolvableMargin ?? 0))
             {
-                across.Plan = split with { Measured = measured };
-                (ShapeProgram kept, across) = (across, null);
-                return kept;
+                NetworkPlan chosenSplit = split with { Measured = measured };
+                (ExecutionContext kept, across) = (across, null);
+                return new ShapeProgram(chosenSplit, kept, () => AcrossThreads(chosenSplit));
             }
-            return new ShapeProgram(plan with { Measured = measured }, chosen.Keep());
+            return AllAtOnce(plan with { Measured = measured }, chosen.Keep());
         }
         finally
         {
