@@ -235,6 +235,24 @@ internal static class MappingCases
             m.Output("y", "N", 4, "H", "W");
             return m;
         }, One(1, 3, 4, 5), ["multiply"]),
+        new("conv-transpose-grouped-asymmetric-output-padding-relu", () =>
+        {
+            var m = new ModelBuilder();
+            m.Input("x", "N", 4, "H", "W");
+            m.Op("ConvTranspose", "t", ["x", m.Float("tw", [4, 3, 3, 3], lo: -0.5, hi: 0.5), m.Float("tb", [6])],
+                ("group", 2L), Ints("strides", 2, 2), Ints("pads", 1, 0, 1, 1), Ints("output_padding", 1, 0), ("kernel_shape", new long[] { 3, 3 }));
+            m.Op("Relu", "y", ["t"]);
+            m.Output("y", "N", 6, "OH", "OW");
+            return m;
+        }, One(2, 4, 3, 4), ["convT 4->6 k3x3 s2x2 pad(t1,l0,b1,r1) op1x0 d1x1 g2 +bias relu", "Relu 'y' -> fused into ConvTranspose 't'"]),
+        new("conv-transpose-depthwise-dilated", () =>
+        {
+            var m = new ModelBuilder();
+            m.Input("x", "N", 5, "H", "W");
+            m.Op("ConvTranspose", "y", ["x", m.Float("tw", [5, 1, 2, 3], lo: -0.5, hi: 0.5)], ("group", 5L), Ints("dilations", 2, 1), Ints("strides", 1, 2));
+            m.Output("y", "N", 5, "OH", "OW");
+            return m;
+        }, One(1, 5, 4, 3), ["convT 5->5 k2x3 s1x2"]),
         new("two-inputs-two-outputs", () =>
         {
             var m = new ModelBuilder();

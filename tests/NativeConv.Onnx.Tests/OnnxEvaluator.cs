@@ -58,6 +58,7 @@ internal static class OnnxEvaluator
         switch (n.OpType)
         {
             case "Conv": return [Conv(n, x[0]!, x[1]!, x.Length > 2 ? x[2] : null)];
+            case "ConvTranspose": return [ConvTranspose(n, x[0]!, x[1]!, x.Length > 2 ? x[2] : null)];
             case "BatchNormalization":
             {
                 double eps = F(n, "epsilon", 1e-5f);
@@ -274,6 +275,33 @@ internal static class OnnxEvaluator
                                 }
                         y[((i * M + m) * OH + oy) * OW + ox] = sum;
                     }
+        return new DoubleTensor([N, M, OH, OW], y);
+    }
+
+    /// <summary>Scattered from the definition: input pixel (iy, ix) adds w·x at output (iy·s − pad_begin + ky·d, ...), the output cropped and output-padded.</summary>
+    private static DoubleTensor ConvTranspose(NodeProto n, DoubleTensor x, DoubleTensor w, DoubleTensor? b)
+    {
+        long N = x.Dims[0], C = x.Dims[1], H = x.Dims[2], W = x.Dims[3], g = I(n, "group", 1), mg = w.Dims[1], M = mg * g, kh = w.Dims[2], kw = w.Dims[3];
+        long[] s = Ints(n, "strides") ?? [1, 1], d = Ints(n, "dilations") ?? [1, 1], p = Ints(n, "pads") ?? [0, 0, 0, 0], op = Ints(n, "output_padding") ?? [0, 0];
+        long OH = (H - 1) * s[0] - p[0] - p[2] + (kh - 1) * d[0] + 1 + op[0], OW = (W - 1) * s[1] - p[1] - p[3] + (kw - 1) * d[1] + 1 + op[1];
+        long cg = C / g;
+        var y = new double[N * M * OH * OW];
+        for (long i = 0; i < N; i++)
+            for (long m = 0; m < M; m++)
+                for (long o = 0; o < OH * OW; o++) y[(i * M + m) * OH * OW + o] = b?.Values[m] ?? 0;
+        for (long i = 0; i < N; i++)
+            for (long c = 0; c < C; c++)
+                for (long iy = 0; iy < H; iy++)
+                    for (long ix = 0; ix < W; ix++)
+                        for (long j = 0; j < mg; j++)
+                            for (long ky = 0; ky < kh; ky++)
+                                for (long kx = 0; kx < kw; kx++)
+                                {
+                                    long oy = iy * s[0] - p[0] + ky * d[0], ox = ix * s[1] - p[1] + kx * d[1];
+                                    if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
+                                    long m = c / cg * mg + j;
+                                    y[((i * M + m) * OH + oy) * OW + ox] += w.Values[((c * mg + j) * kh + ky) * kw + kx] * x.Values[((i * C + c) * H + iy) * W + ix];
+                                }
         return new DoubleTensor([N, M, OH, OW], y);
     }
 }

@@ -8,7 +8,7 @@ internal static class OpTable
 {
     private static readonly OnnxOp[] Ops =
     [
-        new ConvOnnx(), new BatchNormalizationOnnx(), new ActivationOnnx(), new ArithmeticOnnx(), new GlobalAveragePoolOnnx(),
+        new ConvOnnx(), new ConvTransposeOnnx(), new BatchNormalizationOnnx(), new ActivationOnnx(), new ArithmeticOnnx(), new GlobalAveragePoolOnnx(),
         new ViewOnnx(), new GemmOnnx(), new MatMulOnnx(), new IdentityOnnx(),
         new ShapeOnnx(), new GatherOnnx(), new ConcatOnnx(), new CastOnnx(), new ConstantOnnx(), new SliceOnnx(), new TransposeOnnx(),
         new PadOnnx(), new PoolOnnx(), new SplitOnnx(), new ResizeOnnx(), new PendingActivationOnnx(), new SiLUOnnx(), new ChannelShuffleOnnx(),

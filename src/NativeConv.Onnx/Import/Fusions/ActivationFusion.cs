@@ -2,7 +2,7 @@ namespace NativeConv.Onnx;
 
 /// <summary>
 /// An activation (Relu, Clip, HardSigmoid, HardSwish) fused into the operation before it when that operation's output
-/// is read by the activation alone: a Conv (its library's post-op), a Gemm/MatMul, a standalone BatchNormalization,
+/// is read by the activation alone: a Conv or ConvTranspose (its library's post-op), a Gemm/MatMul, a standalone BatchNormalization,
 /// an Add (ResNet/RegNet's ReLU after the residual add) or an arithmetic by a per-channel constant.
 /// </summary>
 internal sealed class ActivationFusion : IFusion
@@ -27,7 +27,7 @@ internal sealed class ActivationFusion : IFusion
     /// <summary>Whether the node's lowering runs an activation after it.</summary>
     private static bool Takes(Node node, OnnxGraph graph) => node.Domain.Length == 0 && node.OpType switch
     {
-        "Conv" or "Gemm" or "MatMul" or "BatchNormalization" or "Add" => true,
+        "Conv" or "ConvTranspose" or "Gemm" or "MatMul" or "BatchNormalization" or "Add" => true,
         // Of a feature map and a constant: a depthwise 1x1 convolution (two feature maps: Mul has no activation).
         "Sub" or "Mul" or "Div" => graph.ConstantOf(node.Input(0)) is not null || graph.ConstantOf(node.Input(1)) is not null,
         _ => false,
