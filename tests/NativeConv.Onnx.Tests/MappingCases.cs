@@ -1,11 +1,5 @@
 namespace NativeConv.Onnx.Tests;
 
-/// <summary>One small model for a mapping or fusion: how to build it, the shapes to run it on, and what its lowering must show.</summary>
-internal sealed record MappingCase(string Name, Func<ModelBuilder> Build, Dictionary<string, long[]> Shapes, string[] Lowered)
-{
-    public override string ToString() => Name;
-}
-
 /// <summary>
 /// The models that cover every operator mapping and every fusion that runs in this build, each small enough for the
 /// double evaluations. <see cref="MappingCase.Lowered"/> lists fragments the import's report must contain (what a node

@@ -1,8 +1,5 @@
 namespace NativeConv.Onnx;
 
-/// <summary>A feature map of the network being built: its value, and its ONNX rank (4: (N, C, H, W); 2: (N, C), held as (N, C, 1, 1)).</summary>
-internal readonly record struct FeatureMap(Value Value, int Rank);
-
 /// <summary>
 /// What an operator's lowering (<see cref="OnnxOp.Lower"/>) reads and writes: the feature maps made so far by ONNX
 /// value name, the constants, the builder; and where it reports what a node became or why it cannot run. A value made

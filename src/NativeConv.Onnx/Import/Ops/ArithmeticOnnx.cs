@@ -69,7 +69,8 @@ internal sealed class ArithmeticOnnx : OnnxOp
         switch (node.OpType)
         {
             case "Add":
-                if (sa is not null && sb is not null && sa.Zip(sb).Any(p => p.First.IsKnown && p.Second.IsKnown && !p.First.SameAs(p.Second)))
+                // Known to differ, or one side broadcast (a 1 against a size bound at a call): AddOp adds equal shapes only.
+                if (sa is not null && sb is not null && sa.Zip(sb).Any(p => !p.First.SameAs(p.Second) && (p.First.IsKnown && p.Second.IsKnown || p.First.Is(1) || p.Second.Is(1))))
                     return $"Add of {Shapes.Text(sa)} and {Shapes.Text(sb)}: feature maps are added only in the same shape";
                 context.Define(node, 0, context.Builder.Add(a.Value, b.Value, node.Activation, context.Name(node)), a.Rank);
                 return null;

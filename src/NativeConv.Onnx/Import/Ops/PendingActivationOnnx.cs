@@ -21,20 +21,3 @@ internal sealed class PendingActivationOnnx : OnnxOp
         context.Refuse(node, $"{node.OpType}: NativeConv's activations (ReLU, ReLU6, clamp, HardSwish, HardSigmoid) have no {node.OpType} in this build");
     }
 }
-
-/// <summary>SiLU as a fusion wrote it (x·Sigmoid(x)): shape-keeping, not in this build's activations.</summary>
-internal sealed class SiLUOnnx : OnnxOp
-{
-    public override IReadOnlyList<string> OpTypes => ["SiLU"];
-
-    public override string Domain => OnnxGraph.NativeDomain;
-
-    public override string Summary => "SiLU from Sigmoid·x (not in this build)";
-
-    public override void Infer(Node node, InferContext context) => new PendingActivationOnnx().Infer(node, context);
-
-    public override void Lower(Node node, LowerContext context)
-    {
-        context.Refuse(node, $"SiLU (x·Sigmoid(x), fused from {string.Join(" and ", node.Absorbed.Select(n => n.ToString()))}): NativeConv's activations have no SiLU in this build");
-    }
-}
