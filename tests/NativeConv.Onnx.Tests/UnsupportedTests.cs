@@ -108,4 +108,37 @@ public class UnsupportedTests
         Assert.Contains("Split of a feature map", e.Message);
         Assert.Contains("have no Sigmoid", e.Message);
     }
+
+    /// <summary>Nodes whose operator is mapped but whose attributes, inputs or types are not: each named with what is at fault.</summary>
+    [Fact]
+    public void Attributes_and_inputs_that_cannot_run_are_each_named()
+    {
+        var m = new ModelBuilder();
+        m.Input("x", "N", 4, "H", "W");
+        m.Op("GlobalAveragePool", "g", ["x"]);
+        var expected = new Dictionary<string, string>
+        {
+            [m.Op("Add", "broadcast_add", ["x", "g"])] = "feature maps are added only in the same shape",
+            [m.Op("Reshape", "reshape", ["x", m.Int64("to", 0, 2, 2, -1)])] = "feature maps are reshaped only between (N, C, 1, 1) and (N, C)",
+            [m.Op("Div", "const_over_map", [m.Scalar("one", 1), "x"])] = "Div of a constant by a feature map",
+            [m.Op("Sub", "map_minus_map", ["x", "x"])] = "Sub of two feature maps",
+            [m.Op("ReduceMean", "channel_mean", ["x"], ("axes", new long[] { 1 }))] = "only over H and W",
+            [m.Op("Conv", "weights_at_run_time", ["x", "x"])] = "its weights are not a constant",
+            [m.Op("Clip", "clip_at_run_time", ["x", "g"])] = "Clip bounds that are not constant scalars",
+            [m.Op("BatchNormalization", "training", ["x", m.Float("s", [4]), m.Float("b", [4]), m.Float("mu", [4]), m.Float("v", [4], lo: 0.5, hi: 1)], ("training_mode", 1L))] = "training_mode 1",
+            [m.Op("Cast", "to_int", ["x"], ("to", 7L))] = "Cast of a value computed at a call to int64",
+            [m.Conv("same_lower_strided", "x", 4, 4, 3, attributes: [("auto_pad", "SAME_LOWER"), ("strides", new long[] { 2, 2 })])] = "auto_pad SAME_LOWER with a stride above 1",
+            [m.Conv("cropping", "x", 4, 4, 3, attributes: ("pads", new long[] { -1, 0, 0, 0 }))] = "negative padding (cropping) is not supported",
+            [m.Conv("pad_beyond_kernel", "x", 4, 4, 3, attributes: ("pads", new long[] { 3, 0, 0, 0 }))] = "must be smaller than the effective kernel",
+            [m.Conv("odd_groups", "x", 4, 4, 3, group: 3)] = "group 3",
+        };
+        m.Op("Flatten", "flat", ["g"]);
+        expected[m.Op("Gemm", "gemm_transA", ["flat", m.Float("W", [4, 3])], ("transA", 1L))] = "transA 1";
+        expected[m.Op("MatMul", "matmul_at_run_time", ["flat", "flat"])] = "B is not a float constant matrix";
+        foreach (string output in expected.Keys) m.Output(output);
+        OnnxNotSupportedException e = Refused(m);
+        Assert.Equal(expected.Keys.Order(), e.Nodes.Select(n => n.Name).Order());
+        foreach (OnnxUnsupportedNode node in e.Nodes)
+            Assert.True(node.Reason.Contains(expected[node.Name], StringComparison.Ordinal), $"{node}: expected '{expected[node.Name]}'");
+    }
 }
