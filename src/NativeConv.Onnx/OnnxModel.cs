@@ -110,7 +110,11 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>The output's shape for a model of one input.</summary>
-    public int[] OutputShape(int[] inputShape) => OutputShapes(new Dictionary<string, int[]> { [Single(Inputs, "input").Name] = inputShape })[Single(Outputs, "output").Name];
+    public int[] OutputShape(int[] inputShape)
+    {
+        Single(Outputs, "output");
+        return Dims(Network.OutputShape(Logical(Single(Inputs, "input"), inputShape)), _imported.OutputRanks[0]);
+    }
 
     /// <summary>Runs the model on inputs by name, into new output arrays by name.</summary>
     public IReadOnlyDictionary<string, OnnxTensor> Run(IReadOnlyDictionary<string, OnnxTensor> inputs)
@@ -136,11 +140,15 @@ public sealed class OnnxModel : IDisposable
         Network.Run(networkInputs, networkOutputs);
     }
 
-    /// <summary>Runs a model of one input and one output: <paramref name="inputShape"/> in the call layout, <paramref name="output"/> of <see cref="OutputShape"/>.</summary>
-    public void Forward(ReadOnlySpan<float> input, int[] inputShape, Span<float> output)
+    /// <summary>
+    /// Runs a model of one input and one output: <paramref name="inputShape"/> in the call layout, <paramref name="output"/>
+    /// of <see cref="OutputShape"/>. A warm call allocates nothing.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<int> inputShape, Span<float> output)
     {
-        TensorShape shape = InputShapes(new Dictionary<string, int[]> { [Single(Inputs, "input").Name] = inputShape })[0];
-        Single(Outputs, "output");
+        if (Inputs.Count != 1) Single(Inputs, "input");
+        if (Outputs.Count != 1) Single(Outputs, "output");
+        TensorShape shape = Logical(Inputs[0], inputShape);
         Network.Forward(input, output, shape.Batch, shape.Height, shape.Width);
     }
 
@@ -151,17 +159,23 @@ public sealed class OnnxModel : IDisposable
             if (!Inputs.Any(i => i.Name == name)) throw new ArgumentException($"the model has no input '{name}' (inputs: {string.Join(", ", Inputs.Select(i => i.Name))})", nameof(given));
         var shapes = new TensorShape[Inputs.Count];
         for (int k = 0; k < Inputs.Count; k++)
-        {
-            OnnxTensorInfo input = Inputs[k];
-            if (!given.TryGetValue(input.Name, out int[]? dims)) throw new ArgumentException($"no value for input '{input.Name}' {input}", "inputs");
-            if (dims is not { Length: 4 }) throw new ArgumentException($"input '{input.Name}' must have 4 dimensions ({Axes}), not [{string.Join(", ", dims ?? [])}]", "inputs");
-            shapes[k] = Layout == TensorLayout.Nchw ? new TensorShape(dims[0], dims[1], dims[2], dims[3]) : new TensorShape(dims[0], dims[3], dims[1], dims[2]);
-            int[] nchw = [shapes[k].Batch, shapes[k].Channels, shapes[k].Height, shapes[k].Width];
-            for (int a = 0; a < 4; a++)
-                if (input.Dimensions[a].Size is { } fixedSize && fixedSize != nchw[a])
-                    throw new ArgumentException($"input '{input.Name}' is {input} in the model (NCHW), which fixes {"NCHW"[a]} = {fixedSize}; got {shapes[k].ToString(Layout)}", "inputs");
-        }
+            shapes[k] = given.TryGetValue(Inputs[k].Name, out int[]? dims) ? Logical(Inputs[k], dims ?? [])
+                : throw new ArgumentException($"no value for input '{Inputs[k].Name}' {Inputs[k]}", "inputs");
         return shapes;
+    }
+
+    /// <summary>An input's logical shape from its dimensions in the call layout, every dimension the file fixes checked.</summary>
+    private TensorShape Logical(OnnxTensorInfo input, ReadOnlySpan<int> dims)
+    {
+        if (dims.Length != 4) throw new ArgumentException($"input '{input.Name}' must have 4 dimensions ({Axes}), not [{string.Join(", ", dims.ToArray())}]", "inputs");
+        TensorShape shape = Layout == TensorLayout.Nchw ? new TensorShape(dims[0], dims[1], dims[2], dims[3]) : new TensorShape(dims[0], dims[3], dims[1], dims[2]);
+        for (int a = 0; a < 4; a++)
+        {
+            int size = a switch { 0 => shape.Batch, 1 => shape.Channels, 2 => shape.Height, _ => shape.Width };
+            if (input.Dimensions[a].Size is { } fixedSize && fixedSize != size)
+                throw new ArgumentException($"input '{input.Name}' is {input} in the model (NCHW), which fixes {"NCHW"[a]} = {fixedSize}; got {shape.ToString(Layout)}", "inputs");
+        }
+        return shape;
     }
 
     private string Axes => Layout == TensorLayout.Nchw ? "N, C, H, W" : "N, H, W, C";

@@ -85,4 +85,21 @@ public class OnnxModelTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    public static TheoryData<string> NativeBackends() => new(TestBackends.Native);
+
+    /// <summary>Forward on a warm shape allocates nothing on the calling thread (the shape checks read the file's dimensions in place).</summary>
+    [SkippableTheory]
+    [MemberData(nameof(NativeBackends))]
+    public void A_warm_Forward_allocates_nothing(string backend)
+    {
+        TestBackends.GetOrSkip(backend);
+        using OnnxModel model = ModelCheck.Load(MappingCases.All.Single(c => c.Name == "squeeze-excitation").Build(), backend, TensorLayout.Nhwc);
+        int[] shape = [1, 7, 7, 8];
+        float[] x = Seeded(8 * 7 * 7), y = new float[8 * 7 * 7];
+        for (int i = 0; i < 3; i++) model.Forward(x, shape, y);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) model.Forward(x, shape, y);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
