@@ -39,6 +39,17 @@ public class ZooTests(ITestOutputHelper log)
         log.WriteLine($"{model} opset {opset} on {backend} {layout}: largest |ours - torch float64| / first-order bound {worst:0.000e+0}");
     }
 
+    public static TheoryData<string, TensorLayout> WholeRows() => TestBackends.Rows(MobileNets, TestBackends.Layouts);
+
+    /// <summary>The imported MobileNets handed to XNNPACK whole, as one subgraph runtime (<see cref="NetworkOptions.WholeRuntime"/>).</summary>
+    [SkippableTheory]
+    [MemberData(nameof(WholeRows))]
+    public void MobileNets_run_as_one_XNNPACK_subgraph(string model, TensorLayout layout)
+    {
+        double worst = MatchesPyTorch(model, 13, XnnpackBackend.BackendName, layout, whole: true);
+        log.WriteLine($"{model} opset 13 on xnnpack whole {layout}: largest |ours - torch float64| / first-order bound {worst:0.000e+0}");
+    }
+
     /// <summary>
     /// Every zoo model at opset 13: those this build's operations cover import and match PyTorch; the others are refused
     /// at load naming exactly the operations they need (which the branches adding them will turn into passes).
@@ -76,12 +87,12 @@ public class ZooTests(ITestOutputHelper log)
     }
 
     /// <returns>The largest |ours − torch| / bound.</returns>
-    private static double MatchesPyTorch(string name, int opset, string backend, TensorLayout layout)
+    private static double MatchesPyTorch(string name, int opset, string backend, TensorLayout layout, bool whole = false)
     {
         string dir = ZooPeer.Directory(name, opset);
         TestBackends.GetOrSkip(backend);
         using OnnxModel model = OnnxModel.Load(Path.Combine(dir, "model.onnx"),
-            new OnnxModelOptions { Backends = TestBackends.All, Network = new NetworkOptions { Backend = backend, Layout = layout, Threads = TestBackends.Threads } });
+            new OnnxModelOptions { Backends = TestBackends.All, Network = new NetworkOptions { Backend = backend, Layout = layout, Threads = TestBackends.Threads, WholeRuntime = whole } });
         Assert.Equal(opset, model.Opset);
         Assert.Equal("batch", model.Inputs.Single().Dimensions[0].Symbol);
         NpyArray nchw = NpyFile.Read(Path.Combine(dir, "input.npy")), given = layout == TensorLayout.Nchw ? nchw : NpyFile.Read(Path.Combine(dir, "input_nhwc.npy"));
