@@ -16,7 +16,7 @@ internal sealed class GlobalAveragePoolOnnx : OnnxOp
     public override void Infer(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);
-        if (x?.Shape is not { Length: 4 } s || Pooled(node, context.Graph, out bool keep) is null)
+        if (x?.Shape is not { Length: 4 } s || Pooled(node, context.Graph, out bool keep) is not [2, 3])
         {
             context.Unknown(node);
             return;
