@@ -21,3 +21,8 @@ nc_apt_install() {
   nc_as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive nc_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
+
+# NativeConv.Onnx (and the CLI, which runs ONNX models through it) generates its protobuf classes from the pinned
+# onnx.proto (cmake/NativeConvPins.cmake, NC_onnx_proto_*): fetched and verified once into the source cache, before
+# any .NET build.
+nc_onnx_proto() { "$NC_ROOT/build/onnx-proto.sh" >&2; }

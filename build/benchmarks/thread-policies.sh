@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 cli="$NC_ROOT/artifacts/cli/NativeConv.Cli.dll"
+nc_onnx_proto
 dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2 # incremental: never a stale CLI
 python=/usr/bin/python3
 work=$(mktemp -d)

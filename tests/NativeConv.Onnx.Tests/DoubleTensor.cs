@@ -1,0 +1,9 @@
+namespace NativeConv.Onnx.Tests;
+
+/// <summary>A tensor of the independent evaluation: dims and values in double (integers too: the tests' are small).</summary>
+internal sealed record DoubleTensor(long[] Dims, double[] Values)
+{
+    public long Count => Dims.Aggregate(1L, (p, d) => p * d);
+
+    public static DoubleTensor Of(float[] values, params long[] dims) => new(dims, values.Select(v => (double)v).ToArray());
+}
