@@ -37,3 +37,7 @@ nc_closing_counts() {
   fi
   echo "$p $f"
 }
+# NativeConv.Onnx (and the CLI, which runs ONNX models through it) generates its protobuf classes from the pinned
+# onnx.proto (cmake/NativeConvPins.cmake, NC_onnx_proto_*): fetched and verified once into the source cache, before
+# any .NET build.
+nc_onnx_proto() { "$NC_ROOT/build/onnx-proto.sh" >&2; }

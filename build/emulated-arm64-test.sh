@@ -64,6 +64,7 @@ publish() {
     if [ -n "$soname" ] && [ ! -e "$2/$soname" ]; then cp -L "$f" "$2/$soname"; fi
   done
 }
+nc_onnx_proto
 nc_log "publish tests/NativeConv.Emulated and the nativeconv CLI self-contained for linux-arm64"
 publish "$NC_ROOT/tests/NativeConv.Emulated" "$app"
 publish "$NC_ROOT/src/NativeConv.Cli" "$app-cli"

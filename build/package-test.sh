@@ -3,11 +3,12 @@
 # nuget.config adds the local feed to this machine's own package sources, adds NativeConv, runs a
 # depthwise-separable block on both native backends and the reference, then does the same as a
 # self-contained linux-x64 app started from another folder, restores and publishes it for linux-arm64
-# (the meta package brings each RID its own libraries), and publishes it self-contained for win-x64 and runs
-# it under Wine (build/wine-run.sh). Also checks the packages' contents.
+# (the meta package brings each RID its own libraries), publishes it self-contained for win-x64 and runs
+# it under Wine (build/wine-run.sh); a second app adds NativeConv.Onnx and runs a small ONNX model exported by
+# PyTorch on every backend. Also checks the packages' contents.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-nc_apt_install unzip wine64 wine
+nc_apt_install unzip wine64 wine python3-torch python3-numpy
 version=$("$NC_ROOT/build/pack.sh" | tail -1)
 feed="$NC_ROOT/artifacts/packages"
 work=$(mktemp -d)
@@ -44,6 +45,11 @@ check "meta package depends on the three runtime packages" bash -c "
   nuspec=\$(unzip -p '$feed/NativeConv.Native.$version.nupkg' NativeConv.Native.nuspec)
   for rid in ${rids[*]}; do grep -q \"NativeConv.Native.\$rid\" <<<\"\$nuspec\" || exit 1; done"
 check "managed package has no native files" bash -c "! unzip -l '$managed_pkg' | grep -qE '\.so|runtimes/|nativeconv_(dnnl|xnnpack)\.dll|lib(gomp|gcc_s_seh|winpthread)-1\.dll'"
+onnx_pkg="$feed/NativeConv.Onnx.$version.nupkg"
+check "NativeConv.Onnx depends on NativeConv and Google.Protobuf (not on the build-time protoc)" bash -c "
+  unzip -p '$onnx_pkg' NativeConv.Onnx.nuspec | grep -q 'dependency id=\"NativeConv\" version=\"$version\"' &&
+  unzip -p '$onnx_pkg' NativeConv.Onnx.nuspec | grep -q 'dependency id=\"Google.Protobuf\"' &&
+  ! unzip -p '$onnx_pkg' NativeConv.Onnx.nuspec | grep -q 'Grpc.Tools' && unzip -l '$onnx_pkg' | grep -q 'lib/net10.0/NativeConv.Onnx.dll'"
 
 cat > "$work/nuget.config" <<CONFIG
 <?xml version="1.0" encoding="utf-8"?>
@@ -112,6 +118,62 @@ check "win-x64 app loads its own copies, under their Windows names" bash -c "
   grep -q 'loaded nativeconv_dnnl from .*published-win.nativeconv_dnnl.dll' '$work/published-win.txt' &&
   grep -q 'loaded nativeconv_xnnpack from .*published-win.nativeconv_xnnpack.dll' '$work/published-win.txt' &&
   grep -q 'loaded gomp from .*published-win.libgomp-1.dll' '$work/published-win.txt'"
-cat run.txt "$work/published.txt" "$work/published-win.txt" | grep loaded | sed 's/^/     /'
+
+# NativeConv.Onnx as a user takes it: a model exported by torch.onnx.export (integer weights and input, a 4x4
+# pool: every backend's float32 result is exact, so all must be equal), run by name and with Forward.
+nc_log "NativeConv.Onnx: a PyTorch export run from the package"
+/usr/bin/python3 - "$work/tiny.onnx" <<'PYTHON'
+import sys
+import torch
+from torch import nn
+
+
+class Tiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(torch.relu(self.conv(x)), 1), 1))
+
+
+model = Tiny().eval()
+generator = torch.Generator().manual_seed(5)
+with torch.no_grad():
+    for p in model.parameters():
+        p.copy_(torch.randint(-3, 4, p.shape, generator=generator).float())
+    torch.onnx.export(model, torch.zeros(1, 3, 4, 4), sys.argv[1], opset_version=13, input_names=["image"], output_names=["logits"],
+                      dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}})
+PYTHON
+cd "$work"
+dotnet new console -n OnnxConsumer -o onnx-app >/dev/null
+cd onnx-app
+dotnet add package NativeConv.Onnx --version "$version" >/dev/null
+cat > Program.cs <<'PROGRAM'
+using NativeConv;
+using NativeConv.Onnx;
+
+var r = new Random(5);
+float[] image = Enumerable.Range(0, 2 * 3 * 4 * 4).Select(_ => (float)r.Next(-3, 4)).ToArray();
+float[] Run(string backend)
+{
+    using var model = OnnxModel.Load(args[0], new OnnxModelOptions { Network = new NetworkOptions { Backend = backend } });
+    float[] byName = model.Run(new Dictionary<string, OnnxTensor> { ["image"] = new(image, [2, 3, 4, 4]) })["logits"].Data.ToArray();
+    var forward = new float[8];
+    model.Forward(image, [2, 3, 4, 4], forward);
+    if (!byName.SequenceEqual(forward)) throw new InvalidOperationException($"{backend}: Run and Forward differ");
+    Console.WriteLine($"{backend}: {model.Inputs[0]} -> {model.Outputs[0]}: {string.Join(" ", byName)}");
+    return byName;
+}
+float[] reference = Run("reference");
+bool same = Run("onednn").SequenceEqual(reference) && Run("xnnpack").SequenceEqual(reference) && reference.Any(v => v != 0);
+Console.WriteLine(same ? "onnx consumer: ok" : "onnx consumer: MISMATCH");
+return same ? 0 : 1;
+PROGRAM
+check "NativeConv.Onnx: a PyTorch export gives the same logits on every backend, by name and with Forward" \
+  bash -c "dotnet run -c Release -- '$work/tiny.onnx' | tee onnx-run.txt | grep -q 'onnx consumer: ok'"
+sed 's/^/     /' onnx-run.txt
+cat "$work/app/run.txt" "$work/published.txt" "$work/published-win.txt" | grep loaded | sed 's/^/     /'
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,7 @@ source "$(dirname "$0")/common.sh"
 # The PyTorch cross-checks (tests/NativeConv.Cli.Tests, the network tests) need Debian's python3-torch and
 # python3-torchvision; libclang runs the binding generator's regeneration check.
 nc_apt_install python3-torch python3-torchvision python3-numpy libclang1-14 libclang-common-14-dev
+nc_onnx_proto
 results="$NC_ROOT/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

@@ -25,14 +25,14 @@ public static class OperationCheck
     /// <summary>
     /// Runs <paramref name="graph"/> on <paramref name="backend"/> in <paramref name="layout"/> on <paramref name="inputs"/>
     /// (given in that layout) and checks every output against the reference: exactly when <paramref name="exact"/>, else
-    /// within the bound. Returns the outputs (in the layout), for further checks.
+    /// within the bound. Returns the outputs (in the layout), for further checks. <paramref name="options"/>: the network's
+    /// other options (e.g. <see cref="NetworkOptions.WholeRuntime"/>), its layout set to <paramref name="layout"/>.
     /// </summary>
-    /// <param name="wholeRuntime">Run it as the backend's one native object (XNNPACK's subgraph runtime).</param>
     public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what,
-        bool wholeRuntime = false)
+        NetworkOptions? options = null)
     {
         ConvBackend chosen = TestBackends.GetOrSkip(backend);
-        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), new NetworkOptions { Layout = layout, WholeRuntime = wholeRuntime });
+        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), (options ?? new NetworkOptions()) with { Layout = layout });
         IReadOnlyList<TensorShape> outputShapes = network.OutputShapes(shapes);
         float[][] inputsBefore = inputs.Select(x => x.ToArray()).ToArray();
         float[][] guarded = outputShapes.Select(s => Enumerable.Repeat(GuardValue, s.Length + 2 * Guard).ToArray()).ToArray();

@@ -59,7 +59,7 @@ public class ConvTransposeOperationTests
         {
             var shape = new TensorShape(2, spec.InChannels, 5, 7);
             OperationCheck.Check(Decoder(spec, 3), XnnpackBackend.BackendName, layout, [shape], [OperationCheck.Input(shape, 4)], exact: false,
-                $"{spec} in XNNPACK's subgraph runtime, {layout}", wholeRuntime: true);
+                $"{spec} in XNNPACK's subgraph runtime, {layout}", new NetworkOptions { WholeRuntime = true });
         }
     }
 }

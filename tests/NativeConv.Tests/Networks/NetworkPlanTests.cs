@@ -201,10 +201,10 @@ public class NetworkPlanTests(ITestOutputHelper log)
     public void The_images_of_a_batch_are_shared_between_threads_in_contiguous_ranges_as_even_as_whole_images_allow()
     {
         // 3 images, 2 threads: [0, 1) on the calling thread, [1, 3) on the worker; 16 on 2: 8 each; 1 on 2: the worker's.
-        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 3, 2)));
-        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 16, 2)));
-        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 1, 2)));
-        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ShapeProgram.FirstImage(t, 5, 3)));
+        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 3, 2)));
+        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 16, 2)));
+        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 1, 2)));
+        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ExecutionContext.FirstImage(t, 5, 3)));
     }
 
     [Fact]
