@@ -67,6 +67,25 @@ public class NetworkPlanTests(ITestOutputHelper log)
     }
 
     [SkippableFact]
+    public void Auto_plans_in_the_first_call_only_and_every_later_call_runs_that_plan()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, x, expected) = Case("v3-small", TensorLayout.Nhwc, 1);
+        using var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc));
+        Assert.Null(network.PlanFor(1, Size, Size)); // nothing measured before a call
+        var first = new float[expected.Value.Length];
+        network.Forward(x, first, 1, Size, Size);
+        NetworkPlan plan = network.PlanFor(1, Size, Size)!;
+        for (int call = 2; call <= 10; call++)
+        {
+            var y = new float[first.Length];
+            network.Forward(x, y, 1, Size, Size);
+            Assert.Same(plan, network.PlanFor(1, Size, Size)); // not measured again
+            Assert.Equal(first, y); // the same program: the same bits
+        }
+    }
+
+    [SkippableFact]
     public void A_saved_plan_loads_and_gives_exactly_the_same_outputs()
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
