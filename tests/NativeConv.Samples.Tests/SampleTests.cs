@@ -60,15 +60,42 @@ public class SampleTests(ITestOutputHelper log)
             $"(double evaluation {worstEvaluation:0.000e+0}; budget {evaluation.RelativeBudget:0.00e+0} of the terms' magnitude)");
     }
 
+    public static TheoryData<string> Models() => [.. Samples.Keys];
+
+    /// <summary>
+    /// Every sample builds from any state_dict of its model's keys and shapes (seeded, no torch needed), and refuses one
+    /// with a tensor it does not read (another model's, or another width's) naming it: never a silently different network.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Sample_reads_every_tensor_and_refuses_one_left_over(string model)
+    {
+        NetworkGraph graph = Samples[model](new RandomStateDict(1));
+        Assert.Equal(new GraphTensor("image", 3), Assert.Single(graph.Inputs));
+        Assert.Single(graph.Outputs);
+        var e = Assert.Throws<StateDictException>(() => Samples[model](new WithExtraKey(new RandomStateDict(1), "extra.weight")));
+        Assert.Equal("extra.weight", e.Key);
+    }
+
     /// <summary>The sample's graph and its double evaluation on the peer's input, once per model.</summary>
     private static (NetworkGraph, ReferenceTensor) Evaluate(string model, string dir) =>
         Evaluations.GetOrAdd(model, _ => new(() =>
         {
             NetworkGraph graph;
-            using (var weights = new NpzStateDict(Path.Combine(dir, "weights.npz")))
+            string path = Path.Combine(dir, "weights.npz");
+            using (var weights = new NpzStateDict(path))
                 graph = Samples[model](weights);
+            File.Delete(path); // read once, and most of the export (Xception's is 90 MB)
             NpyArray image = NpyFile.Read(Path.Combine(dir, "input.npy"));
             var shape = new TensorShape(image.Shape[0], image.Shape[1], image.Shape[2], image.Shape[3]);
             return (graph, NetworkEvaluation.Run(graph, [ReferenceTensor.Exact(image.Data, shape, TensorLayout.Nchw)], foldedFromBatchNorm: true)[0]);
         })).Value;
+
+    /// <summary>A state_dict with one key more than <paramref name="inner"/>, which nothing reads.</summary>
+    private sealed class WithExtraKey(IStateDict inner, string extra) : IStateDict
+    {
+        public IReadOnlyCollection<string> Keys => [.. inner.Keys, extra];
+
+        public float[] Read(string key, ReadOnlySpan<int> shape) => inner.Read(key, shape);
+    }
 }

@@ -17,7 +17,7 @@ public static class PeerExport
     {
         foreach (var export in Exports.Values.Where(e => e.IsValueCreated))
             if (export.Value.Directory is { } dir)
-                System.IO.Directory.Delete(dir, recursive: true); // a sample's weights run to 90 MB
+                System.IO.Directory.Delete(dir, recursive: true); // state_dicts of tens of MB
     };
 
     /// <summary>Debian's interpreter, not whatever python3 is first on PATH (a pyenv one has no torch).</summary>
