@@ -107,6 +107,21 @@ public sealed class NetworkGraph
     }
 
     /// <summary>
+    /// The graph's outputs, in order, evaluated by its operations' definitions in double precision (never a library's
+    /// kernels), each element with the derived bound on a float32 evaluation's error: what to check any backend's
+    /// result against (<see cref="ReferenceTensor"/>: the first-order bound of element i is
+    /// <c>RelativeBudget · Magnitude[i]</c>). Inputs as <see cref="ReferenceTensor.Exact"/> gives them; checked as a
+    /// call's are.
+    /// </summary>
+    public ReferenceTensor[] ReferenceOutputs(IReadOnlyList<ReferenceTensor> inputs, ReferenceContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        _ = Shapes(inputs.Select(x => x.Shape).ToArray(), TensorLayout.Nchw);
+        ReferenceTensor[] values = Reference(inputs, context ?? new ReferenceContext());
+        return OutputValues.Select(v => values[v]).ToArray();
+    }
+
+    /// <summary>
     /// The network evaluated by the operations' references (<see cref="GraphOp.Reference"/>): in double precision, each
     /// value with its derived bound; every value's result, in the graph's value order.
     /// </summary>
