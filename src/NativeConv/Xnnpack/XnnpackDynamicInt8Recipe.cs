@@ -16,7 +16,7 @@ internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe<Conv2dSpec>
         Scales = new float[spec.OutChannels];
         Quantizer.QuantizePerOutputChannel(spec, weights, Weights, Scales);
         Bias = bias.ToArray();
-        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
+        (OutputMin, OutputMax, _) = XnnpackActivations.Lower(spec.Activation); // the rest runs after it (XnnpackActivations.Pass)
         // Creating (and dropping) the GEMM now makes a CPU or spec XNNPACK refuses fail at construction.
         using var probe = XnnpackDynamicInt8State.CreateGemm(this);
     }
@@ -34,8 +34,6 @@ internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe<Conv2dSpec>
     public float OutputMin { get; }
 
     public float OutputMax { get; }
-
-    public ActivationKind ActivationPass { get; }
 
     public override IShapeState CreateState(in ConvGeometry geometry) => new XnnpackDynamicInt8State(this, geometry);
 

@@ -27,10 +27,13 @@ public static class OperationCheck
     /// (given in that layout) and checks every output against the reference: exactly when <paramref name="exact"/>, else
     /// within the bound. Returns the outputs (in the layout), for further checks.
     /// </summary>
-    public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what)
+    /// <param name="options">How the network runs (its layout is <paramref name="layout"/> whatever these say); null: the defaults.</param>
+    /// <param name="describe">Receives the network's Describe after the calls (what ran each operation).</param>
+    public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what,
+        NetworkOptions? options = null, Action<IReadOnlyList<string>>? describe = null)
     {
         ConvBackend chosen = TestBackends.GetOrSkip(backend);
-        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), new NetworkOptions { Layout = layout });
+        using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), (options ?? new NetworkOptions()) with { Layout = layout });
         IReadOnlyList<TensorShape> outputShapes = network.OutputShapes(shapes);
         float[][] inputsBefore = inputs.Select(x => x.ToArray()).ToArray();
         float[][] guarded = outputShapes.Select(s => Enumerable.Repeat(GuardValue, s.Length + 2 * Guard).ToArray()).ToArray();
@@ -38,6 +41,7 @@ public static class OperationCheck
         NetworkInput[] runInputs = shapes.Select((s, k) => new NetworkInput(guardedInputs[k].AsMemory(Guard, s.Length), s)).ToArray();
         NetworkOutput[] runOutputs = outputShapes.Select((s, k) => new NetworkOutput(guarded[k].AsMemory(Guard, s.Length))).ToArray();
         for (int call = 0; call < 2; call++) network.Run(runInputs, runOutputs); // the second call on warm state
+        describe?.Invoke(network.Describe());
 
         ReferenceTensor[] expected = NetworkEvaluation.Run(graph, shapes.Select((s, k) => ReferenceTensor.Exact(inputs[k], s, layout)).ToArray(), foldedFromBatchNorm: false);
         var outputs = new float[outputShapes.Count][];
