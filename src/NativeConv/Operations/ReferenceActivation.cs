@@ -58,12 +58,40 @@ internal static class ReferenceActivation
         _ => 1,
     };
 
-    /// <summary>The activation's own rounding relative to its terms, for the first-order budget (<see cref="ReferenceContext"/>).</summary>
+    /// <summary>
+    /// The activation's own rounding relative to its terms, for the first-order budget (<see cref="ReferenceContext"/>);
+    /// for the smooth ones (k + c)·u, relative to <see cref="Magnitude"/>.
+    /// </summary>
     public static double RelativeRounding(Activation activation) => activation.Kind switch
     {
         ActivationKind.None => 0,
-        ActivationKind.Sigmoid or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.Tanh => ActivationErrors.Relative(activation.Kind) * ReferenceContext.U,
+        ActivationKind.Sigmoid or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.Tanh =>
+            (ActivationErrors.Relative(activation.Kind) + ActivationErrors.OfInput(activation.Kind)) * ReferenceContext.U,
         ActivationKind.HardSwish or ActivationKind.HardSigmoid => 5 * ReferenceContext.U,
         _ => ReferenceContext.U,
     };
+
+    /// <summary>
+    /// The magnitude the first-order budget is relative to after the activation, given <paramref name="magnitude"/> M
+    /// before it (M ≥ |x|) and the activation's value f. For the smooth ones max(L, 1)·M + |f|: an error r·M carried in
+    /// comes out at most L·r·M, and their own k·u·|f| + c·u·|x| is at most (k + c)·u times this magnitude, so
+    /// (r + (k + c)·u) times it bounds both (a sigmoid near 0 is 1/2 however small its input's terms are). The
+    /// piecewise ones keep M.
+    /// </summary>
+    public static double Magnitude(Activation activation, double magnitude, double value) => activation.Kind switch
+    {
+        ActivationKind.Sigmoid or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.Tanh =>
+            Math.Max(Lipschitz(activation.Kind), 1) * magnitude + Math.Abs(value),
+        _ => magnitude,
+    };
+
+    /// <summary>
+    /// What an activation fused after a convolution or an add adds to the first-order budget: a smooth one's
+    /// <see cref="RelativeRounding"/>; nothing for the piecewise ones, whose roundings that budget has always left to its
+    /// storage term.
+    /// </summary>
+    public static double FusedRounding(Activation activation) => IsSmooth(activation.Kind) ? RelativeRounding(activation) : 0;
+
+    /// <summary>Sigmoid, SiLU, GELU or tanh: the activations whose implementations' error is measured (<see cref="ActivationErrors"/>).</summary>
+    public static bool IsSmooth(ActivationKind kind) => kind is ActivationKind.Sigmoid or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.Tanh;
 }
