@@ -30,6 +30,7 @@ mkdir -p "$run"
 start=$(date +%s)
 
 nc_log "building the nativeconv CLI and the benchmarks"
+nc_onnx_proto
 dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli"
 dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks" -c Release -nologo -v quiet
 nativeconv() { dotnet "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" "$@"; }

@@ -8,6 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh" >&2
+nc_onnx_proto
 nc_log "building the nativeconv CLI" >&2
 dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
 nativeconv() { dotnet "$NC_ROOT/artifacts/cli/NativeConv.Cli.dll" "$@"; }

@@ -59,3 +59,15 @@ set(NC_fxdiv_DEBIAN_PACKAGE  "fxdiv")
 set(NC_fxdiv_DEBIAN_VERSION  "0.0~git20200417.b408327-4")
 set(NC_fxdiv_ARCHIVE         "fxdiv_0.0~git20200417.b408327.orig.tar.xz")
 set(NC_fxdiv_SHA256          "7953482badaf4cb34026c3487c257b8e4ab2df061c019bd6fabbbc12ad52c44b")
+
+# Not a native component: onnx.proto, the schema NativeConv.Onnx generates its protobuf classes from at build time.
+# It comes from Debian's binary package python3-onnx (the onnx orig tarball is gone from the archive: 404), fetched
+# with `apt-get download` by build/onnx-proto.sh, verified against ARCHIVE's sha256, and extracted (MEMBER, itself
+# verified) into src/NativeConv.Onnx's obj/ by its build; never copied into the tree.
+set(NC_onnx_proto_VERSION         "1.12.0")
+set(NC_onnx_proto_DEBIAN_BINARY   "python3-onnx")
+set(NC_onnx_proto_DEBIAN_VERSION  "1.12.0-2+b4")
+set(NC_onnx_proto_ARCHIVE         "python3-onnx_1.12.0-2+b4_amd64.deb")
+set(NC_onnx_proto_SHA256          "a15aa99312314f3d82536f2283b843111fbe42a7f6193f5ca6d7396bf240e74f")
+set(NC_onnx_proto_MEMBER          "./usr/lib/python3/dist-packages/onnx/onnx.proto")
+set(NC_onnx_proto_MEMBER_SHA256   "a96f50c0fe1ff9180b6025843d4f7efcf53b024c83db55a36cd24a1e44345182")

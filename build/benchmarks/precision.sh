@@ -30,6 +30,7 @@ mkdir -p "$out"
 cli="$NC_ROOT/artifacts/cli/NativeConv.Cli.dll"
 runner="$NC_ROOT/artifacts/ort-runner/NativeConv.Benchmarks.Ort.dll"
 # Built every time (incremental: seconds when current), so a stale runner or CLI is never timed.
+nc_onnx_proto
 dotnet build "$NC_ROOT/src/NativeConv.Cli" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/cli" >&2
 dotnet build "$NC_ROOT/tests/NativeConv.Benchmarks.Ort" -c Release -nologo -v quiet -o "$NC_ROOT/artifacts/ort-runner" >&2
 onnx=$(mktemp -d)

@@ -83,7 +83,8 @@ internal static class NetPlansCommand
                 auto_plan = plans[auto], auto_us = Math.Round(timing.MedianMicroseconds(auto), 1),
                 auto_measured = autoPlan.Measured.Select(t => new { candidate = t.Candidate.ToString(), us = t.Microseconds }), // what auto's own rounds chose by
                 auto_margin = autoPlan.ResolvableMargin,
-                single = Enumerable.Range(0, auto).Select(p => new { plan = plans[p], us = Math.Round(timing.MedianMicroseconds(p), 1) }).ToArray(),
+                single = Enumerable.Range(0, auto).Select(p => new { plan = plans[p], us = Math.Round(timing.MedianMicroseconds(p), 1), rounds_us = timing.Microseconds(p).Select(us => Math.Round(us, 1)) }).ToArray(),
+                auto_rounds_us = timing.Microseconds(auto).Select(us => Math.Round(us, 1)),
                 best_single = plans[best],
                 ratio_median = Math.Round(median, 4), ratio_min = Math.Round(ratios.Min(), 4), ratio_max = Math.Round(ratios.Max(), 4),
             }));

@@ -67,6 +67,29 @@ var usages = new Dictionary<string, string>
             alone (operation by operation; and whole where the backend can), timed in R rounds (default 15) of
             rotating blocks of at least B ms (default 150); the median of the rounds' auto / fastest-alone ratios
         """,
+    ["onnx run"] = """
+        nativeconv onnx run --model M.onnx --input x.npy --output y.npy [--backend auto|onednn|xnnpack|reference]
+                            [--layout nchw|nhwc] [--threads N] [--plan-dir D]
+        nativeconv onnx run --model M.onnx --inputs a=x.npy,b=y.npy --output-dir D [...]
+            an ONNX model (opsets 11-18) on .npy inputs by the graph's input names, writing each output as .npy
+            (--output-dir: one D/NAME.npy per output name). Inputs (N,C,H,W), or (N,H,W,C) with --layout nhwc for a
+            graph whose input is NCHW; N may be left out. Everything the model uses that NativeConv cannot run is
+            listed when it loads; --backend and --plan-dir as for net run
+        """,
+    ["onnx bench"] = """
+        nativeconv onnx bench --model M.onnx [--batch N] [--size HxW] [--backend auto|onednn|xnnpack|reference]
+                              [--layout nchw|nhwc] [--threads N] [--min-ms M] [--seed S] [--plan-dir D] [--json] [--explain]
+            an ONNX model of one input on seeded input at batch N (height and width from the file, or --size for
+            symbolic ones): the first call's time, then the median µs per call and images/s (--json: median_us,
+            images_per_s, like net bench); --explain prints the plan and what runs each operation
+        """,
+    ["onnx inspect"] = """
+        nativeconv onnx inspect --model M.onnx [--batch N] [--size HxW] [--backend auto|onednn|xnnpack|reference]
+                                [--layout nchw|nhwc] [--threads N]
+            what the model became: its inputs and outputs, each ONNX node and what it became (an operation, fused
+            into one, folded into a constant, removed), and the network's operations with the library that runs each
+            (after one call on seeded input when the input's size is known)
+        """,
 };
 string AllUsages() => "usage:\n" + string.Join("\n", usages.Values.Select(u => "  " + u.TrimEnd().Replace("\n", "\n  ")));
 
@@ -75,7 +98,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     Console.WriteLine(AllUsages());
     return args.Length == 0 ? 2 : 0;
 }
-string command = args[0] == "net" && args.Length > 1 && !args[1].StartsWith('-') ? $"net {args[1]}" : args[0];
+string command = args[0] is "net" or "onnx" && args.Length > 1 && !args[1].StartsWith('-') ? $"{args[0]} {args[1]}" : args[0];
 int first = command.Contains(' ') ? 2 : 1;
 if (args.Skip(first).Any(a => a is "-h" or "--help"))
 {
@@ -119,6 +142,12 @@ try
             return NetBenchCommand.Run(NetOptions.Parse(new CommandLine(args, first, NetOptions.BenchFlags, NetOptions.BenchSwitches), run: false), Console.Out, Console.Error);
         case "net plans":
             return NetPlansCommand.Run(new CommandLine(args, first, NetOptions.PlansFlags, NetOptions.PlansSwitches), Console.Out, Console.Error);
+        case "onnx run":
+            return OnnxRunCommand.Run(new CommandLine(args, first, OnnxOptions.RunFlags, []), Console.Error);
+        case "onnx bench":
+            return OnnxBenchCommand.Run(new CommandLine(args, first, OnnxOptions.BenchFlags, OnnxOptions.BenchSwitches), Console.Out, Console.Error);
+        case "onnx inspect":
+            return OnnxInspectCommand.Run(new CommandLine(args, first, OnnxOptions.InspectFlags, []), Console.Out);
         default:
             throw new ArgumentException($"unknown command '{command}'");
     }
@@ -129,7 +158,7 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     Console.Error.WriteLine($"nativeconv: {e.Message}\n{usage}");
     return 2;
 }
-catch (Exception e) when (e is NpyFormatException or StateDictException or KeyNotFoundException or IOException or NotSupportedException or UnauthorizedAccessException)
+catch (Exception e) when (e is NpyFormatException or StateDictException or NativeConv.Onnx.OnnxFormatException or KeyNotFoundException or IOException or NotSupportedException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"nativeconv: {e.Message}");
     return 1;

@@ -7,9 +7,10 @@ namespace NativeConv.Cli.Tests;
 /// <summary>
 /// Cases written once per test run by a script under Debian's python3 with python3-torch: NumPy .npy inputs and
 /// PyTorch's own outputs, with a manifest naming each case and the flags that describe it. One peer per script:
-/// <see cref="Convolutions"/> (torch_cases.py, conv2d) and <see cref="TransposedConvolutions"/> (torch_transposed_cases.py,
-/// conv_transpose2d). Missing torch is a visible skip, except under CI (CI=true), where build/test.sh installs it and its
-/// absence is a failure.
+/// <see cref="Convolutions"/> (torch_cases.py, conv2d), <see cref="TransposedConvolutions"/> (torch_transposed_cases.py,
+/// conv_transpose2d), <see cref="Pools"/> (torch_pool_cases.py, max_pool2d and avg_pool2d) and
+/// <see cref="Resizes"/> (torch_resize_cases.py, interpolate). Missing torch is a
+/// visible skip, except under CI (CI=true), where build/test.sh installs it and its absence is a failure.
 /// </summary>
 internal sealed class TorchPeer
 {
@@ -25,6 +26,10 @@ internal sealed class TorchPeer
     public static TorchPeer Convolutions { get; } = new("torch_cases.py");
 
     public static TorchPeer TransposedConvolutions { get; } = new("torch_transposed_cases.py");
+
+    public static TorchPeer Pools { get; } = new("torch_pool_cases.py");
+
+    public static TorchPeer Resizes { get; } = new("torch_resize_cases.py");
 
     private readonly Lazy<(string? Directory, Case[] Cases, string? Why)> _generated;
 

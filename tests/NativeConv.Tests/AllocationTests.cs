@@ -100,6 +100,79 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>ShuffleNet v2's units (split, concat, channel shuffle between the convolutions) once warm: nothing either.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_shufflenet_units_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        using var network = new ConvNetwork(ShuffleNetUnit.Stage(24, 48, seed: 1), ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
+        var input = new float[2 * 24 * 14 * 14];
+        var output = new float[network.OutputShape(new TensorShape(2, 24, 14, 14)).Length];
+        network.Forward(input, output, 2, 14, 14); // first call for the shape: buffers and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Forward(input, output, 2, 14, 14);
+        }));
+    }
+
+    /// <summary>
+    /// Max and average pools (a ceil-mode max, an average counting its padding, one not) once warm: nothing either, on
+    /// every backend, and in XNNPACK's whole runtime.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_pools_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value x = g.Input("x", 24);
+        Value max = g.MaxPool2d(x, new Pool2dSpec(3, 2, 1, ceilMode: true), "max");
+        g.Output(g.AvgPool2d(max, new Pool2dSpec(3, 1, 1), "counting"), "counting");
+        g.Output(g.AvgPool2d(max, new Pool2dSpec(2, 1, 1, countIncludePad: false), "not_counting"), "not_counting");
+        NetworkGraph graph = g.Build();
+        bool[] forms = backendName == XnnpackBackend.BackendName ? [false, true] : [false];
+        foreach (bool whole in forms)
+        {
+            using var network = new ConvNetwork(graph, ConvBackends.Of(backend), new NetworkOptions { Layout = layout, WholeRuntime = whole });
+            var shape = new TensorShape(2, 24, 15, 13);
+            var inputs = new[] { new NetworkInput(new float[shape.Length], shape) };
+            var outputs = network.OutputShapes([shape]).Select(s => new NetworkOutput(new float[s.Length])).ToArray();
+            network.Run(inputs, outputs); // first call for the shape: steps, buffers and native state made here
+
+            Assert.Equal(0, AllocatedInCleanWindow(() =>
+            {
+                for (int i = 0; i < 20; i++) network.Run(inputs, outputs);
+            }));
+        }
+    }
+
+    /// <summary>
+    /// Resizes once warm (LR-ASPP's bilinear upsampling to another input's size, and a 2x nearest): each library's
+    /// resize or the managed one, its tables made with the shape, allocates nothing either.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_resizes_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value image = g.Input("image", 3), features = g.Input("features", 21);
+        g.Output(g.ResizeLike(features, image, ResizeMode.Bilinear, ResizeCoordinates.HalfPixel, name: "upsample"));
+        g.Output(g.Resize(features, ResizeSpec.ByScale(2, 2, ResizeMode.Nearest, ResizeCoordinates.Asymmetric), "nearest"));
+        using var network = new ConvNetwork(g.Build(), ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
+        TensorShape imageShape = new(2, 3, 40, 36), featureShape = new(2, 21, 5, 5);
+        NetworkInput[] inputs = [new(new float[imageShape.Length], imageShape), new(new float[featureShape.Length], featureShape)];
+        NetworkOutput[] outputs = network.OutputShapes([imageShape, featureShape]).Select(s => new NetworkOutput(new float[s.Length])).ToArray();
+        network.Run(inputs, outputs); // first call for the shapes: tables and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 5; i++) network.Run(inputs, outputs);
+        }));
+    }
+
     /// <summary>A network planned over both libraries: once its first call has chosen, a call finds the shape's program and runs it, nothing else.</summary>
     [SkippableFact]
     public void Warm_network_planned_by_auto_allocates_nothing()

@@ -56,6 +56,21 @@ public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionS
     }
 
     /// <summary>Makes what the kernel keeps for <paramref name="geometry"/> without running, and names the implementation chosen (null: not known before a call).</summary>
+    /// <summary>
+    /// A native state for <paramref name="geometry"/> that its caller runs alone, without this kernel's lock, sharing the
+    /// weights (null: this kernel has no such form, e.g. a plugged-in backend's: its callers go through <see cref="Forward(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/>).
+    /// The state must be disposed before the kernel.
+    /// </summary>
+    internal KernelState<TSpec>? CreateState(in ConvGeometry geometry)
+    {
+        ConvArguments.CheckGeometry(Spec, geometry);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _body?.CreateState(geometry);
+        }
+    }
+
     internal string? Prepare(in ConvGeometry geometry)
     {
         ConvArguments.CheckGeometry(Spec, geometry);

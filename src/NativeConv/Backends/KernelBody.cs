@@ -16,6 +16,9 @@ internal abstract class KernelBody<TSpec> : IDisposable where TSpec : Convolutio
 
     public abstract void Forward(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output);
 
+    /// <summary>A state for one shape that one user runs alone, sharing the weights (null: this body has no such form).</summary>
+    public virtual KernelState<TSpec>? CreateState(in ConvGeometry geometry) => null;
+
     public virtual void Dispose()
     {
     }

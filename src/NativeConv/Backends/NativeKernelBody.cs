@@ -52,6 +52,12 @@ internal sealed class NativeKernelBody<TSpec> : KernelBody<TSpec> where TSpec : 
         }
     }
 
+    public override KernelState<TSpec> CreateState(in ConvGeometry geometry)
+    {
+        _recipe.PrepareCallingThread(); // oneDNN fixes a primitive's threads when it is made
+        return new KernelState<TSpec>(_recipe, _recipe.CreateState(geometry));
+    }
+
     public override void Dispose()
     {
         _shapes.Dispose();

@@ -2,7 +2,7 @@ namespace NativeConv;
 
 /// <summary>
 /// The graph rewrite a network makes before planning: a standalone activation (<see cref="GraphBuilder.Activation"/>)
-/// whose input is made by a convolution or an add with no activation of its own, and read by nothing else (no other
+/// whose input is made by a convolution (transposed too) or an add with no activation of its own, and read by nothing else (no other
 /// operation, not a graph output), is folded into that operation, which then makes the activation's output itself. So a
 /// graph written as conv → sigmoid, by hand or by an importer, runs on the backends' fused kernels (oneDNN's post-ops,
 /// XNNPACK's clamps). Values keep their numbers; the folded operation's own output is no longer made.
@@ -41,6 +41,8 @@ internal static class ActivationFolding
     {
         ConvOp { Spec.Activation.Kind: ActivationKind.None } conv =>
             new ConvOp(conv.Name, conv.Input, activation.Output, conv.Spec.WithActivation(activation.Activation), conv.Weights, conv.Bias),
+        ConvTransposeOp { Spec.Activation.Kind: ActivationKind.None } deconv =>
+            new ConvTransposeOp(deconv.Name, deconv.Inputs[0], activation.Output, deconv.Spec.WithActivation(activation.Activation), deconv.Weights, deconv.Bias),
         AddOp { Activation.Kind: ActivationKind.None } add => new AddOp(add.Name, add.Inputs[0], add.Inputs[1], activation.Output, activation.Activation),
         _ => null,
     };

@@ -10,7 +10,9 @@ namespace NativeConv;
 /// the shapes), every operation's weights are checked and copied once, and per input shape the intermediate buffers are
 /// planned once (values share buffers by liveness, 64-byte aligned), so a warm call allocates nothing. Tensors stay NHWC
 /// between operations, the layout both libraries run natively: NCHW or NHWC in and out, the caller's choice, converted
-/// only at the network's edges. Calls on one network take turns.
+/// only at the network's edges. Calls may come from several threads at once: each runs on an execution context of its
+/// own (buffers and native states, made on demand), sharing the weights, packed weights and plans
+/// (<see cref="ShapeProgram"/>); <see cref="NetworkOptions.Threads"/> sets how many threads each call runs on.
 /// <para>
 /// With <see cref="NetworkOptions.Auto"/> over several backends, the first call for an input shape measures the
 /// candidates within the planning budget and keeps the fastest (<see cref="Planner"/>); every later call for that
@@ -29,6 +31,8 @@ public sealed class ConvNetwork : ILayer
     private readonly Dictionary<string, NetworkPlan> _plans = new(StringComparer.Ordinal);
     private readonly Queue<string> _planOrder = new();
     private bool _disposed;
+    private int _calls; // in flight: Dispose waits for them
+    private readonly SemaphoreSlim _slots; // bounds the calls that run at once (Options.MaxConcurrentCalls)
 
     /// <param name="graph">The network, from a <see cref="GraphBuilder"/>.</param>
     /// <param name="backends">The registered backends the options name (<see cref="ConvBackends.Of"/> wraps one backend object).</param>
@@ -42,6 +46,7 @@ public sealed class ConvNetwork : ILayer
         Graph = ActivationFolding.Fold(graph); // standalone activations fused into the operation before them, where they can be
         _planner = new Planner(Graph, backends, Options);
         _programs = new ShapeCache<ShapeProgram>(Options.ShapeCacheSize);
+        _slots = new SemaphoreSlim(Options.ConcurrentCalls, Options.ConcurrentCalls);
     }
 
     /// <param name="blocks">The network, in order; every block's input channels must be the previous block's output channels.</param>
@@ -175,7 +180,7 @@ public sealed class ConvNetwork : ILayer
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _programs.Last?.Describe().ToList() ?? Graph.Describe();
+            return _programs.Last?.First.Describe().ToList() ?? Graph.Describe();
         }
     }
 
@@ -199,7 +204,7 @@ public sealed class ConvNetwork : ILayer
         fixed (float* y = output)
         {
             float* xs = x, ys = y;
-            lock (_gate) Prepare(shape, inputLengths, outputLengths, &xs, &ys).Run(&xs, &ys);
+            Run(Enter(shape, inputLengths, outputLengths, &xs, &ys), &xs, &ys);
         }
     }
 
@@ -245,7 +250,7 @@ public sealed class ConvNetwork : ILayer
                 pins[inputs.Length + k] = outputs[k].Data.Pin();
                 ys[k] = (float*)pins[inputs.Length + k].Pointer;
             }
-            lock (_gate) Prepare(shapes, inputLengths, outputLengths, xs, ys).Run(xs, ys);
+            Run(Enter(shapes, inputLengths, outputLengths, xs, ys), xs, ys);
         }
         finally
         {
@@ -262,23 +267,63 @@ public sealed class ConvNetwork : ILayer
     }
 
     /// <summary>
-    /// The program for these input shapes, with the caller's buffers checked against them before anything runs: cached,
-    /// or planned now (measured on the caller's pinned call, once its buffers are known to fit).
+    /// A call starts: the program for these input shapes, with the caller's buffers checked against them before anything
+    /// runs, cached or planned now (measured on the caller's pinned call, once its buffers are known to fit), entered so
+    /// that neither its eviction nor the network's Dispose releases it under the call.
     /// </summary>
-    private unsafe ShapeProgram Prepare(ReadOnlySpan<TensorShape> shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
+    private unsafe ShapeProgram Enter(ReadOnlySpan<TensorShape> shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (TryGet(shapes, out ShapeProgram? program))
+        Interlocked.Increment(ref _calls);
+        bool slot = false;
+        try
         {
-            CheckLengths(program!.Inputs, program.Outputs, inputLengths, outputLengths);
-            return program;
+            _slots.Wait();
+            slot = true;
+            RaceProbe.Point("slot taken");
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (TryGet(shapes, out ShapeProgram? program)) CheckLengths(program!.Inputs, program.Outputs, inputLengths, outputLengths);
+                else program = New(shapes.ToArray(), inputLengths, outputLengths, inputs, outputs);
+                program.Enter();
+                return program;
+            }
         }
-        return New(shapes.ToArray(), inputLengths, outputLengths, inputs, outputs);
+        catch
+        {
+            if (slot) _slots.Release();
+            Interlocked.Decrement(ref _calls);
+            throw;
+        }
+    }
+
+    /// <summary>The call on a context of its own (made when every context is in use), then the call ends.</summary>
+    private unsafe void Run(ShapeProgram program, float** inputs, float** outputs, long[]? ticks = null)
+    {
+        try
+        {
+            ExecutionContext context = program.Rent();
+            RaceProbe.Point("context rented");
+            try
+            {
+                context.Run(inputs, outputs, ticks);
+            }
+            finally
+            {
+                program.Return(context);
+            }
+        }
+        finally
+        {
+            program.Exit();
+            _slots.Release();
+            Interlocked.Decrement(ref _calls);
+        }
     }
 
     /// <summary>
     /// The first call for a shape: the shape chain checked before anything native (naming the operation that cannot take
-    /// it), the buffers against it, then planned. Its own method: the lambda here must not make <see cref="Prepare"/>
+    /// it), the buffers against it, then planned. Its own method: the lambda here must not make <see cref="Enter"/>
     /// allocate a closure on every call.
     /// </summary>
     private unsafe ShapeProgram New(TensorShape[] shapes, ReadOnlySpan<int> inputLengths, ReadOnlySpan<int> outputLengths, float** inputs, float** outputs)
@@ -334,6 +379,15 @@ public sealed class ConvNetwork : ILayer
         }
     }
 
+    /// <summary>The execution contexts the cached shapes have made: at most <see cref="NetworkOptions.MaxConcurrentCalls"/> each (for tests).</summary>
+    internal int[] ContextCounts
+    {
+        get
+        {
+            lock (_gate) return _programs.States.Select(p => p.Contexts).ToArray();
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="calls"/> times (after one warm call) and returns the mean µs each operation took, with what
     /// ran it; the NCHW transposes at the edges are the last rows. For finding where time goes; the timing adds a clock
@@ -344,19 +398,20 @@ public sealed class ConvNetwork : ILayer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(calls, 1);
         Forward(input, output, batch, height, width); // checks everything, plans, makes native state
-        lock (_gate)
+        Span<TensorShape> shape = stackalloc TensorShape[1];
+        shape[0] = new TensorShape(batch, InChannels, height, width);
+        Span<int> inputLengths = stackalloc int[1], outputLengths = stackalloc int[1];
+        (inputLengths[0], outputLengths[0]) = (input.Length, output.Length);
+        fixed (float* x = input)
+        fixed (float* y = output)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!TryGet([new TensorShape(batch, InChannels, height, width)], out ShapeProgram? program)) throw new InvalidOperationException("the shape's program was released");
-            ProgramInstance caller = program!.Caller;
+            float* xs = x, ys = y;
+            ShapeProgram program = Enter(shape, inputLengths, outputLengths, &xs, &ys);
+            ProgramInstance caller = program.First.Caller;
             var ticks = new long[caller.TickSlots];
-            fixed (float* x = input)
-            fixed (float* y = output)
-            {
-                float* xs = x, ys = y;
-                for (int c = 0; c < calls; c++) program.Run(&xs, &ys, ticks);
-            }
-            IReadOnlyList<string> runsOn = program.Describe().ToList();
+            Run(program, &xs, &ys, ticks); // returns the call's slot before the next takes one (MaxConcurrentCalls may be 1)
+            for (int c = 1; c < calls; c++) Run(Enter(shape, inputLengths, outputLengths, &xs, &ys), &xs, &ys, ticks);
+            IReadOnlyList<string> runsOn = program.First.Describe().ToList();
             double perTick = 1e6 / System.Diagnostics.Stopwatch.Frequency / calls;
             var rows = new List<(string, string, double)>();
             NetworkGraph graph = caller.Program.Graph;
@@ -394,12 +449,19 @@ public sealed class ConvNetwork : ILayer
             : new TensorShape((int)lengths[0], (int)lengths[3], (int)lengths[1], (int)lengths[2]);
     }
 
+    /// <summary>Releases the network once the calls in flight have returned (later calls throw <see cref="ObjectDisposedException"/>).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
+        }
+        RaceProbe.Point("disposing");
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _calls) > 0) wait.SpinOnce();
+        lock (_gate)
+        {
             _programs.Dispose();
             _planner.Dispose();
         }

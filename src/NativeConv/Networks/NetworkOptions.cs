@@ -69,6 +69,17 @@ public sealed record NetworkOptions
     /// </summary>
     public int ShapeCacheSize { get; init; } = 8;
 
+    /// <summary>
+    /// Calls that may run at once on the network, each on activation buffers and native states of its own (made when a
+    /// call first needs them, kept for later calls; weights, packed weights and plans are shared); further callers wait
+    /// for one to return. 0 (the default): the processor count. With <see cref="Threads"/> T, N callers fit the machine
+    /// when N × T does not exceed its cores.
+    /// </summary>
+    public int MaxConcurrentCalls { get; init; }
+
+    /// <summary>The bound <see cref="MaxConcurrentCalls"/> means.</summary>
+    internal int ConcurrentCalls => MaxConcurrentCalls > 0 ? MaxConcurrentCalls : Environment.ProcessorCount;
+
     /// <summary>250 ms for one image, 50 ms more per further image (1 s at batch 16): a few hundred calls' time at most.</summary>
     public static TimeSpan DefaultPlanningBudget(int batch) => TimeSpan.FromMilliseconds(250 + 50.0 * (Math.Max(batch, 1) - 1));
 
@@ -83,6 +94,7 @@ public sealed record NetworkOptions
         if (!Enum.IsDefined(Precision)) throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "not a precision");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be 0 (the backends' own) or more");
         if (PlanningBudget is { } budget && budget < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PlanningBudget), budget, "must not be negative");
+        if (MaxConcurrentCalls < 0) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCalls), MaxConcurrentCalls, "must be 0 (the processor count) or more");
         if (ShapeCacheSize < 1) throw new ArgumentOutOfRangeException(nameof(ShapeCacheSize), ShapeCacheSize, "must be at least 1");
         if (Candidates is { Count: 0 }) throw new ArgumentException("Candidates must name at least one backend (null: all)", nameof(Candidates));
         if (Backend != Auto && Candidates is not null) throw new ArgumentException($"Candidates are for Backend = \"{Auto}\", not '{Backend}'", nameof(Candidates));

@@ -1,4 +1,4 @@
 namespace NativeConv;
 
-/// <summary>One output of a <see cref="ConvNetwork.Run"/> call: where it is written, in the network's layout (its shape follows from the inputs').</summary>
+/// <summary>One output of a <see cref="ConvNetwork.Run(System.ReadOnlySpan{NetworkInput}, System.ReadOnlySpan{NetworkOutput})"/> call: where it is written, in the network's layout (its shape follows from the inputs').</summary>
 public readonly record struct NetworkOutput(Memory<float> Data);

@@ -6,8 +6,9 @@ namespace NativeConv;
 /// <summary>
 /// What every oneDNN recipe (convolution, transposed convolution) makes once whatever the input shape: a stream, the
 /// attributes (activation post-op from <see cref="OneDnnActivations"/>, user scratchpad), and the caller's weights and
-/// bias copied into native memory in the caller's order (the weights' tag says which). Each shape's
-/// <see cref="OneDnnShapeState"/> receives it and reorders the weights from it once.
+/// bias copied into native memory in the caller's order (the weights' tag says which), and the weights reordered into
+/// each layout an implementation asked for, once per layout: every <see cref="OneDnnShapeState"/> of that layout (other
+/// shapes, and a network's concurrent execution contexts) reads the same copy.
 /// </summary>
 internal sealed unsafe class OneDnnRecipeParts : IDisposable
 {
@@ -16,6 +17,8 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
     private readonly OneDnnMemoryDescHandle _userWeightsDesc;
     private readonly OneDnnMemoryHandle _userWeights;
     private readonly OneDnnMemoryHandle? _bias;
+    private readonly List<OneDnnMemoryHandle> _reordered = []; // under _reorderGate
+    private readonly Lock _reorderGate = new();
 
     /// <param name="userWeightsTag">How the caller's weights are ordered over oneDNN's logical (g, oc/g, ic/g, kh, kw) or (oc, ic, kh, kw).</param>
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
@@ -91,8 +94,27 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
         return handle;
     }
 
+    /// <summary>The weights in <paramref name="layout"/> (an implementation's weights descriptor): reordered on first request, then shared.</summary>
+    public dnnl_memory_t Weights(const_dnnl_memory_desc_t layout, string context)
+    {
+        lock (_reorderGate)
+        {
+            foreach (OneDnnMemoryHandle made in _reordered)
+            {
+                const_dnnl_memory_desc_t md;
+                ThrowIfFailed(dnnl_memory_get_memory_desc(made.Value, &md), nameof(dnnl_memory_get_memory_desc), context);
+                if (dnnl_memory_desc_equal(md, layout) != 0) return made.Value;
+            }
+            OneDnnMemoryHandle weights = OneDnnMemory.Reordered(Engine, Stream, UserWeightsDesc, UserWeights, layout, "weights " + context);
+            _reordered.Add(weights);
+            return weights.Value;
+        }
+    }
+
     public void Dispose()
     {
+        foreach (OneDnnMemoryHandle weights in _reordered) weights.Dispose();
+        _reordered.Clear();
         _bias?.Dispose();
         _userWeights?.Dispose();
         _userWeightsDesc?.Dispose();

@@ -16,7 +16,8 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     private readonly OneDnnPrimitiveHandle _primitive;
     private readonly OneDnnMemoryHandle _src;
     private readonly OneDnnMemoryHandle _dst;
-    private readonly OneDnnMemoryHandle _weights;
+    private readonly dnnl_memory_t _weights; // the recipe's copy in the implementation's layout, shared
+    private readonly OneDnnStreamHandle _ownStream; // one per state: a oneDNN stream is not for two threads at once
     private readonly OneDnnMemoryHandle? _scratchpad;
     private readonly OneDnnMemoryHandle? _callerInput; // with a conversion: the caller's buffer, reordered into _src
     private readonly OneDnnPrimitiveHandle? _convert;
@@ -31,7 +32,10 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     public OneDnnShapeState(OneDnnRecipeParts parts, dnnl_primitive_desc_t pd, string context, const_dnnl_memory_desc_t convertFrom = default,
         PaddedImages? extended = null)
     {
-        _stream = parts.Stream;
+        dnnl_stream_t stream;
+        ThrowIfFailed(dnnl_stream_create(&stream, parts.Engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create), context);
+        _ownStream = new OneDnnStreamHandle(stream);
+        _stream = stream;
         _bias = parts.Bias;
         _extended = extended;
         dnnl_engine_t engine = parts.Engine;
@@ -43,7 +47,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
             _primitive = new OneDnnPrimitiveHandle(primitive);
             ImplementationName = OneDnnImplementationName.Of(pd, context);
 
-            _weights = ReorderWeights(parts, pd, context);
+            _weights = parts.Weights(dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0), context);
             _scratchpad = Scratchpad(engine, pd, context);
             if (convertFrom.IsNull) _src = OneDnnMemory.Unattached(engine, SourceDesc, "src " + context);
             else
@@ -90,7 +94,7 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
         dnnl_exec_arg_t* args = stackalloc dnnl_exec_arg_t[5];
         int count = 0;
         args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SRC, memory = _src.Value };
-        args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_WEIGHTS, memory = _weights.Value };
+        args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_WEIGHTS, memory = _weights };
         args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_DST, memory = _dst.Value };
         if (!_bias.IsNull) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_BIAS, memory = _bias };
         if (_scratchpad is { } scratchpad) args[count++] = new dnnl_exec_arg_t { arg = DNNL_ARG_SCRATCHPAD, memory = scratchpad.Value };
@@ -99,12 +103,6 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
     }
 
     /// <summary>The recipe's weights, reordered once into the format the implementation chose.</summary>
-    private static OneDnnMemoryHandle ReorderWeights(OneDnnRecipeParts parts, dnnl_primitive_desc_t pd, string context)
-    {
-        const_dnnl_memory_desc_t implMd = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_weights_md, 0);
-        return OneDnnMemory.Reordered(parts.Engine, parts.Stream, parts.UserWeightsDesc, parts.UserWeights, implMd, "weights " + context);
-    }
-
     private static OneDnnMemoryHandle? Scratchpad(dnnl_engine_t engine, dnnl_primitive_desc_t pd, string context)
     {
         const_dnnl_memory_desc_t md = dnnl_primitive_desc_query_md(pd, dnnl_query_t.dnnl_query_scratchpad_md, 0);
@@ -119,9 +117,9 @@ internal sealed unsafe class OneDnnShapeState : IShapeState
         _extended?.Dispose();
         _callerInput?.Dispose();
         _convert?.Dispose();
-        _weights?.Dispose();
         _scratchpad?.Dispose();
         _primitive?.Dispose();
         _pd?.Dispose();
+        _ownStream?.Dispose();
     }
 }

@@ -33,7 +33,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
             ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
             ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias, afterSum ?? Activation.None)
                 ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{conv.Name}'");
-            return new ConvOpKernel(fused, backend.Name, residualSum: true);
+            return new ConvOpKernel<Conv2dSpec>(fused, backend.Name, residualSum: true);
         }
         BFloat16Tensors tensors = Precision == ConvPrecision.BFloat16 ? BFloat16Values.For(conv, bfloat16Values) : BFloat16Tensors.None;
         ConvKernel kernel = Precision switch
@@ -44,8 +44,13 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
         };
-        return new ConvOpKernel(kernel, backend.Name, residualSum: false, Describe(tensors));
+        return new ConvOpKernel<Conv2dSpec>(kernel, backend.Name, residualSum: false, Describe(tensors));
     }
+
+    /// <summary>A transposed convolution's kernel on <paramref name="backend"/> (float32: no library has it in another precision).</summary>
+    public OpKernel Transposed(ConvTransposeOp op, ConvBackend backend) => Precision == ConvPrecision.Float32
+        ? new ConvOpKernel<ConvTranspose2dSpec>(backend.CreateTransposed(op.Spec, TensorLayout.Nhwc, op.Weights, op.Bias), backend.Name, residualSum: false)
+        : throw new NotSupportedException($"'{op.Name}': transposed convolutions run in float32, not {Precision}");
 
     private static string Describe(BFloat16Tensors tensors) => tensors switch
     {

@@ -38,8 +38,11 @@ internal sealed class XnnpackDeconvRecipe : XnnpackRecipe<ConvTranspose2dSpec>
     /// Whether XNNPACK's deconvolution splits into stride² sub-convolutions (src/operators/deconvolution-nhwc.c): a stride
     /// above 1, dilation 1, and the stride within the kernel on both axes. Anything else runs as one indirect GEMM.
     /// </summary>
-    public bool UsesSubconvolutions => Math.Max(Spec.Stride.Height, Spec.Stride.Width) > 1 && Spec.Dilation == new Size2D(1, 1)
-        && Spec.Stride.Height <= Spec.Kernel.Height && Spec.Stride.Width <= Spec.Kernel.Width;
+    public bool UsesSubconvolutions => SplitsIntoSubconvolutions(Spec);
+
+    /// <summary>The same for any spec (the subgraph's node meets the same rule).</summary>
+    public static bool SplitsIntoSubconvolutions(ConvTranspose2dSpec spec) => Math.Max(spec.Stride.Height, spec.Stride.Width) > 1 && spec.Dilation == new Size2D(1, 1)
+        && spec.Stride.Height <= spec.Kernel.Height && spec.Stride.Width <= spec.Kernel.Width;
 
     /// <summary>The path XNNPACK takes: sub-convolutions, each a plain GEMM when the kernel equals the stride and nothing is padded or adjusted; else one indirect GEMM.</summary>
     public override string ImplementationName

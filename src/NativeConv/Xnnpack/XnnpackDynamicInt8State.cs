@@ -60,16 +60,19 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
     internal static XnnOperatorHandle CreateGemm(XnnpackDynamicInt8Recipe recipe)
     {
         Conv2dSpec spec = recipe.Spec;
-        xnn_operator_t op;
-        fixed (sbyte* w = recipe.Weights)
-        fixed (float* scales = recipe.Scales)
-        fixed (float* b = recipe.Bias)
+        return recipe.WeightsCache.Create(cache =>
         {
-            ThrowIfFailed(xnn_create_fully_connected_nc_qd8_f32_qc8w((nuint)spec.InChannels, (nuint)spec.OutChannels,
-                (nuint)spec.InChannels, (nuint)spec.OutChannels, scales, w, spec.HasBias ? b : null, recipe.OutputMin, recipe.OutputMax,
-                0, default, null, &op), nameof(xnn_create_fully_connected_nc_qd8_f32_qc8w), $"{spec} dynamic int8");
-        }
-        return new XnnOperatorHandle(op);
+            xnn_operator_t op;
+            fixed (sbyte* w = recipe.Weights)
+            fixed (float* scales = recipe.Scales)
+            fixed (float* b = recipe.Bias)
+            {
+                xnn_status status = xnn_create_fully_connected_nc_qd8_f32_qc8w((nuint)spec.InChannels, (nuint)spec.OutChannels,
+                    (nuint)spec.InChannels, (nuint)spec.OutChannels, scales, w, spec.HasBias ? b : null, recipe.OutputMin, recipe.OutputMax,
+                    0, default, (xnn_weights_cache_provider*)cache, &op);
+                return (status, op);
+            }
+        }, nameof(xnn_create_fully_connected_nc_qd8_f32_qc8w), $"{spec} dynamic int8");
     }
 
     public void Dispose()

@@ -121,18 +121,21 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     {
         Conv2dSpec spec = recipe.Spec;
         float min = recipe.OutputMin, max = recipe.OutputMax; // the clamp part of the activation's lowering
-        xnn_operator_t op;
-        fixed (float* w = recipe.Weights)
-        fixed (float* b = recipe.Bias)
+        string context = $"{spec} padding t{top} r{right} b{bottom} l{left}";
+        return recipe.WeightsCache.Create(cache =>
         {
-            ThrowIfFailed(xnn_create_convolution2d_nhwc_f32((uint)top, (uint)right, (uint)bottom, (uint)left,
-                (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,
-                (uint)spec.Dilation.Height, (uint)spec.Dilation.Width, (uint)spec.Groups,
-                (nuint)spec.InChannelsPerGroup, (nuint)spec.OutChannelsPerGroup, (nuint)spec.InChannels, (nuint)spec.OutChannels,
-                w, spec.HasBias ? b : null, min, max, 0, default, null, &op),
-                nameof(xnn_create_convolution2d_nhwc_f32), $"{spec} padding t{top} r{right} b{bottom} l{left}");
-        }
-        return new XnnOperatorHandle(op);
+            xnn_operator_t op;
+            fixed (float* w = recipe.Weights)
+            fixed (float* b = recipe.Bias)
+            {
+                xnn_status status = xnn_create_convolution2d_nhwc_f32((uint)top, (uint)right, (uint)bottom, (uint)left,
+                    (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,
+                    (uint)spec.Dilation.Height, (uint)spec.Dilation.Width, (uint)spec.Groups,
+                    (nuint)spec.InChannelsPerGroup, (nuint)spec.OutChannelsPerGroup, (nuint)spec.InChannels, (nuint)spec.OutChannels,
+                    w, spec.HasBias ? b : null, min, max, 0, default, (xnn_weights_cache_provider*)cache, &op);
+                return (status, op);
+            }
+        }, nameof(xnn_create_convolution2d_nhwc_f32), context);
     }
 
     /// <summary>
@@ -144,18 +147,21 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     {
         ConvTranspose2dSpec spec = recipe.Spec;
         TransposedLowering l = recipe.Lowering;
-        xnn_operator_t op;
-        fixed (float* w = recipe.Weights)
-        fixed (float* b = recipe.Bias)
+        string context = $"{spec} as t{spec.Padding.Top} r{l.PadRight} b{l.PadBottom} l{spec.Padding.Left}";
+        return recipe.WeightsCache.Create(cache =>
         {
-            ThrowIfFailed(xnn_create_deconvolution2d_nhwc_f32((uint)spec.Padding.Top, (uint)l.PadRight, (uint)l.PadBottom, (uint)spec.Padding.Left,
-                (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,
-                (uint)spec.Dilation.Height, (uint)spec.Dilation.Width, (uint)spec.Groups,
-                (nuint)spec.InChannelsPerGroup, (nuint)spec.OutChannelsPerGroup, (nuint)spec.InChannels, (nuint)spec.OutChannels,
-                w, spec.HasBias ? b : null, recipe.OutputMin, recipe.OutputMax, 0, default, null, &op),
-                nameof(xnn_create_deconvolution2d_nhwc_f32), $"{spec} as t{spec.Padding.Top} r{l.PadRight} b{l.PadBottom} l{spec.Padding.Left}");
-        }
-        return new XnnOperatorHandle(op);
+            xnn_operator_t op;
+            fixed (float* w = recipe.Weights)
+            fixed (float* b = recipe.Bias)
+            {
+                xnn_status status = xnn_create_deconvolution2d_nhwc_f32((uint)spec.Padding.Top, (uint)l.PadRight, (uint)l.PadBottom, (uint)spec.Padding.Left,
+                    (uint)spec.Kernel.Height, (uint)spec.Kernel.Width, (uint)spec.Stride.Height, (uint)spec.Stride.Width,
+                    (uint)spec.Dilation.Height, (uint)spec.Dilation.Width, (uint)spec.Groups,
+                    (nuint)spec.InChannelsPerGroup, (nuint)spec.OutChannelsPerGroup, (nuint)spec.InChannels, (nuint)spec.OutChannels,
+                    w, spec.HasBias ? b : null, recipe.OutputMin, recipe.OutputMax, 0, default, (xnn_weights_cache_provider*)cache, &op);
+                return (status, op);
+            }
+        }, nameof(xnn_create_deconvolution2d_nhwc_f32), context);
     }
 
     private static string Context(ConvolutionSpec spec, TensorLayout layout, in ConvGeometry g) =>

@@ -25,7 +25,8 @@ public static class OperationCheck
     /// <summary>
     /// Runs <paramref name="graph"/> on <paramref name="backend"/> in <paramref name="layout"/> on <paramref name="inputs"/>
     /// (given in that layout) and checks every output against the reference: exactly when <paramref name="exact"/>, else
-    /// within the bound. Returns the outputs (in the layout), for further checks.
+    /// within the bound. Returns the outputs (in the layout), for further checks. <paramref name="options"/>: the network's
+    /// other options (e.g. <see cref="NetworkOptions.WholeRuntime"/>), its layout set to <paramref name="layout"/>.
     /// </summary>
     /// <param name="options">How the network runs (its layout is <paramref name="layout"/> whatever these say); null: the defaults.</param>
     /// <param name="describe">Receives the network's Describe after the calls (what ran each operation).</param>

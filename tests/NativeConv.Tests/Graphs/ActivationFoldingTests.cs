@@ -69,4 +69,22 @@ public class ActivationFoldingTests
         OperationCheck.Check(Foldable(), backend, layout, [Shape], [ActivationCases.Spread(Shape, 33)], exact: false, $"folded on {backend} {layout}",
             describe: lines => Assert.Equal(backend == OneDnnBackend.BackendName ? 3 : 4, lines.Count)); // oneDNN also fuses the add into pw
     }
+
+    /// <summary>x → transposed convolution (stride 2, PyTorch's upsampling) → SiLU: folded into it, on every backend and layout.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(ActivationCases.Backends), MemberType = typeof(ActivationCases))]
+    public void An_activation_folds_into_a_transposed_convolution(string backend, TensorLayout layout)
+    {
+        var g = new GraphBuilder();
+        Value x = g.Input("x", Shape.Channels);
+        var spec = new ConvTranspose2dSpec(8, 4, new Size2D(2, 2), stride: new Size2D(2, 2));
+        float[] weights = OperationCheck.Input(new TensorShape(1, 8, 4, 4), 34);
+        float[] bias = OperationCheck.Input(new TensorShape(1, 1, 1, 4), 35);
+        g.Output(g.Activation(g.ConvTranspose2d(x, spec, weights, bias, "up"), Activation.SiLU, "silu"));
+        NetworkGraph graph = g.Build();
+        NetworkGraph folded = ActivationFolding.Fold(graph);
+        Assert.Equal(Activation.SiLU, Assert.IsType<ConvTransposeOp>(Assert.Single(folded.Ops)).Spec.Activation);
+        OperationCheck.Check(graph, backend, layout, [Shape], [ActivationCases.Spread(Shape, 36)], exact: false, $"transposed, folded on {backend} {layout}",
+            describe: lines => Assert.Single(lines));
+    }
 }

@@ -67,6 +67,25 @@ public class NetworkPlanTests(ITestOutputHelper log)
     }
 
     [SkippableFact]
+    public void Auto_plans_in_the_first_call_only_and_every_later_call_runs_that_plan()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, x, expected) = Case("v3-small", TensorLayout.Nhwc, 1);
+        using var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc));
+        Assert.Null(network.PlanFor(1, Size, Size)); // nothing measured before a call
+        var first = new float[expected.Value.Length];
+        network.Forward(x, first, 1, Size, Size);
+        NetworkPlan plan = network.PlanFor(1, Size, Size)!;
+        for (int call = 2; call <= 10; call++)
+        {
+            var y = new float[first.Length];
+            network.Forward(x, y, 1, Size, Size);
+            Assert.Same(plan, network.PlanFor(1, Size, Size)); // not measured again
+            Assert.Equal(first, y); // the same program: the same bits
+        }
+    }
+
+    [SkippableFact]
     public void A_saved_plan_loads_and_gives_exactly_the_same_outputs()
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
@@ -201,10 +220,10 @@ public class NetworkPlanTests(ITestOutputHelper log)
     public void The_images_of_a_batch_are_shared_between_threads_in_contiguous_ranges_as_even_as_whole_images_allow()
     {
         // 3 images, 2 threads: [0, 1) on the calling thread, [1, 3) on the worker; 16 on 2: 8 each; 1 on 2: the worker's.
-        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 3, 2)));
-        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 16, 2)));
-        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ShapeProgram.FirstImage(t, 1, 2)));
-        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ShapeProgram.FirstImage(t, 5, 3)));
+        Assert.Equal(new[] { 0, 1, 3 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 3, 2)));
+        Assert.Equal(new[] { 0, 8, 16 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 16, 2)));
+        Assert.Equal(new[] { 0, 0, 1 }, Enumerable.Range(0, 3).Select(t => ExecutionContext.FirstImage(t, 1, 2)));
+        Assert.Equal(new[] { 0, 1, 3, 5 }, Enumerable.Range(0, 4).Select(t => ExecutionContext.FirstImage(t, 5, 3)));
     }
 
     [Fact]

@@ -62,9 +62,9 @@ public class BatchWorkerFailureTests
             Network = "test", Inputs = [image with { Batch = 3 }], Layout = TensorLayout.Nhwc, Chosen = candidate.WithSplit(BatchSplit.ImagesAcrossThreads),
             Machine = "test", Versions = "test",
         };
-        using var run = new ShapeProgram(plan, calling, [worker]);
-        var x = new float[run.Inputs[0].Length];
-        var y = new float[run.Outputs[0].Length];
+        using var run = new ExecutionContext(calling, [worker], images: 3);
+        var x = new float[plan.Inputs[0].Length];
+        var y = new float[(run.Caller.Output(0) with { Batch = 3 }).Length];
 
         void Call()
         {

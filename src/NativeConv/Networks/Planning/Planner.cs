@@ -37,87 +37,40 @@ internal sealed unsafe class Planner : IDisposable
 
     private readonly NetworkGraph _graph;
     private readonly NetworkOptions _options;
-    private readonly List<ConvBackend> _backends = [];
-    private readonly List<ConvBackend> _owned = []; // forms made here: thread counts, single-threaded copies
-    private readonly Dictionary<string, ConvBackend?> _singleThreaded = new(StringComparer.Ordinal);
-    private readonly KernelCache _kernels;
-    private readonly Dictionary<Candidate, NetworkProgram> _programs = [];
+    private readonly CandidatePrograms _programs;
     private readonly string _fingerprint;
     private readonly PlanFiles? _files;
     private readonly NetworkPlan? _given;
-    private readonly bool[] _bfloat16Values; // the values a bfloat16 network keeps in bfloat16
 
     public Planner(NetworkGraph graph, ConvBackends backends, NetworkOptions options)
     {
         _graph = graph;
         _options = options;
         _fingerprint = graph.Fingerprint();
-        _bfloat16Values = options.Precision == ConvPrecision.BFloat16 ? BFloat16Values.Find(graph) : new bool[graph.ValueCount];
-        _kernels = new KernelCache(options.Precision, _bfloat16Values);
-        try
+        _programs = new CandidatePrograms(graph, backends, options);
+        IReadOnlyList<ConvBackend> all = _programs.Backends;
+        Name = options.Backend == NetworkOptions.Auto && all.Count > 1 ? NetworkOptions.Auto : all[0].Name;
+        if (options.Plan is { } plan)
         {
-            foreach (ConvBackend backend in Resolve(backends, options))
-            {
-                ConvBackend? threaded = options.Threads > 0 && backend.Threads != options.Threads ? backend.WithThreads(options.Threads) : null;
-                if (threaded is not null) _owned.Add(threaded);
-                _backends.Add(threaded ?? backend);
-            }
-            Name = options.Backend == NetworkOptions.Auto && _backends.Count > 1 ? NetworkOptions.Auto : _backends[0].Name;
-            if (options.WholeRuntime && !_backends[0].HasWholeNetwork)
-                throw new NotSupportedException($"backend '{_backends[0].Name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
-            // Weights checked and copied now, and a backend that cannot run the network says so now, not at the first call.
-            foreach (ConvBackend backend in _backends) Program(Single(backend.Name));
-            if (options.Plan is { } plan)
-            {
-                Rejection = Refusal(plan);
-                if (Rejection is null) _given = plan;
-            }
-            if (Measures && options.PlanDirectory is { } directory)
-                _files = new PlanFiles(Path.GetFullPath(directory), _fingerprint, $"{PlanEnvironment.Machine}; {PlanEnvironment.Versions}; "
-                    + string.Join(", ", _backends.Select(b => $"{b.Name} on {b.Threads} threads")) + $"; {options.Precision}; mixing {(options.Mixing ? "on" : "off")}");
+            Rejection = Refusal(plan);
+            if (Rejection is null) _given = plan;
         }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The backends a network on <paramref name="options"/> may use: the named one, or auto's candidates that load here and run its precision.</summary>
-    private static IReadOnlyList<ConvBackend> Resolve(ConvBackends backends, NetworkOptions options)
-    {
-        if (options.Backend != NetworkOptions.Auto) return [backends.Get(options.Backend)];
-        var available = new List<ConvBackend>();
-        var left = new List<string>();
-        // The reference measures nothing worth choosing against a native backend: it is a candidate only when alone.
-        IEnumerable<string> names = options.Candidates ?? (backends.Names.Count == 1 ? backends.Names : backends.Names.Where(n => n != ReferenceBackend.BackendName));
-        foreach (string name in names)
-        {
-            if (!backends.TryGet(name, out ConvBackend? backend, out string? why)) left.Add($"'{name}' ({why})");
-            else if (backend!.CannotRun(options.Precision) is { } cannot) left.Add($"'{name}' ({cannot})");
-            else if (!options.WholeRuntime || backend.HasWholeNetwork) available.Add(backend);
-            else left.Add($"'{name}' cannot run a network whole (XNNPACK can, with its subgraph runtime)");
-        }
-        return available.Count > 0 ? available
-            : throw new NotSupportedException($"no candidate backend can run this network here: {string.Join("; ", left)}");
+        if (Measures && options.PlanDirectory is { } directory)
+            _files = new PlanFiles(Path.GetFullPath(directory), _fingerprint, $"{PlanEnvironment.Machine}; {PlanEnvironment.Versions}; "
+                + string.Join(", ", all.Select(b => $"{b.Name} on {b.Threads} threads")) + $"; {options.Precision}; mixing {(options.Mixing ? "on" : "off")}");
     }
 
     /// <summary>"auto" when it measures, else the one backend's name.</summary>
     public string Name { get; } = "";
 
     /// <summary>Whether new shapes are measured (auto over more than one backend).</summary>
-    public bool Measures => _backends.Count > 1;
+    public bool Measures => _programs.Backends.Count > 1;
 
     /// <summary>Why the plan in the options was not followed (null: none given, or followed).</summary>
     public string? Rejection { get; }
 
     /// <summary>The latest problem with a plan file: one that could not be read or did not fit (measured again and replaced), or one that could not be saved.</summary>
     public string? PlanFileProblem { get; private set; }
-
-    /// <summary>What runs before any shape is planned: the first backend alone.</summary>
-    public NetworkProgram Default => Program(Single(_backends[0].Name));
-
-    private Candidate Single(string backend) => Candidate.Single(backend, _graph.Ops.Count, _options.WholeRuntime);
 
     /// <summary>
     /// The program for <paramref name="shape"/>: the given plan or the shape's plan file when it fits, the one backend,
@@ -127,9 +80,9 @@ internal sealed unsafe class Planner : IDisposable
     /// <param name="known">A plan chosen earlier for this shape (its program was evicted since): followed, not measured again.</param>
     public ShapeProgram Plan(TensorShape[] shape, TensorLayout layout, float** input, float** output, NetworkPlan? known)
     {
-        if (known is not null) return Follow(known);
-        if (_given is { } given && IsFor(given, shape, layout)) return Follow(given);
-        if (!Measures) return Follow(PlanOf(Single(_backends[0].Name), shape, layout, [], null));
+        if (known is not null) return _programs.Follow(known);
+        if (_given is { } given && IsFor(given, shape, layout)) return _programs.Follow(given);
+        if (!Measures) return _programs.Follow(PlanOf(_programs.Single(_programs.Backends[0].Name), shape, layout, [], null));
         string? path = _files?.PathFor(shape, layout);
         if (path is not null)
         {
@@ -137,7 +90,7 @@ internal sealed unsafe class Planner : IDisposable
             {
                 string? refusal = Refusal(stored) ?? (IsFor(stored, shape, layout) ? null
                     : $"it is for {string.Join(", ", stored.Inputs.Select(i => i.ToString(stored.Layout)))}, not {string.Join(", ", shape.Select(i => i.ToString(layout)))}");
-                if (refusal is null) return Follow(stored);
+                if (refusal is null) return _programs.Follow(stored);
                 PlanFileProblem = $"{path} was not followed: {refusal}; measured again and replaced";
             }
             else if (unreadable is not null)
@@ -153,10 +106,10 @@ internal sealed unsafe class Planner : IDisposable
     /// <summary>Null when <paramref name="plan"/> can run this network on these backends here; otherwise why not.</summary>
     private string? Refusal(NetworkPlan plan) =>
         plan.CheckFits(_fingerprint, PlanEnvironment.Machine, PlanEnvironment.Versions, _graph.Ops.Count)
-        ?? (plan.Chosen.Libraries.FirstOrDefault(b => _backends.All(c => c.Name != b)) is { } missing
-            ? $"it uses backend '{missing}', which is not among {string.Join(", ", _backends.Select(b => b.Name))}" : null)
+        ?? (plan.Chosen.Libraries.FirstOrDefault(b => _programs.Backends.All(c => c.Name != b)) is { } missing
+            ? $"it uses backend '{missing}', which is not among {string.Join(", ", _programs.Backends.Select(b => b.Name))}" : null)
         ?? (plan.Chosen.WholeRuntime != _options.WholeRuntime ? $"it runs the network {(plan.Chosen.WholeRuntime ? "whole" : "operation by operation")}, these options do not" : null)
-        ?? (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads && !CanSplit(plan.Chosen)
+        ?? (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads && !_programs.CanSplit(plan.Chosen)
             ? "it shares a batch's images between threads, and these backends have one thread or no single-threaded form" : null);
 
     private static bool IsFor(NetworkPlan plan, TensorShape[] shape, TensorLayout layout) => plan.Inputs.SequenceEqual(shape) && plan.Layout == layout;
@@ -166,62 +119,6 @@ internal sealed unsafe class Planner : IDisposable
         Network = _fingerprint, Inputs = shape, Layout = layout, Chosen = chosen, Machine = PlanEnvironment.Machine, Versions = PlanEnvironment.Versions,
         Measured = measured, ResolvableMargin = margin,
     };
-
-    /// <summary>The program a plan says, made without measuring (the plan was checked to fit).</summary>
-    private ShapeProgram Follow(NetworkPlan plan)
-    {
-        if (plan.Chosen.Split == BatchSplit.ImagesAcrossThreads) return AcrossThreads(plan);
-        ProgramInstance instance = Program(plan.Chosen).Instantiate(plan.Inputs.ToArray(), plan.Layout);
-        return new ShapeProgram(plan, instance);
-    }
-
-    /// <summary>The program of a candidate run all at once, made once and shared by every shape that uses it.</summary>
-    private NetworkProgram Program(Candidate candidate)
-    {
-        candidate = candidate.WithSplit(BatchSplit.AllAtOnce);
-        if (_programs.TryGetValue(candidate, out NetworkProgram? program)) return program;
-        program = new NetworkProgram(_graph, candidate, BackendNamed, _kernels, _backends);
-        _programs.Add(candidate, program);
-        return program;
-    }
-
-    private ConvBackend BackendNamed(string name) => _backends.First(b => b.Name == name);
-
-    /// <summary>The single-threaded form of a backend (made once, owned here); null when it has none or is single-threaded already.</summary>
-    private ConvBackend? SingleThreadedForm(string name)
-    {
-        if (_singleThreaded.TryGetValue(name, out ConvBackend? form)) return form;
-        ConvBackend backend = BackendNamed(name);
-        form = backend.Threads > 1 ? backend.WithThreads(1) : null;
-        if (form is not null) _owned.Add(form);
-        _singleThreaded.Add(name, form);
-        return form;
-    }
-
-    private bool CanSplit(Candidate candidate) => candidate.Libraries.All(name => SingleThreadedForm(name) is not null);
-
-    /// <summary>A candidate's images shared between as many threads as its backends have, each on its own single-threaded copy.</summary>
-    private ShapeProgram AcrossThreads(NetworkPlan plan)
-    {
-        int threads = plan.Chosen.Libraries.Max(name => BackendNamed(name).Threads);
-        TensorShape[] images = plan.Inputs.Select(i => i with { Batch = 1 }).ToArray();
-        var copies = new List<SingleThreadedCopy>();
-        var workers = new List<BatchWorker>();
-        try
-        {
-            for (int t = 0; t < threads; t++)
-                copies.Add(new SingleThreadedCopy(_graph, plan.Chosen, name => SingleThreadedForm(name)!, _options.Precision, _bfloat16Values, images, plan.Layout));
-            foreach (SingleThreadedCopy copy in copies.Skip(1)) workers.Add(new BatchWorker(copy));
-            return new ShapeProgram(plan, copies[0], workers.ToArray());
-        }
-        catch
-        {
-            foreach (BatchWorker worker in workers) worker.Dispose(); // disposes its copy
-            foreach (SingleThreadedCopy copy in copies.Skip(1 + workers.Count)) copy.Dispose();
-            copies.FirstOrDefault()?.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>
     /// Measures <paramref name="shape"/> on the caller's pinned call within the budget and returns the chosen program.
@@ -242,17 +139,17 @@ internal sealed unsafe class Planner : IDisposable
         Trial? kept = null;
         try
         {
-            foreach (ConvBackend backend in _backends)
+            foreach (ConvBackend backend in _programs.Backends)
             {
                 if (trials.Count > 0 && !Within()) break;
-                var trial = new Trial(Program(Single(backend.Name)), shape, layout);
+                var trial = new Trial(_programs.Program(_programs.Single(backend.Name)), shape, layout);
                 trials.Add(trial);
                 trial.Run(input, output);
                 for (int c = 0; c < FirstPassCalls && (c == 0 || Within()); c++) trial.RunPerOperation(input, output);
             }
             if (_options.Mixing && trials.Count > 1 && Within() && Mix(trials) is { } mix)
             {
-                var trial = new Trial(Program(mix), shape, layout);
+                var trial = new Trial(_programs.Program(mix), shape, layout);
                 trials.Add(trial);
                 trial.Run(input, output);
             }
@@ -272,9 +169,9 @@ internal sealed unsafe class Planner : IDisposable
             var measured = trials.Select((t, i) => new CandidateTime(t.Program.Candidate, Math.Round(estimates[i], 1))).ToList();
             kept = trials[chosen];
             NetworkPlan plan = PlanOf(kept.Program.Candidate, shape, layout, measured, margin is { } mm ? Math.Round(mm, 4) : null);
-            if (shape[0].Batch > 1 && Within() && CanSplit(plan.Chosen))
+            if (shape[0].Batch > 1 && Within() && _programs.CanSplit(plan.Chosen))
                 return SplitOrNot(plan, kept, clock, budget, input, output, measured, estimates[chosen]);
-            return new ShapeProgram(plan, kept.Keep());
+            return CandidatePrograms.AllAtOnce(plan, kept.Keep());
         }
         finally
         {
@@ -351,7 +248,7 @@ internal sealed unsafe class Planner : IDisposable
         List<CandidateTime> measured, double chosenEstimate)
     {
         NetworkPlan split = plan with { Chosen = plan.Chosen.WithSplit(BatchSplit.ImagesAcrossThreads) };
-        ShapeProgram? across = AcrossThreads(split);
+        ExecutionContext? across = _programs.AcrossThreads(split);
         try
         {
             across.Run(input, output); // makes each copy's native state
@@ -369,11 +266,11 @@ internal sealed unsafe class Planner : IDisposable
             measured.Add(new CandidateTime(split.Chosen, Math.Round(chosenEstimate * ratio, 1)));
             if (ratio < 1 - Math.Max(SplitMargin, plan.ResolvableMargin ?? 0))
             {
-                across.Plan = split with { Measured = measured };
-                (ShapeProgram kept, across) = (across, null);
-                return kept;
+                NetworkPlan chosenSplit = split with { Measured = measured };
+                (ExecutionContext kept, across) = (across, null);
+                return new ShapeProgram(chosenSplit, kept, () => _programs.AcrossThreads(chosenSplit));
             }
-            return new ShapeProgram(plan with { Measured = measured }, chosen.Keep());
+            return CandidatePrograms.AllAtOnce(plan with { Measured = measured }, chosen.Keep());
         }
         finally
         {
@@ -381,12 +278,5 @@ internal sealed unsafe class Planner : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (NetworkProgram program in _programs.Values) program.Dispose();
-        _programs.Clear();
-        _kernels.Dispose();
-        foreach (ConvBackend backend in _owned) backend.Dispose(); // kernels hold their own references: safe after them
-        _owned.Clear();
-    }
+    public void Dispose() => _programs.Dispose();
 }

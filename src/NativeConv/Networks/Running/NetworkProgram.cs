@@ -19,6 +19,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
     private readonly IWholeNetwork? _whole;
     private ConvKernel? _nchwStem; // made on the first NCHW shape, when the backend has one
     private bool _nchwStemAsked;
+    private readonly Lock _stemGate = new();
 
     /// <param name="graph">The network's graph, unfused (the candidate's operation order).</param>
     /// <param name="backendNamed">The backend a name in the candidate stands for.</param>
@@ -100,10 +101,13 @@ internal sealed unsafe class NetworkProgram : IDisposable
     {
         if (_stemBackend is null) return null;
         var conv = (ConvOp)Graph.Ops[0];
-        if (!_nchwStemAsked)
+        lock (_stemGate) // instances are made on demand by concurrent callers too
         {
-            _nchwStemAsked = true;
-            _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
+            if (!_nchwStemAsked)
+            {
+                _nchwStemAsked = true;
+                _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
+            }
         }
         if (_nchwStem is null) return null;
         // A generic implementation loses to the transpose and the NHWC kernel: only the specialized one is kept.

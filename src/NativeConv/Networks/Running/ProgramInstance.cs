@@ -34,7 +34,7 @@ internal sealed unsafe class ProgramInstance : IDisposable
             {
                 GraphOp op = graph.Ops[i];
                 var shapes = new OpShapes(op.Inputs.Select(v => Shapes[v]).ToArray(), op.Outputs.Select(v => Shapes[v]).ToArray());
-                OpKernel kernel = i == 0 && nchwStem is not null ? new ConvOpKernel(nchwStem, program.Backends[0], residualSum: false, NchwStemNote) : program.Kernel(i)!;
+                OpKernel kernel = i == 0 && nchwStem is not null ? new ConvOpKernel<Conv2dSpec>(nchwStem, program.Backends[0], residualSum: false, NchwStemNote) : program.Kernel(i)!;
                 Steps[i] = kernel.Instantiate(op, shapes);
             }
             WholeNetwork = program.Whole?.CreateRun(Shapes);

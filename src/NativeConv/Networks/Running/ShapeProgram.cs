@@ -1,105 +1,124 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
+using System.Collections.Concurrent;
 
 namespace NativeConv;
 
 /// <summary>
-/// What a network runs for one input shape, chosen once: the plan, and either the chosen program's instance for the
-/// whole batch, or (<see cref="BatchSplit.ImagesAcrossThreads"/>) the calling thread's single-threaded copy and the
-/// workers that run the other threads' shares of the images.
+/// What a network runs for one input shape, chosen once: the plan, and the execution contexts calls run on. Concurrent
+/// callers each rent a context of their own (buffers and native states; weights, packed weights and kernels are the
+/// program's, shared), made on demand and returned after the call, so one network serves several threads at once
+/// without a lock around the run and without a copy of its weights per thread. Evicted from its network's shape cache
+/// while calls run on it, it is released when the last one returns.
 /// </summary>
-internal sealed unsafe class ShapeProgram : IDisposable
+internal sealed class ShapeProgram : IDisposable
 {
-    private readonly ProgramInstance? _batch; // the planner's program: not owned
-    private readonly SingleThreadedCopy? _own;
-    private readonly BatchWorker[] _workers;
-    private bool _disposed;
+    private readonly Func<ExecutionContext> _newContext;
+    private readonly ConcurrentBag<ExecutionContext> _free = [];
+    private readonly List<ExecutionContext> _all = [];
+    private readonly Lock _gate = new();
+    private int _users;
+    private bool _retired, _disposed;
 
-    /// <summary>The whole batch at once on <paramref name="instance"/> (owned).</summary>
-    public ShapeProgram(NetworkPlan plan, ProgramInstance instance)
+    /// <param name="first">The context the plan was measured (or made) on: the first caller's.</param>
+    /// <param name="newContext">Makes another context of the same program for this shape.</param>
+    public ShapeProgram(NetworkPlan plan, ExecutionContext first, Func<ExecutionContext> newContext)
     {
         Plan = plan;
-        _batch = instance;
-        _workers = [];
-        Caller = instance;
+        _newContext = newContext;
+        _all.Add(first);
+        _free.Add(first);
+        First = first;
+        Outputs = Enumerable.Range(0, first.Caller.OutputTransforms.Length).Select(k => first.Caller.Output(k) with { Batch = plan.Inputs[0].Batch }).ToArray();
     }
 
-    /// <summary>The images shared between the calling thread (<paramref name="own"/>) and <paramref name="workers"/> (all owned).</summary>
-    public ShapeProgram(NetworkPlan plan, SingleThreadedCopy own, BatchWorker[] workers)
-    {
-        Plan = plan;
-        _own = own;
-        _workers = workers;
-        Caller = own.Instance;
-    }
+    public NetworkPlan Plan { get; }
 
-    /// <summary>The plan; the planner completes it once it has measured how to share the batch.</summary>
-    public NetworkPlan Plan { get; set; }
-
-    /// <summary>What the calling thread runs: the whole batch, or one image at a time.</summary>
-    public ProgramInstance Caller { get; }
+    /// <summary>The first context (what Describe and Profile read).</summary>
+    public ExecutionContext First { get; }
 
     /// <summary>The whole call's input shapes.</summary>
     public IReadOnlyList<TensorShape> Inputs => Plan.Inputs;
 
     /// <summary>The whole call's output shapes.</summary>
-    public TensorShape[] Outputs => _outputs ??= Enumerable.Range(0, Caller.OutputTransforms.Length).Select(k => Caller.Output(k) with { Batch = Plan.Inputs[0].Batch }).ToArray();
+    public TensorShape[] Outputs { get; }
 
-    private TensorShape[]? _outputs;
-
-    /// <summary>
-    /// Runs the caller's pinned call. Split, the images are shared between the calling thread and the workers in
-    /// contiguous ranges; with <paramref name="ticks"/>, the profile adds up the calling thread's images.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run(float** inputs, float** outputs, long[]? ticks = null)
+    /// <summary>Contexts made so far: the most calls that ran at once.</summary>
+    public int Contexts
     {
-        if (_batch is not null)
+        get
         {
-            _batch.Run(inputs, outputs, ticks);
-            return;
+            lock (_gate) return _all.Count;
         }
-        int images = Inputs[0].Batch, threads = _workers.Length + 1;
-        for (int w = 1; w < threads; w++) _workers[w - 1].Start(inputs, outputs, FirstImage(w, images, threads), FirstImage(w + 1, images, threads));
-        // Every worker is done with the caller's buffers before this returns or throws; the first failure is the one thrown.
-        Exception? failure = null;
-        try
-        {
-            _own!.RunImages(inputs, outputs, 0, FirstImage(1, images, threads), ticks);
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        foreach (BatchWorker worker in _workers)
-        {
-            try
-            {
-                worker.Wait();
-            }
-            catch (Exception e)
-            {
-                failure ??= e;
-            }
-        }
-        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
-    /// <summary>Bytes the workers' threads have allocated on the managed heap (0 without workers): the other threads of a call.</summary>
-    public long WorkerAllocatedBytes => _workers.Sum(w => w.AllocatedBytes);
+    /// <summary>Bytes the contexts' batch workers' threads have allocated (the calls' other threads; for allocation tests).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            lock (_gate) return _all.Sum(c => c.WorkerAllocatedBytes);
+        }
+    }
 
-    /// <summary>One line per operation: what runs it.</summary>
-    public IEnumerable<string> Describe() => Caller.Describe();
+    /// <summary>A call starts on this shape (under the network's lock, so an eviction cannot slip in between).</summary>
+    public void Enter()
+    {
+        RaceProbe.Point("shape entered");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_retired, this);
+            _users++;
+        }
+    }
 
-    /// <summary>The first image of thread <paramref name="thread"/>'s share (the calling thread is 0): as even as whole images allow.</summary>
-    internal static int FirstImage(int thread, int images, int threads) => (int)((long)images * thread / threads);
+    /// <summary>A free context, or a new one when every context is in use.</summary>
+    public ExecutionContext Rent()
+    {
+        if (_free.TryTake(out ExecutionContext? context)) return context;
+        RaceProbe.Point("context made");
+        context = _newContext();
+        lock (_gate) _all.Add(context);
+        return context;
+    }
 
+    public void Return(ExecutionContext context)
+    {
+        RaceProbe.Point("context returned");
+        _free.Add(context);
+    }
+
+    /// <summary>A call ends; the last one out of a retired program releases it.</summary>
+    public void Exit()
+    {
+        bool release;
+        lock (_gate)
+        {
+            _users--;
+            release = _retired && _users == 0;
+        }
+        RaceProbe.Point("shape left");
+        if (release) Release();
+    }
+
+    /// <summary>Retires the program (evicted, or its network disposed): released now, or by the last call still on it.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        foreach (BatchWorker worker in _workers) worker.Dispose();
-        _own?.Dispose();
-        _batch?.Dispose();
+        bool release;
+        lock (_gate)
+        {
+            _retired = true;
+            release = _users == 0;
+        }
+        RaceProbe.Point("shape retired");
+        if (release) Release();
+    }
+
+    private void Release()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        foreach (ExecutionContext context in _all) context.Dispose();
     }
 }

@@ -1,12 +1,13 @@
 namespace NativeConv;
 
 /// <summary>
-/// A convolution as an operation kernel: a backend's <see cref="ConvKernel"/> (plain, with the residual sum fused, in
-/// bfloat16 or dynamic int8), run through its checked Forward.
+/// A convolution (or transposed convolution) as an operation kernel: a backend's kernel (plain, with the residual sum
+/// fused, in bfloat16 or dynamic int8), run through its checked Forward.
 /// </summary>
-internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool residualSum, string note = "") : OpKernel
+internal sealed class ConvOpKernel<TSpec>(ConvKernel<TSpec> kernel, string library, bool residualSum, string note = "") : OpKernel
+    where TSpec : ConvolutionSpec
 {
-    public ConvKernel Kernel { get; } = kernel;
+    public ConvKernel<TSpec> Kernel { get; } = kernel;
 
     public override string Library { get; } = library;
 
@@ -14,22 +15,40 @@ internal sealed class ConvOpKernel(ConvKernel kernel, string library, bool resid
 
     public override void Dispose() => Kernel.Dispose();
 
-    private sealed unsafe class Step(GraphOp op, OpShapes shapes, ConvKernel kernel, bool residualSum, string note) : OpStep(op, shapes)
+    /// <summary>
+    /// Runs on a state of its own where the kernel has one (so concurrent calls on one network share no native state),
+    /// through the kernel's locked Forward otherwise (a plugged-in backend's kernels).
+    /// </summary>
+    private sealed unsafe class Step : OpStep
     {
-        private readonly ConvGeometry _geometry = kernel.Spec.Geometry(shapes.Input.Batch, shapes.Input.Height, shapes.Input.Width);
+        private readonly ConvKernel<TSpec> _kernel;
+        private readonly KernelState<TSpec>? _state;
+        private readonly bool _residualSum;
+        private readonly string _note;
+        private readonly ConvGeometry _geometry;
 
-        public override string Implementation => kernel.ImplementationName + note;
+        public Step(GraphOp op, OpShapes shapes, ConvKernel<TSpec> kernel, bool residualSum, string note) : base(op, shapes)
+        {
+            (_kernel, _residualSum, _note) = (kernel, residualSum, note);
+            _geometry = kernel.Spec.Geometry(shapes.Input.Batch, shapes.Input.Height, shapes.Input.Width);
+            _state = kernel.CreateState(_geometry);
+        }
+
+        public override string Implementation => (_state?.ImplementationName ?? _kernel.ImplementationName) + _note;
 
         public override void Run(float** values)
         {
             ref readonly ConvGeometry g = ref _geometry;
             float* y = values[Outputs[0]];
-            if (residualSum)
+            if (_residualSum)
             {
                 float* residual = values[Inputs[1]];
                 if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
             }
-            kernel.Forward(g, new ReadOnlySpan<float>(values[Inputs[0]], g.InputLength), new Span<float>(y, g.OutputLength));
+            if (_state is not null) _state.Run(values[Inputs[0]], y);
+            else _kernel.Forward(g, new ReadOnlySpan<float>(values[Inputs[0]], g.InputLength), new Span<float>(y, g.OutputLength));
         }
+
+        public override void Dispose() => _state?.Dispose();
     }
 }
