@@ -24,18 +24,27 @@ internal static class XnnpackActivations
     /// Whether a pass of <paramref name="kind"/> over <paramref name="length"/> values runs on XNNPACK's operators rather
     /// than the managed pass: where they measured faster on 2 threads (tests/NativeConv.Benchmarks, --activations).
     /// XNNPACK runs up to one 4096-byte tile (1024 floats) on the calling thread; above that its pool costs about 1.3 µs a
-    /// call, and the managed pass wins until the length given here. SiLU's two operators lose below it at any length;
-    /// XNNPACK has no HardSigmoid operator.
+    /// call, and the managed pass wins until the length given here. XNNPACK has no HardSigmoid operator. Sigmoid and
+    /// SiLU never run on XNNPACK's sigmoid operator in a pass, whatever it measured: over every float input
+    /// (tests/NativeConv.Benchmarks, --activation-errors) 4ea82e5's AVX-512 sigmoid gives NaN for most finite |x| from
+    /// 4.29·10²⁶ up (PyTorch: 0 or 1), which would take an extra clamp pass to avoid; its subgraph node gets that clamp
+    /// (<see cref="SigmoidLimit"/>).
     /// </summary>
     public static bool OnXnnpack(ActivationKind kind, int length) => kind switch
     {
-        ActivationKind.Sigmoid or ActivationKind.GELU => length <= 1024 || length >= 8192,
+        ActivationKind.GELU => length <= 1024 || length >= 8192,
         ActivationKind.Tanh => length <= 1024 || length >= 4096,
-        ActivationKind.SiLU => length >= 4096,
         ActivationKind.HardSwish => length >= 32768,
         ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp => length >= 65536,
         _ => false,
     };
+
+    /// <summary>
+    /// What a sigmoid node's input is clamped to in XNNPACK's subgraph runtime: 2⁶⁴, far below the 4.29·10²⁶ from which its
+    /// sigmoid gives NaN and far above where float's sigmoid is 0 or 1. Every input within it was measured
+    /// (<see cref="ActivationErrors"/>); beyond it sigmoid is 1 or exactly 0 there too, so SiLU, x·sigmoid, keeps x or −0.
+    /// </summary>
+    public const float SigmoidLimit = 18446744073709551616f;
 
     /// <summary>The pass of <paramref name="activation"/> over <paramref name="length"/> values, on XNNPACK's operators or managed (<see cref="OnXnnpack"/>).</summary>
     public static IActivationPass Pass(Activation activation, int length, pthreadpool_t pool) =>

@@ -60,13 +60,16 @@ internal sealed unsafe class XnnpackSubgraph(xnn_subgraph_t subgraph, XnnpackNet
                 Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_clamp, &p, x, y, 0), nameof(xnn_define_unary));
                 break;
             }
-            case ActivationKind.HardSwish or ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.GELU:
+            case ActivationKind.HardSwish or ActivationKind.Tanh or ActivationKind.GELU:
                 Check(xnn_define_unary(Handle, XnnpackActivationPass.UnaryOperator(activation), null, x, y, 0), nameof(xnn_define_unary));
+                break;
+            case ActivationKind.Sigmoid:
+                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_sigmoid, null, SigmoidInput(x, shape), y, 0), nameof(xnn_define_unary));
                 break;
             case ActivationKind.SiLU:
             {
                 uint sigmoid = Tensor(shape);
-                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_sigmoid, null, x, sigmoid, 0), nameof(xnn_define_unary));
+                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_sigmoid, null, SigmoidInput(x, shape), sigmoid, 0), nameof(xnn_define_unary));
                 Check(xnn_define_binary(Handle, xnn_binary_operator.xnn_binary_multiply, null, x, sigmoid, y, 0), nameof(xnn_define_binary));
                 break;
             }
@@ -81,5 +84,19 @@ internal sealed unsafe class XnnpackSubgraph(xnn_subgraph_t subgraph, XnnpackNet
             default:
                 throw new NotSupportedException($"{Where}: no XNNPACK subgraph node for activation {activation}");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> clamped to ±<see cref="XnnpackActivations.SigmoidLimit"/> (NaN and ±∞ kept), the input of a
+    /// sigmoid node: XNNPACK's sigmoid gives NaN for finite inputs beyond it (<see cref="XnnpackActivations.OnXnnpack"/>).
+    /// </summary>
+    private uint SigmoidInput(uint x, TensorShape shape)
+    {
+        uint clamped = Tensor(shape);
+        var p = new xnn_unary_params();
+        p.min = -XnnpackActivations.SigmoidLimit;
+        p.max = XnnpackActivations.SigmoidLimit;
+        Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_clamp, &p, x, clamped, 0), nameof(xnn_define_unary));
+        return clamped;
     }
 }

@@ -14,18 +14,19 @@ namespace NativeConv.Tests;
 /// </summary>
 public class ActivationSpecialValueTests
 {
-    private static readonly float[] Specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, -200f, 200f];
+    /// <summary>±10³⁰: finite, beyond where XNNPACK's sigmoid gives NaN (4.29·10²⁶ up).</summary>
+    private static readonly float[] Specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, -200f, 200f, 1e30f, -1e30f];
 
     /// <summary>
     /// PyTorch 1.13 (Debian's python3-torch) on <see cref="Specials"/> in float32:
-    /// <c>torch.sigmoid / F.silu / F.gelu / torch.tanh(torch.tensor([nan, inf, -inf, 0., -0., -200., 200.]))</c>.
+    /// <c>torch.sigmoid / F.silu / F.gelu / torch.tanh(torch.tensor([nan, inf, -inf, 0., -0., -200., 200., 1e30, -1e30]))</c>.
     /// </summary>
     private static readonly Dictionary<ActivationKind, float[]> PyTorch = new()
     {
-        [ActivationKind.Sigmoid] = [float.NaN, 1, 0, 0.5f, 0.5f, 0, 1],
-        [ActivationKind.SiLU] = [float.NaN, float.PositiveInfinity, float.NaN, 0, -0f, -0f, 200],
-        [ActivationKind.GELU] = [float.NaN, float.PositiveInfinity, float.NaN, 0, 0, 0, 200],
-        [ActivationKind.Tanh] = [float.NaN, 1, -1, 0, -0f, -1, 1],
+        [ActivationKind.Sigmoid] = [float.NaN, 1, 0, 0.5f, 0.5f, 0, 1, 1, 0],
+        [ActivationKind.SiLU] = [float.NaN, float.PositiveInfinity, float.NaN, 0, -0f, -0f, 200, 1e30f, -0f],
+        [ActivationKind.GELU] = [float.NaN, float.PositiveInfinity, float.NaN, 0, 0, 0, 200, 1e30f, 0],
+        [ActivationKind.Tanh] = [float.NaN, 1, -1, 0, -0f, -1, 1, 1, -1],
     };
 
     private static readonly TensorShape Shape = new(1, 4, 3, 3);
