@@ -44,8 +44,8 @@ internal static class OneDnnActivations
     /// </summary>
     public static bool OnOneDnn(ActivationKind kind, int length) => length >= kind switch
     {
-        ActivationKind.SiLU => 4096,
-        ActivationKind.Sigmoid or ActivationKind.GELU or ActivationKind.Tanh => 8192,
+        ActivationKind.Sigmoid or ActivationKind.SiLU => 4096,
+        ActivationKind.GELU or ActivationKind.Tanh => 16384,
         ActivationKind.HardSwish => 32768,
         _ => 65536, // ReLU, ReLU6, clamps, HardSigmoid
     };

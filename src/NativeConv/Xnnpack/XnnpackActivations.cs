@@ -33,8 +33,8 @@ internal static class XnnpackActivations
     public static bool OnXnnpack(ActivationKind kind, int length) => kind switch
     {
         ActivationKind.GELU => length <= 1024 || length >= 8192,
-        ActivationKind.Tanh => length <= 1024 || length >= 4096,
-        ActivationKind.HardSwish => length >= 32768,
+        ActivationKind.Tanh => length <= 1024 || length >= 16384,
+        ActivationKind.HardSwish => length >= 16384,
         ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp => length >= 65536,
         _ => false,
     };
