@@ -142,8 +142,8 @@ public sealed class NetworkGraph
         op.MultiplyAccumulates(op.Inputs.Select(v => shapes[v]).ToArray(), op.Outputs.Select(v => shapes[v]).ToArray()));
 
     /// <summary>
-    /// The same network with each convolution whose only reader is an add (with no activation of its own) fused with
-    /// that add into a <see cref="ConvSumOp"/> in the add's place, where <paramref name="canFuse"/> allows (given the
+    /// The same network with each convolution whose only reader is an add fused with that add (and the add's activation)
+    /// into a <see cref="ConvSumOp"/> in the add's place, where <paramref name="canFuse"/> allows (given the
     /// convolution's and the add's operation indices). Values keep their numbers; the convolution's own output is no
     /// longer made.
     /// </summary>
@@ -163,7 +163,7 @@ public sealed class NetworkGraph
         var absorbed = new HashSet<int>();
         for (int a = 0; a < Ops.Count; a++)
         {
-            if (Ops[a] is not AddOp { Activation.Kind: ActivationKind.None } add) continue;
+            if (Ops[a] is not AddOp add) continue;
             foreach ((int operand, int other) in new[] { (add.Inputs[0], add.Inputs[1]), (add.Inputs[1], add.Inputs[0]) })
             {
                 int c = producer[operand];
@@ -178,7 +178,7 @@ public sealed class NetworkGraph
         for (int i = 0; i < Ops.Count; i++)
         {
             if (absorbed.Contains(i)) continue;
-            ops.Add(fusedInto.TryGetValue(i, out var f) ? new ConvSumOp((ConvOp)Ops[f.Conv], f.Residual, Ops[i].Output) { Origins = [f.Conv, i] } : Ops[i]);
+            ops.Add(fusedInto.TryGetValue(i, out var f) ? new ConvSumOp((ConvOp)Ops[f.Conv], f.Residual, Ops[i].Output, ((AddOp)Ops[i]).Activation) { Origins = [f.Conv, i] } : Ops[i]);
         }
         return new NetworkGraph(ops, Channels, ValueNames, InputValues, OutputValues, Outputs.Select(o => o.Name).ToArray()) { Unfused = this };
     }

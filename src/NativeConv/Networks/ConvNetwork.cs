@@ -43,8 +43,8 @@ public sealed class ConvNetwork : ILayer
         ArgumentNullException.ThrowIfNull(backends);
         Options = options ?? new NetworkOptions();
         Options.Check();
-        Graph = graph;
-        _planner = new Planner(graph, backends, Options);
+        Graph = ActivationFolding.Fold(graph); // standalone activations fused into the operation before them, where they can be
+        _planner = new Planner(Graph, backends, Options);
         _programs = new ShapeCache<ShapeProgram>(Options.ShapeCacheSize);
         _slots = new SemaphoreSlim(Options.ConcurrentCalls, Options.ConcurrentCalls);
     }
@@ -78,6 +78,7 @@ public sealed class ConvNetwork : ILayer
 
     public NetworkOptions Options { get; }
 
+    /// <summary>The graph as it runs: the one given, with standalone activations folded into the operation before them (<see cref="ActivationFolding"/>).</summary>
     public NetworkGraph Graph { get; }
 
     public TensorLayout Layout => Options.Layout;
