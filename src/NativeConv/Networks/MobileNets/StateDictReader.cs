@@ -32,8 +32,18 @@ internal sealed class StateDictReader(IStateDict dict)
     private BatchNorm2d BatchNorm(string key, int channels, float epsilon)
     {
         _used.Add($"{key}.num_batches_tracked"); // training bookkeeping: present in every state_dict, unused here
-        return new BatchNorm2d(Read($"{key}.weight", [channels]), Read($"{key}.bias", [channels]),
-            Read($"{key}.running_mean", [channels]), Read($"{key}.running_var", [channels]), epsilon);
+        float[] gamma = Read($"{key}.weight", [channels]), beta = Read($"{key}.bias", [channels]), mean = Read($"{key}.running_mean", [channels]);
+        string varianceKey = $"{key}.running_var";
+        float[] variance = Read(varianceKey, [channels]);
+        try
+        {
+            return new BatchNorm2d(gamma, beta, mean, variance, epsilon);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "variance")
+        {
+            // A file's value, not a caller's argument: named by its key, as the other faults of a state_dict are.
+            throw new StateDictException($"'{varianceKey}' cannot be a BatchNorm's running variance: {e.Message.Split(" (Parameter")[0]} (it is {e.ActualValue})", varianceKey, [channels], [channels], e);
+        }
     }
 
     private float[] Read(string key, int[] shape)
