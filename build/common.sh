@@ -22,6 +22,21 @@ nc_apt_install() {
   DEBIAN_FRONTEND=noninteractive nc_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# nc_closing_counts LOG LABEL EXIT WHAT: "PASSED FAILED" from the closing line "LABEL: N passed, N failed" of a
+# program's LOG (the last such line). No such line, or a non-zero EXIT with none failed, counts one failure, and
+# says so on stderr ("FAIL WHAT: ...").
+nc_closing_counts() {
+  local log=$1 label=$2 rc=$3 what=$4 p f
+  read -r p f < <(sed -n "s/^$label: \([0-9]*\) passed, \([0-9]*\) failed\$/\1 \2/p" "$log" | tail -1) || true
+  if [ -z "${p:-}" ]; then
+    echo "FAIL $what printed no closing line (exit $rc)" >&2
+    p=0 f=1
+  elif [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+    echo "FAIL $what exited $rc" >&2
+    f=1
+  fi
+  echo "$p $f"
+}
 # NativeConv.Onnx (and the CLI, which runs ONNX models through it) generates its protobuf classes from the pinned
 # onnx.proto (cmake/NativeConvPins.cmake, NC_onnx_proto_*): fetched and verified once into the source cache, before
 # any .NET build.

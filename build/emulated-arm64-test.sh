@@ -105,14 +105,7 @@ for entry in "${cpus[@]}"; do
   rc=$?
   set -e
   sed "s/^/  [$label] /" "$results/emulated-arm64-$label.log" | grep -v "Can't open MIDR_EL1" | tee -a "$results/emulated-arm64-app.log"
-  read -r app_passed app_failed < <(sed -n 's/^arm64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/emulated-arm64-$label.log" | tail -1) || true
-  if [ -z "${app_passed:-}" ]; then
-    echo "FAIL $label: the emulated app printed no closing line (exit $rc)"
-    app_passed=0 app_failed=1
-  elif [ "$rc" -ne 0 ] && [ "${app_failed:-0}" -eq 0 ]; then
-    echo "FAIL $label: the emulated app exited $rc"
-    app_failed=1
-  fi
+  read -r app_passed app_failed < <(nc_closing_counts "$results/emulated-arm64-$label.log" arm64 "$rc" "$label: the emulated app")
   passed=$((passed + app_passed)) failed=$((failed + app_failed))
 done
 nc_log "emulated run took $(( $(date +%s) - t0 )) s; whole script $(( $(date +%s) - start )) s"

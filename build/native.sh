@@ -7,7 +7,10 @@
 #   no --rid, or this machine's own RID: the native build (artifacts/build).
 #   --rid linux-arm64 on x86-64: cross-built with Debian's aarch64 cross toolchain
 #     (cmake/toolchains/linux-arm64.cmake) in artifacts/build-linux-arm64; its C smoke check runs
-#     under qemu-user. NC_BUILD_DIR overrides the build folder in both cases.
+#     under qemu-user.
+#   --rid win-x64: cross-built with Debian's MinGW-w64 toolchain (cmake/toolchains/win-x64.cmake) in
+#     artifacts/build-win-x64: DLLs, with the MinGW runtime DLLs they import; its C checks run under Wine.
+#   NC_BUILD_DIR overrides the build folder in every case.
 set -euo pipefail
 build_dir_given=${NC_BUILD_DIR:-}
 source "$(dirname "$0")/common.sh"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Packs NativeConv into the local folder feed artifacts/packages, with one unique prerelease
 # version per pack (a rebuilt package under an old version would go stale in the NuGet cache):
-#   NativeConv.Native.<rid>      runtimes/<rid>/native/*.so + license texts, for each RID in NC_RIDS
-#                                (default: linux-x64 and linux-arm64, the latter cross-built)
+#   NativeConv.Native.<rid>      runtimes/<rid>/native/*.so (*.dll on Windows) + license texts, for each RID
+#                                in NC_RIDS (default: linux-x64, linux-arm64 and win-x64, the last two cross-built)
 #   NativeConv.Native            meta package: every runtime package, pinned exactly
 #   NativeConv.Interop.Common (library search, shared exceptions), NativeConv.Interop.OneDnn,
 #   NativeConv.Interop.Xnnpack, NativeConv (managed; pins NativeConv.Native exactly),
@@ -10,7 +10,7 @@
 # Prints the version on its last line. NATIVECONV_VERSION overrides it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-rids=(${NC_RIDS:-linux-x64 linux-arm64})
+rids=(${NC_RIDS:-linux-x64 linux-arm64 win-x64})
 for rid in "${rids[@]}"; do "$NC_ROOT/build/native.sh" --rid "$rid" >&2; done
 nc_onnx_proto
 version=${NATIVECONV_VERSION:-0.1.0-dev.$(date -u +%Y%m%d%H%M%S)}

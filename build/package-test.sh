@@ -2,12 +2,13 @@
 # The packages, as a user would take them: a fresh console app in a temporary folder, whose
 # nuget.config adds the local feed to this machine's own package sources, adds NativeConv, runs a
 # depthwise-separable block on both native backends and the reference, then does the same as a
-# self-contained linux-x64 app started from another folder, and restores and publishes it for
-# linux-arm64 (the meta package brings each RID its own libraries); a second app adds NativeConv.Onnx and
-# runs a small ONNX model exported by PyTorch on every backend. Also checks the packages' contents.
+# self-contained linux-x64 app started from another folder, restores and publishes it for linux-arm64
+# (the meta package brings each RID its own libraries), publishes it self-contained for win-x64 and runs
+# it under Wine (build/wine-run.sh); a second app adds NativeConv.Onnx and runs a small ONNX model exported by
+# PyTorch on every backend. Also checks the packages' contents.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-nc_apt_install unzip python3-torch python3-numpy
+nc_apt_install unzip wine64 wine python3-torch python3-numpy
 version=$("$NC_ROOT/build/pack.sh" | tail -1)
 feed="$NC_ROOT/artifacts/packages"
 work=$(mktemp -d)
@@ -20,21 +21,30 @@ check() { # check NAME COMMAND...
 }
 
 managed_pkg="$feed/NativeConv.$version.nupkg"
-for rid in linux-x64 linux-arm64; do
+rids=(linux-x64 linux-arm64 win-x64)
+for rid in "${rids[@]}"; do
   native_pkg="$feed/NativeConv.Native.$rid.$version.nupkg"
-  check "native package $rid carries runtimes/$rid/native/*.so and license texts" bash -c "
-    unzip -l '$native_pkg' | grep -q 'runtimes/$rid/native/libnativeconv_dnnl.so.3' &&
-    unzip -l '$native_pkg' | grep -q 'runtimes/$rid/native/libnativeconv_xnnpack.so.0' &&
-    unzip -l '$native_pkg' | grep -q 'runtimes/$rid/native/libgomp.so.1' &&
-    unzip -l '$native_pkg' | grep -q 'licenses/libgomp.txt' &&
-    unzip -l '$native_pkg' | grep -q 'licenses/onednn.txt' && unzip -l '$native_pkg' | grep -q 'THIRD-PARTY-NOTICES.txt' &&
-    ! unzip -l '$native_pkg' | grep 'runtimes/' | grep -qv 'runtimes/$rid/'"
+  case $rid in
+    win-*) files="nativeconv_dnnl.dll nativeconv_xnnpack.dll libgomp-1.dll libgcc_s_seh-1.dll libwinpthread-1.dll"
+           licenses="libgomp libgcc winpthread onednn" ;;
+    *) files="libnativeconv_dnnl.so.3 libnativeconv_xnnpack.so.0 libgomp.so.1" licenses="libgomp onednn" ;;
+  esac
+  check "native package $rid carries runtimes/$rid/native/{$(echo $files | tr ' ' ,)} and license texts" bash -c "
+    list=\$(unzip -l '$native_pkg')
+    for f in $files; do grep -q \"runtimes/$rid/native/\$f\" <<<\"\$list\" || { echo \"missing \$f\"; exit 1; }; done
+    for l in $licenses; do grep -q \"licenses/\$l.txt\" <<<\"\$list\" || { echo \"missing licenses/\$l.txt\"; exit 1; }; done
+    grep -q 'THIRD-PARTY-NOTICES.txt' <<<\"\$list\" && ! grep 'runtimes/' <<<\"\$list\" | grep -qv 'runtimes/$rid/' &&
+    ! grep -qE '\.(dll\.a|lib)\$' <<<\"\$list\""
   ls -l "$native_pkg" | awk -v rid="$rid" '{ printf "     NativeConv.Native.%s: %.1f MB\n", rid, $5 / 1048576 }'
 done
-check "meta package depends on both runtime packages" bash -c "
-  unzip -p '$feed/NativeConv.Native.$version.nupkg' NativeConv.Native.nuspec | grep -q 'NativeConv.Native.linux-x64' &&
-  unzip -p '$feed/NativeConv.Native.$version.nupkg' NativeConv.Native.nuspec | grep -q 'NativeConv.Native.linux-arm64'"
-check "managed package has no native files" bash -c "! unzip -l '$managed_pkg' | grep -qE '\.so|runtimes/'"
+win_native="$work/win-x64-package"
+unzip -q "$feed/NativeConv.Native.win-x64.$version.nupkg" 'runtimes/*' -d "$win_native"
+check "every DLL in the win-x64 package's runtimes/win-x64/native is PE32+ x86-64 importing only Windows' DLLs and its own" \
+  "$NC_ROOT/build/check-win-dlls.sh" "$win_native/runtimes/win-x64/native"
+check "meta package depends on the three runtime packages" bash -c "
+  nuspec=\$(unzip -p '$feed/NativeConv.Native.$version.nupkg' NativeConv.Native.nuspec)
+  for rid in ${rids[*]}; do grep -q \"NativeConv.Native.\$rid\" <<<\"\$nuspec\" || exit 1; done"
+check "managed package has no native files" bash -c "! unzip -l '$managed_pkg' | grep -qE '\.so|runtimes/|nativeconv_(dnnl|xnnpack)\.dll|lib(gomp|gcc_s_seh|winpthread)-1\.dll'"
 onnx_pkg="$feed/NativeConv.Onnx.$version.nupkg"
 check "NativeConv.Onnx depends on NativeConv and Google.Protobuf (not on the build-time protoc)" bash -c "
   unzip -p '$onnx_pkg' NativeConv.Onnx.nuspec | grep -q 'dependency id=\"NativeConv\" version=\"$version\"' &&
@@ -97,6 +107,17 @@ check "linux-arm64 publish carries the arm64 libraries" bash -c "
 check "every shared library of the linux-arm64 publish is AArch64 (no x64 copies)" bash -c "
   ! ls -d '$work/published-arm64/runtimes' 2>/dev/null && for f in '$work/published-arm64/'*.so*; do
     readelf -h \"\$f\" | grep -q 'Machine:[[:space:]]*AArch64' || { echo \"not AArch64: \$f\"; exit 1; }; done"
+nc_log "dotnet publish -r win-x64 --self-contained, run under Wine"
+dotnet publish -c Release -r win-x64 --self-contained -o "$work/published-win" >/dev/null
+check "win-x64 publish carries the package's DLLs beside the app" bash -c "
+  for f in nativeconv_dnnl.dll nativeconv_xnnpack.dll libgomp-1.dll libgcc_s_seh-1.dll libwinpthread-1.dll Consumer.exe; do
+    objdump -f '$work/published-win/'\$f | grep -q 'file format pei-x86-64' || { echo \"not PE32+ x86-64: \$f\"; exit 1; }; done"
+check "win-x64 app under Wine: both native backends equal the reference" \
+  bash -c "cd / && '$NC_ROOT/build/wine-run.sh' '$work/published-win/Consumer.exe' | tee '$work/published-win.txt' | grep -q 'consumer: ok'"
+check "win-x64 app loads its own copies, under their Windows names" bash -c "
+  grep -q 'loaded nativeconv_dnnl from .*published-win.nativeconv_dnnl.dll' '$work/published-win.txt' &&
+  grep -q 'loaded nativeconv_xnnpack from .*published-win.nativeconv_xnnpack.dll' '$work/published-win.txt' &&
+  grep -q 'loaded gomp from .*published-win.libgomp-1.dll' '$work/published-win.txt'"
 
 # NativeConv.Onnx as a user takes it: a model exported by torch.onnx.export (integer weights and input, a 4x4
 # pool: every backend's float32 result is exact, so all must be equal), run by name and with Forward.
@@ -153,6 +174,6 @@ PROGRAM
 check "NativeConv.Onnx: a PyTorch export gives the same logits on every backend, by name and with Forward" \
   bash -c "dotnet run -c Release -- '$work/tiny.onnx' | tee onnx-run.txt | grep -q 'onnx consumer: ok'"
 sed 's/^/     /' onnx-run.txt
-cat "$work/app/run.txt" "$work/published.txt" | grep loaded | sed 's/^/     /'
+cat "$work/app/run.txt" "$work/published.txt" "$work/published-win.txt" | grep loaded | sed 's/^/     /'
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

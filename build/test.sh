@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test command: builds what is missing, then every test: native (CTest), .NET (dotnet test), the
-# linux-arm64 build under emulation (qemu-user), the packages as a user takes them. The closing line is
+# linux-arm64 build under emulation (qemu-user), the win-x64 build under Wine, the packages as a user takes them. The closing line is
 # counted from the result files each run writes (CTest's JUnit XML, one TRX per test assembly, the
 # emulated and package tests' own counts), never from console text, and it is printed whatever failed.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh"
-# The linux-arm64 cross build too, before the .NET tests: the regeneration check parses its headers.
+# The linux-arm64 and win-x64 cross builds too, before the .NET tests: the regeneration check parses their headers.
 "$NC_ROOT/build/native.sh" --rid linux-arm64
+"$NC_ROOT/build/native.sh" --rid win-x64
 # The PyTorch cross-checks (tests/NativeConv.Cli.Tests, the network tests) need Debian's python3-torch and
 # python3-torchvision; libclang runs the binding generator's regeneration check.
 nc_apt_install python3-torch python3-torchvision python3-numpy libclang1-14 libclang-common-14-dev
@@ -37,6 +38,10 @@ nc_log "linux-arm64 under qemu-user: nc_smoke, layout facts, the float and int8 
 "$NC_ROOT/build/emulated-arm64-test.sh" 2>&1 | tee "$results/emulated-arm64.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+nc_log "win-x64 under Wine: nc_smoke, the DLLs' imports and stack moves, layout facts, the float and int8 conformance cases (also capped at AVX2)"
+"$NC_ROOT/build/wine-test.sh" 2>&1 | tee "$results/wine.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 nc_log "package tests (local feed, as a user would)"
 "$NC_ROOT/build/package-test.sh" 2>&1 | tee "$results/package-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -57,12 +62,15 @@ package_failed=${package_failed:-1}
 read -r arm64_passed arm64_failed < <(sed -n 's/^arm64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/emulated-arm64.log" | tail -1)
 arm64_passed=${arm64_passed:-0}
 arm64_failed=${arm64_failed:-1}
-passed=$(( $(count passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed + arm64_passed ))
-failed=$(( $(count failed "${trx[@]}") + $(count error "${trx[@]}") + $(count timeout "${trx[@]}") + ctest_failed + package_failed + arm64_failed ))
+read -r win_passed win_failed < <(sed -n 's/^win-x64: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$results/wine.log" | tail -1)
+win_passed=${win_passed:-0}
+win_failed=${win_failed:-1}
+passed=$(( $(count passed "${trx[@]}") + ctest_total - ctest_failed - ctest_skipped + package_passed + arm64_passed + win_passed ))
+failed=$(( $(count failed "${trx[@]}") + $(count error "${trx[@]}") + $(count timeout "${trx[@]}") + ctest_failed + package_failed + arm64_failed + win_failed ))
 # Skipped tests: total - executed (the TRX logger lists a skipped test's outcome as NotExecuted, but leaves its notExecuted counter at 0).
 skipped=$(( $(count total "${trx[@]}") - $(count executed "${trx[@]}") + ctest_skipped ))
 [ "${#trx[@]}" -gt 0 ] || { echo "no TRX result files were written"; status=1; }
-echo "results: ${#trx[@]} TRX files and ${#junit[@]} JUnit file in artifacts/test-results; arm64 (emulated): $arm64_passed passed, $arm64_failed failed; package: $package_passed passed, $package_failed failed"
+echo "results: ${#trx[@]} TRX files and ${#junit[@]} JUnit file in artifacts/test-results; arm64 (emulated): $arm64_passed passed, $arm64_failed failed; win-x64 (Wine): $win_passed passed, $win_failed failed; package: $package_passed passed, $package_failed failed"
 echo "summary: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit "$status"

@@ -64,6 +64,13 @@ if(CMAKE_CROSSCOMPILING)
   get_filename_component(nc_toolchain "${CMAKE_TOOLCHAIN_FILE}" ABSOLUTE)
   file(SHA256 "${nc_toolchain}" toolchain_hash)
   string(APPEND common_key_text ";cross;${toolchain_hash}")
+  # Files the toolchain file hands to CMake (win-x64: its make-rules override and its project include)
+  # count as its contents. Only when it names some: the linux-arm64 keys stay as they were.
+  foreach(f IN LISTS NC_TOOLCHAIN_FILES)
+    file(SHA256 "${f}" hash)
+    get_filename_component(name "${f}" NAME)
+    string(APPEND common_key_text ";${name}:${hash}")
+  endforeach()
   list(APPEND sub_build_args -DCMAKE_TOOLCHAIN_FILE=${nc_toolchain})
 endif()
 
@@ -177,23 +184,40 @@ if(NOT EXISTS "${NC_OMP_HEADER}")
 endif()
 # The OpenMP runtime itself is staged too, under its soname: packages carry it for systems without
 # libgomp1. The compiler names the copy it links against: the host's for a native build, the target's
-# (Debian's libgomp1-<arch>-cross) for a cross build.
-set(NC_OMP_SONAME libgomp.so.1)
-execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${NC_OMP_SONAME}
-                OUTPUT_VARIABLE NC_OMP_LIBRARY OUTPUT_STRIP_TRAILING_WHITESPACE)
-get_filename_component(NC_OMP_LIBRARY "${NC_OMP_LIBRARY}" REALPATH)
-if(NOT EXISTS "${NC_OMP_LIBRARY}")
-  message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no ${NC_OMP_SONAME} (asked -print-file-name=${NC_OMP_SONAME})")
+# (Debian's libgomp1-<arch>-cross) for a cross build. On Windows (MinGW-w64) the runtime is libgomp-1.dll,
+# which imports two more DLLs of GCC's MinGW runtime, staged with it: libgcc_s_seh-1.dll (GCC's support
+# library, which our DLLs link statically) and libwinpthread-1.dll (POSIX threads, which our DLLs import too).
+if(CMAKE_SYSTEM_NAME STREQUAL "Windows")
+  set(NC_OMP_SONAME libgomp-1.dll)
+  set(nc_runtime_files "libgomp=libgomp-1.dll" "libgcc=libgcc_s_seh-1.dll" "winpthread=libwinpthread-1.dll")
+else()
+  set(NC_OMP_SONAME libgomp.so.1)
+  set(nc_runtime_files "libgomp=libgomp.so.1")
 endif()
-# Its license text is the copyright file of the Debian package that holds it: libgomp1 for a native
-# build, libgomp1-arm64-cross (say) for a cross build.
-execute_process(COMMAND dpkg-query -S "${NC_OMP_LIBRARY}" OUTPUT_VARIABLE nc_omp_package
-                RESULT_VARIABLE rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "nativeconv: ${NC_OMP_LIBRARY} belongs to no Debian package (dpkg-query -S), so its license text is unknown")
-endif()
-string(REGEX REPLACE "[:,].*$" "" nc_omp_package "${nc_omp_package}")
-set(NC_OMP_LICENSE "/usr/share/doc/${nc_omp_package}/copyright")
+# Each license text is the copyright file of the Debian package that holds the file: libgomp1 for a native
+# build, libgomp1-arm64-cross (say) for a cross build, gcc-mingw-w64-x86-64-posix-runtime and
+# mingw-w64-x86-64-dev for win-x64.
+set(NC_RUNTIME_LIBRARIES "")
+set(nc_runtime_licenses "")
+foreach(entry IN LISTS nc_runtime_files)
+  string(REGEX MATCH "^([^=]+)=(.*)$" _ "${entry}")
+  set(license_name "${CMAKE_MATCH_1}")
+  set(file_name "${CMAKE_MATCH_2}")
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${file_name}
+                  OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE)
+  get_filename_component(path "${path}" REALPATH)
+  if(NOT EXISTS "${path}")
+    message(FATAL_ERROR "nativeconv: ${CMAKE_C_COMPILER} has no ${file_name} (asked -print-file-name=${file_name})")
+  endif()
+  execute_process(COMMAND dpkg-query -S "${path}" OUTPUT_VARIABLE package
+                  RESULT_VARIABLE rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "nativeconv: ${path} belongs to no Debian package (dpkg-query -S), so its license text is unknown")
+  endif()
+  string(REGEX REPLACE "[:,].*$" "" package "${package}")
+  list(APPEND NC_RUNTIME_LIBRARIES "${file_name}=${path}")
+  list(APPEND nc_runtime_licenses "${license_name}=/usr/share/doc/${package}/copyright")
+endforeach()
 # License texts of everything the libraries contain, named by component (see StageNative.cmake).
 set(NC_LICENSES
   "onednn=${NC_onednn_SOURCE_DIR}/LICENSE"
@@ -202,11 +226,12 @@ set(NC_LICENSES
   "cpuinfo=${NC_cpuinfo_SOURCE_DIR}/LICENSE"
   "pthreadpool=${NC_pthreadpool_SOURCE_DIR}/LICENSE"
   "fxdiv=${NC_fxdiv_SOURCE_DIR}/LICENSE"
-  "libgomp=${NC_OMP_LICENSE}")
+  ${nc_runtime_licenses})
 string(REPLACE ";" "|" NC_LICENSES "${NC_LICENSES}")
+string(REPLACE ";" "|" NC_RUNTIME_LIBRARIES "${NC_RUNTIME_LIBRARIES}")
 add_custom_target(nc_stage_native ALL
   COMMAND ${CMAKE_COMMAND} -DPREFIXES=${NC_ONEDNN_PREFIX}|${NC_XNNPACK_PREFIX} -DDEST=${NC_NATIVE_DIR} -DOMP_HEADER=${NC_OMP_HEADER}
-          -DOMP_LIBRARY=${NC_OMP_LIBRARY} -DOMP_SONAME=${NC_OMP_SONAME} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
+          -DRUNTIME_LIBRARIES=${NC_RUNTIME_LIBRARIES} -DOMP_SONAME=${NC_OMP_SONAME} -DLICENSES=${NC_LICENSES} -DPINS=${NC_CMAKE_DIR}/NativeConvPins.cmake
           -DLIBRARIES=${NC_ONEDNN_LIBRARY_NAME}|${NC_XNNPACK_LIBRARY_NAME}
           -P "${NC_CMAKE_DIR}/StageNative.cmake"
   DEPENDS nc_dependencies

@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Checks that the staged shared libraries export the entry points the C# bindings rely on.
+# Checks that the staged shared libraries export the entry points the C# bindings rely on, and run on one
+# OpenMP runtime. ELF libraries (Linux: lib<name>.so.<major>, read with nm -D and their NEEDED entries) or
+# Windows DLLs (<name>.dll, read with objdump -p: the export name table and the imported DLL names).
 # usage: check-exports.sh LIB_DIR
 set -euo pipefail
 lib_dir=$1
-# The soname file: lib<name>.so.<major>, whatever the major's digits (not the .so link, not .so.<major>.<minor>).
-soname_file() { ls "$lib_dir" 2>/dev/null | grep -E "^lib$1\.so\.[0-9]+\$" | head -1 | sed "s|^|$lib_dir/|" || true; }
-dnnl=$(soname_file nativeconv_dnnl)
-xnn=$(soname_file nativeconv_xnnpack)
-[ -n "$dnnl" ] || { echo "FAIL: no libnativeconv_dnnl.so.<major> in $lib_dir"; exit 1; }
-[ -n "$xnn" ] || { echo "FAIL: no libnativeconv_xnnpack.so.<major> in $lib_dir"; exit 1; }
-
-exports() { nm -D --defined-only "$1" | awk '$2 ~ /^[TWiV]$/ { print $3 }' | sed 's/@.*//' | sort -u; }
+if [ -f "$lib_dir/nativeconv_dnnl.dll" ]; then
+  dnnl="$lib_dir/nativeconv_dnnl.dll"
+  xnn="$lib_dir/nativeconv_xnnpack.dll"
+  [ -f "$xnn" ] || { echo "FAIL: no nativeconv_xnnpack.dll in $lib_dir"; exit 1; }
+  omp=libgomp-1.dll
+  # The export name table: lines '\t[ N] name' after '[Ordinal/Name Pointer] Table'.
+  exports() { objdump -p "$1" | awk '/^\[Ordinal\/Name Pointer\] Table/ { t = 1; next } t && /^\t\[ *[0-9]+\] / { sub(/^\t\[ *[0-9]+\] /, ""); print $1; next } t { t = 0 }' | sort -u; }
+  needed() { objdump -p "$1" | awk '/DLL Name:/ { print $3 }'; }
+  soname() { basename "$1"; } # a DLL is found by its file name
+else
+  # The soname file: lib<name>.so.<major>, whatever the major's digits (not the .so link, not .so.<major>.<minor>).
+  soname_file() { ls "$lib_dir" 2>/dev/null | grep -E "^lib$1\.so\.[0-9]+\$" | head -1 | sed "s|^|$lib_dir/|" || true; }
+  dnnl=$(soname_file nativeconv_dnnl)
+  xnn=$(soname_file nativeconv_xnnpack)
+  [ -n "$dnnl" ] || { echo "FAIL: no libnativeconv_dnnl.so.<major> in $lib_dir"; exit 1; }
+  [ -n "$xnn" ] || { echo "FAIL: no libnativeconv_xnnpack.so.<major> in $lib_dir"; exit 1; }
+  omp=libgomp.so.1
+  exports() { nm -D --defined-only "$1" | awk '$2 ~ /^[TWiV]$/ { print $3 }' | sed 's/@.*//' | sort -u; }
+  needed() { objdump -p "$1" | awk '/NEEDED/ { print $2 }'; }
+  soname() { objdump -p "$1" | awk '/SONAME/ { print $2 }'; }
+fi
 
 failed=0
 require() { # require LIB SYMBOL...
@@ -39,12 +54,11 @@ require "$xnn" xnn_initialize xnn_deinitialize xnn_create_convolution2d_nhwc_f32
 
 # One OpenMP runtime for both: oneDNN's loops and XNNPACK's (pthreadpool's API over OpenMP) share libgomp's team.
 for lib in "$dnnl" "$xnn"; do
-  objdump -p "$lib" | awk '/NEEDED/ { print $2 }' | grep -qx 'libgomp.so.1' \
-    || { echo "FAIL: $(basename "$lib") does not run on libgomp.so.1"; failed=1; }
+  needed "$lib" | grep -qx "$omp" || { echo "FAIL: $(basename "$lib") does not run on $omp"; failed=1; }
 done
 
 for lib in "$dnnl" "$xnn"; do
-  soname=$(objdump -p "$lib" | awk '/SONAME/ { print $2 }')
+  soname=$(soname "$lib")
   [ -n "$soname" ] || { echo "FAIL: $(basename "$lib") has no SONAME"; failed=1; }
   printf '%-34s soname %-28s exports: dnnl_* %4d  xnn_* %4d  pthreadpool_* %3d\n' "$(basename "$lib")" "$soname" \
     "$(exports "$lib" | grep -c '^dnnl_' || true)" "$(exports "$lib" | grep -c '^xnn_' || true)" \

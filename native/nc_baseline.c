@@ -156,7 +156,7 @@ int main(int argc, char **argv) {
                 t_us[1][l] = time_us(run_xnnpack, xc, x, y, min_ms);
                 nc_xnnpack_destroy(xc);
             }
-            free(x); free(w); free(b); free(y);
+            nc_aligned_free(x); nc_aligned_free(w); nc_aligned_free(b); nc_aligned_free(y);
         }
     }
 

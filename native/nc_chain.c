@@ -90,7 +90,7 @@ static dnnl_memory_desc_t md(int ndims, const dnnl_dim_t *dims, dnnl_format_tag_
 static dnnl_memory_t filled(const_dnnl_memory_desc_t impl_md, const dnnl_memory_desc_t plain_md, unsigned *seed, float scale) {
     size_t bytes = dnnl_memory_desc_get_size(plain_md);
     float *data = malloc(bytes);
-    for (size_t i = 0; i < bytes / sizeof(float); i++) data[i] = scale * ((float)rand_r(seed) / RAND_MAX * 2.0f - 1.0f);
+    for (size_t i = 0; i < bytes / sizeof(float); i++) data[i] = scale * nc_random_unit(seed);
     dnnl_memory_t plain, impl;
     NC_CHECK_DNNL(dnnl_memory_create(&plain, plain_md, engine, data));
     NC_CHECK_DNNL(dnnl_memory_create(&impl, impl_md, engine, DNNL_MEMORY_ALLOCATE));

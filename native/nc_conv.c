@@ -66,11 +66,7 @@ size_t nc_weight_len(const nc_shape *s) { return (size_t)s->out_c * (s->in_c / s
 double nc_flops(const nc_shape *s) { return 2.0 * (double)nc_output_len(s) * (s->in_c / s->groups) * s->kh * s->kw; }
 
 float *nc_alloc_floats(size_t count) {
-    void *p = NULL;
-    if (posix_memalign(&p, 64, count * sizeof(float) + XNN_EXTRA_BYTES) != 0) {
-        fprintf(stderr, "out of memory\n");
-        exit(2);
-    }
+    void *p = nc_aligned_alloc(count * sizeof(float) + XNN_EXTRA_BYTES);
     memset(p, 0, count * sizeof(float) + XNN_EXTRA_BYTES);
     return p;
 }
@@ -302,8 +298,8 @@ void nc_xnnpack_destroy(nc_xnnpack_conv *c) {
     xnn_delete_operator(c->op);
     if (c->to_nhwc) xnn_delete_operator(c->to_nhwc);
     if (c->to_nchw) xnn_delete_operator(c->to_nchw);
-    free(c->nhwc_x);
-    free(c->nhwc_y);
+    nc_aligned_free(c->nhwc_x);
+    nc_aligned_free(c->nhwc_y);
     pthreadpool_destroy(c->pool);
     free(c);
 }

@@ -7,6 +7,8 @@
 
 #include <oneapi/dnnl/dnnl.h>
 
+#include "nc_portable.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +75,8 @@ void nc_xnnpack_destroy(nc_xnnpack_conv *c);
  * (weights into an implementation's layout, results back to plain NHWC), never timed. */
 void nc_onednn_copy(dnnl_engine_t engine, dnnl_stream_t stream, dnnl_memory_t from, dnnl_memory_t to);
 
-/* Input buffers for XNNPACK must be readable XNN_EXTRA_BYTES past their end. */
+/* Input buffers for XNNPACK must be readable XNN_EXTRA_BYTES past their end: zeroed, 64-byte aligned, released with
+ * nc_aligned_free (nc_portable.h). */
 float *nc_alloc_floats(size_t count);
 
 #endif

@@ -40,8 +40,8 @@ static dnnl_stream_t stream;
 
 
 static float *random_floats(size_t n, unsigned *seed, float scale) {
-    float *p = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
-    for (size_t i = 0; i < n; i++) p[i] = scale * ((float)rand_r(seed) / RAND_MAX * 2.0f - 1.0f);
+    float *p = nc_aligned_alloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) p[i] = scale * nc_random_unit(seed);
     return p;
 }
 
@@ -287,11 +287,11 @@ int main(int argc, char **argv) {
         dnnl_primitive_attr_destroy(chain_attr);
         dnnl_post_ops_destroy(relu6);
         dnnl_post_ops_destroy(chain);
-        free(x);
-        free(w1);
-        free(b1);
-        free(wd);
-        free(bd);
+        nc_aligned_free(x);
+        nc_aligned_free(w1);
+        nc_aligned_free(b1);
+        nc_aligned_free(wd);
+        nc_aligned_free(bd);
     }
     return 0;
 }

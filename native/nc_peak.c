@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "nc_portable.h"
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -146,7 +148,7 @@ static double int8_gops(int threads, int vnni512) {
 /* Bytes moved per second by `threads` threads over `bytes`-sized arrays: copy counts read + write. */
 static double bandwidth_gbs(int threads, size_t bytes, int copy) {
     const size_t n = bytes / sizeof(float);
-    float *x = aligned_alloc(64, n * sizeof(float)), *y = aligned_alloc(64, n * sizeof(float));
+    float *x = nc_aligned_alloc(n * sizeof(float)), *y = nc_aligned_alloc(n * sizeof(float));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (size_t i = 0; i < n; i++) { x[i] = (float)(i & 1023); y[i] = 0; } /* first touch by the measuring threads */
     double best = 0;
@@ -177,8 +179,8 @@ static double bandwidth_gbs(int threads, size_t bytes, int copy) {
         if (gbs > best) best = gbs;
     }
     sink += y[n / 2];
-    free(x);
-    free(y);
+    nc_aligned_free(x);
+    nc_aligned_free(y);
     return best;
 }
 

@@ -52,11 +52,11 @@ static int check(const nc_shape *s, int with_bias) {
     if (s->nchw) { /* give the libraries NCHW input and compare with the NCHW-ordered reference */
         float *t = nc_alloc_floats(nc_input_len(s));
         transpose(x, t, s->n, s->h * s->w, s->in_c);
-        free(x);
+        nc_aligned_free(x);
         x = t;
         t = nc_alloc_floats(nc_output_len(s));
         transpose(want, t, s->n, nc_out_h(s) * nc_out_w(s), s->out_c);
-        free(want);
+        nc_aligned_free(want);
         want = t;
     }
 
@@ -74,7 +74,7 @@ static int check(const nc_shape *s, int with_bias) {
     failures += compare("XNNPACK", s, got, want);
     nc_xnnpack_destroy(xc);
 
-    free(x); free(w); free(b); free(want); free(got);
+    nc_aligned_free(x); nc_aligned_free(w); nc_aligned_free(b); nc_aligned_free(want); nc_aligned_free(got);
     return failures;
 }
 

@@ -94,7 +94,7 @@ public static class NativeLibrarySearch
         lock (Gate)
         {
             if (Loaded.TryGetValue(library.ImportName, out done)) return done.Handle;
-            foreach (NativeLibraryDescription dependency in library.Dependencies) Load(dependency);
+            foreach (NativeLibraryDescription dependency in library.Dependencies.Where(d => d.IsNeededHere)) Load(dependency);
             var (handle, path) = Locate(library, _directory);
             Loaded[library.ImportName] = (handle, path);
             return handle;

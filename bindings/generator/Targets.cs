@@ -21,7 +21,7 @@ internal static partial class Targets
         "linux-arm64" => "aarch64-unknown-linux-gnu",
         "osx-arm64" => "arm64-apple-macosx",
         "osx-x64" => "x86_64-apple-macosx",
-        "win-x64" => "x86_64-pc-windows-msvc",
+        "win-x64" => "x86_64-w64-mingw32", // MinGW-w64 builds the DLLs; its C ABI is Windows x64's (LLP64)
         "win-arm64" => "aarch64-pc-windows-msvc",
         _ => throw new NotSupportedException($"no clang target known for runtime '{rid}'; name one with --target in the config"),
     };

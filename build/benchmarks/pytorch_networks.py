@@ -19,14 +19,14 @@ REPEATS = 7
 WARM_UP_S, WARM_UP_CALLS = 0.02, 10
 
 
-def per_call_us(call, min_ms):
-    """Warm-up, then REPEATS batches of calls of at least min_ms each: sorted µs per call of each batch."""
+def per_call_us(call, min_ms, repeats=REPEATS):
+    """Warm-up, then `repeats` batches of calls of at least min_ms each: sorted µs per call of each batch."""
     start, calls = time.perf_counter(), 0
     while calls < WARM_UP_CALLS or time.perf_counter() - start < WARM_UP_S:
         call()
         calls += 1
     samples = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start, calls = time.perf_counter(), 0
         while True:
             call()

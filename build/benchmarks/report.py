@@ -99,11 +99,11 @@ def network_section(run_dir, fma2, w):
       f"TorchSharp 0.107 is served by NuGet but not a peer: its native library needs GLIBC 2.38, Debian 12 has 2.36.\n")
     for batch in sorted({k[3] for k in ours}):
         w(f"### Batch {batch}\n")
-        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | XNNPACK graph µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / ORT by round | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
+        w("| network | layout | NativeConv auto µs (plan) | oneDNN alone µs | XNNPACK alone µs | XNNPACK whole µs | ONNX Runtime µs | PyTorch µs | NativeConv / ORT | NativeConv / ORT by round | NativeConv / PyTorch | GFLOP/s | % of FMA peak | images/s |")
         w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for model in NETWORKS:
             for layout in ("nchw", "nhwc"):
-                auto, one, xnn, graph = (ours.get((model, layout, b, batch)) for b in ("auto", "onednn", "xnnpack", "xnnpack graph"))
+                auto, one, xnn, graph = (ours.get((model, layout, b, batch)) for b in ("auto", "onednn", "xnnpack", "xnnpack whole"))
                 if auto is None or one is None or xnn is None:
                     continue
                 o, p = ort.get((model, layout, batch)), torch.get((model, layout, batch))
@@ -118,14 +118,16 @@ def network_section(run_dir, fma2, w):
     w("NativeConv / ORT below 1 means NativeConv is faster (0.80 = 1.25x ahead): the ratio of the median rounds, and "
       "round by round (NativeConv and ONNX Runtime measured next to each other, so the machine's drift, up to 2x within "
       "minutes on this VM, cancels in each round's ratio). 'auto' is the measured plan "
-      "(the candidate it chose in parentheses: a backend alone, '+sum' with residual adds fused into oneDNN's "
-      "convolutions, 'xnnpack graph' for XNNPACK's subgraph runtime, or 'mixed'; at batch 4 and more, then how it runs "
-      "the batch when not all at once: 'image by image', or 'images across threads', each thread running its share of the "
-      "images on its own single-threaded copy; at batch 1, 'rows across threads for N operations' when the first N ran "
-      "in row bands, one per thread, and that beat all at once by 5%); the three columns after it run "
+      "(the candidate it chose in parentheses: a backend alone, with its fusions, or 'mixed (library operations, ...)'; "
+      "at batch 4 and more, then how it runs "
+      "the batch when not all at once: 'images across threads', each thread running its share of the "
+      "images on its own single-threaded copy, kept when it beat all at once by 5%); the three columns after it run "
       "each backend alone, operation by operation with residual adds fused where the backend can, and the whole "
       "network as one XNNPACK subgraph runtime (`net bench --backend xnnpack --whole`).\n")
     first_call_section(read_jsonl(os.path.join(nets, "nativeconv.jsonl")), w)
+
+
+KEPT_MARKER = "<!-- report.py keeps everything from here: measurements taken by hand, each with its command -->"
 
 
 def first_call_section(rows, w):
@@ -148,28 +150,14 @@ def first_call_section(rows, w):
 
     w("### The first calls: auto's planning\n")
     w("`net bench`'s first call for a shape, in ms (the median over the rounds; each round is a new process). auto measures its "
-      "candidates over the calls that follow (`NativeConvOptions.Planning` = `WhileServing`, the default): each call runs one "
-      "candidate on the caller's data, so its first call makes only the first backend's native state for the shape, as oneDNN "
-      "alone does. A plan kept in `NativeConvOptions.PlanDirectory` (`--plan-dir`) or given to the constructor skips the "
-      "measuring on later runs.\n")
+      "candidates in that call, within `NetworkOptions.PlanningBudget` (250 ms for one image, 50 ms more per further image), "
+      "after making each backend's native state for the shape; oneDNN alone only makes its own. A plan kept in "
+      "`NetworkOptions.PlanDirectory` (`--plan-dir`) or given in `NetworkOptions.Plan` skips the measuring.\n")
     w("| network | layout | " + " | ".join(f"batch {b}: auto | batch {b}: oneDNN alone" for b in batches) + " |")
     w("|---|---|" + "---|---|" * len(batches))
     for model in NETWORKS:
         for layout in ("nchw", "nhwc"):
             cells = [cell(model, layout, backend, b, "first_call_ms", "{:.0f}") for b in batches for backend in ("auto", "onednn")]
-            if any(c != "-" for c in cells):
-                w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
-    w("")
-    if not any(r.get("planning_calls") is not None for v in runs.values() for r in v):
-        return
-    w("Until auto has chosen: the calls (the first included), their total time in ms, and the slowest call in ms (a call that "
-      "made a candidate: its program, buffers and native state for the shape). Medians over the rounds.\n")
-    w("| network | layout | " + " | ".join(f"batch {b}: calls | ms | slowest ms" for b in batches) + " |")
-    w("|---|---|" + "---|---|---|" * len(batches))
-    for model in NETWORKS:
-        for layout in ("nchw", "nhwc"):
-            cells = [cell(model, layout, "auto", b, field, fmt) for b in batches
-                     for field, fmt in (("planning_calls", "{:.0f}"), ("planning_ms", "{:.0f}"), ("slowest_planning_call_ms", "{:.0f}"))]
             if any(c != "-" for c in cells):
                 w(f"| {model} | {layout.upper()} | " + " | ".join(cells) + " |")
     w("")
@@ -618,8 +606,17 @@ def main(run_dir, docs_dir):
       "rows; the per-layer table shows which rows are affected. PyTorch also runs ReLU6 as a separate in-place pass, "
       "where NativeConv fuses it.\n")
 
-    with open(os.path.join(docs_dir, "benchmarks.md"), "w") as f:
-        f.write("\n".join(out) + "\n")
+    # The measurements behind single choices in the code (which library runs an operation, why a kernel is preferred)
+    # are taken by hand with the harnesses they name, below this marker; a regenerated report keeps them.
+    path = os.path.join(docs_dir, "benchmarks.md")
+    kept = ""
+    if os.path.exists(path):
+        text = open(path).read()
+        at = text.find(KEPT_MARKER)
+        if at >= 0:
+            kept = text[at:]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n" + ("\n" + kept if kept else ""))
 
 
 if __name__ == "__main__":

@@ -4,9 +4,8 @@
 #   - each library alone, back to back (the latency a single-library user sees) under libgomp's default
 #     spin, GOMP_SPINCOUNT=20000, and OMP_WAIT_POLICY=passive (both read when libgomp loads: set here
 #     in the environment of each run; XNNPACK's loops run on libgomp too, through pthreadpool's API);
-#   - a plan that alternates the libraries convolution by convolution, per operation, against each library
-#     alone, all three in one process (`net alternate`): the per-layer cost of sharing the cores (one thread
-#     team serves both, so a switch wakes nothing).
+# (Both libraries run on one OpenMP team, so a plan that switches library between operations wakes no other pool;
+# auto's mix measures the whole plan against each library alone, `net plans` reports it.)
 # Usage: build/benchmarks/thread-policies.sh [--rounds R] [--out DIR]   (writes DIR/thread-policies.txt)
 set -euo pipefail
 source "$(dirname "$0")/../common.sh"
@@ -42,20 +41,6 @@ for model in v2 v3-small; do
       done
     done
   done
-  nc_log "$model: the libraries alternating convolution by convolution, per operation, in one process"
-  # net alternate: oneDNN alone, XNNPACK alone and the two alternating (unfused, operation by operation), profiled in one
-  # process in rotating rounds; per convolution the alternating plan over the same library alone, median of rounds.
-  dotnet "$cli" net alternate --model "$model" --layout nhwc --threads 2 --rounds $((rounds * 5)) --json 2>/dev/null > "$work/$model.alternate.json"
-  "$python" - "$work/$model.alternate.json" >> "$work/per-layer.txt" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(f"- {d['model']}: alternating {d['alternating_us']:.0f} us in operations (oneDNN alone {d['onednn_us']:.0f}, XNNPACK alone {d['xnnpack_us']:.0f}); "
-      f"per convolution, alternating / same library alone (median of {d['rounds']} rounds of {d['calls']} calls): median {d['ratio_median']:.3f}, "
-      f"worst {d['ratio_worst']:.2f} ({d['worst']}), {d['above_1_05']} of {d['convolutions']} above 1.05")
-above = sorted((c for c in d["per_convolution"] if c["ratio"] > 1.05), key=lambda c: -c["ratio"])
-if above:
-    print("  - above 1.05: " + ", ".join(f"{c['operation']} [{c['library']}] {c['ratio']:.2f} ({c['alone_us']:.1f} -> {c['alternating_us']:.1f} us)" for c in above))
-PY
 done
 
 "$python" - "$work/alone.txt" >> "$report" <<'PY'
@@ -73,5 +58,4 @@ for model in ("v2", "v3-small"):
         cells = [statistics.median(rows[(model, p, backend)]) for p in ("default", "GOMP_SPINCOUNT=20000", "OMP_WAIT_POLICY=passive")]
         print(f"| {model} | {backend} | " + " | ".join(f"{c:.0f}" for c in cells) + " |")
 PY
-{ echo; echo "Libraries alternating convolution by convolution (per operation, in one process: net alternate):"; cat "$work/per-layer.txt"; } >> "$report"
 cat "$report"

@@ -68,6 +68,16 @@ def randomize(model: nn.Module, generator: torch.Generator) -> None:
     module.randomize(model, generator, random_biases=True)
 
 
+def seeded_model(name: str, seed: int):
+    """The eval model with its seeded randomization, and the generator that then draws the input (so the PyTorch
+    eager peer, build/benchmarks/pytorch_zoo.py, times the very model exported here)."""
+    torch.manual_seed(seed)
+    model = build(name).eval()
+    generator = torch.Generator().manual_seed(seed)
+    randomize(model, generator)
+    return model, generator
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, choices=sorted(MODELS))
@@ -77,10 +87,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=1)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    torch.manual_seed(args.seed)
-    model = build(args.model).eval()
-    generator = torch.Generator().manual_seed(args.seed)
-    randomize(model, generator)
+    model, generator = seeded_model(args.model, args.seed)
     size = MODELS[args.model]
     x = torch.rand((args.batch, 3, size, size), generator=generator) * 2 - 1
     with torch.no_grad():

@@ -4,10 +4,11 @@ namespace NativeConv.Cli;
 
 /// <summary>
 /// Several programs timed in one process in rotating blocks: round after round, each program runs one block (a pause so
-/// the previous program's idle threads have stopped spinning, a few untimed calls so its data is back in the caches, then
-/// calls for at least the block's length), and the order rotates every round so each program takes each place equally
-/// often. Ratios are taken round by round: the VM's speed drifts by up to 2x over seconds here, and blocks a fraction of
-/// a second apart see the same speed. (Also compiled into the ONNX Runtime runner, for its NativeConv-and-ORT pairs.)
+/// the previous program's idle threads have stopped spinning, a few untimed calls so its data is back in the caches,
+/// then calls for at least the block's length), and the order rotates every round so each program takes each place
+/// equally often. Ratios are taken round by round: the VM's speed drifts over seconds here (docs/benchmarks.md,
+/// Measured by hand: The VM's speed drift), and blocks a fraction of a second apart see the same speed. (Also compiled
+/// into the ONNX Runtime runner, for its NativeConv-and-ORT pairs.)
 /// </summary>
 internal sealed class BlockTiming
 {

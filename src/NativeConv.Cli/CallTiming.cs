@@ -17,8 +17,8 @@ internal static class CallTiming
     /// The warm-up also lasts until the JIT has been quiet this long (no method compiled). The tiered JIT
     /// recompiles the hot managed code between native calls in the background during the first few hundred
     /// milliseconds of calls (after its 100 ms call-counting delay); on 2 cores that thread takes a core the
-    /// library's workers need, and until then the code runs unoptimized. Measured: MobileNet v3-small on oneDNN
-    /// timed 1.6x slower over its first 300 ms than after them (or with DOTNET_TieredCompilation=0).
+    /// library's workers need, and until then the code runs unoptimized: calls timed in that stretch are slower
+    /// than the steady state (docs/benchmarks.md, Measured by hand: JIT tiering in the first calls).
     /// </summary>
     private const double JitQuietMilliseconds = 250;
 

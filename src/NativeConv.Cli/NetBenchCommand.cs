@@ -33,7 +33,7 @@ internal static class NetBenchCommand
         options.SavePlanIfAsked(network, shape, log);
         double micros = CallTiming.MedianMicroseconds(
             () => network.Forward(input.Span, result.Span, shape.Batch, shape.Height, shape.Width), options.MinMilliseconds);
-        Report(options, output, network.BackendName, plan.Chosen.ToString(), shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), firstCall);
+        Report(options, output, network.Options.WholeRuntime ? $"{network.BackendName} whole" : network.BackendName, plan.Chosen.ToString(), shape, micros, network.OperationCount, 2 * network.MultiplyAccumulates(shape), firstCall);
         if (options.Explain)
         {
             output.WriteLine($"  plan: {plan}");

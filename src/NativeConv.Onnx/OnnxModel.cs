@@ -19,6 +19,11 @@ public sealed class OnnxModel : IDisposable
     private OnnxModel(ImportedModel imported, OnnxModelOptions options)
     {
         _imported = imported;
+        // The file's bytes, the parsed protobuf and the lowering's intermediate tensors are garbage now, most of it on
+        // the large object heap, which only a full collection frees: freed (and given back to the system) before the
+        // libraries' copies of the weights are made, a process's peak memory stays near one copy of the model instead
+        // of several (docs/benchmarks.md, ONNX zoo).
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         ConvBackends backends = options.Backends ?? (_ownedBackends = new ConvBackends(options.BackendOptions ?? new NativeConvOptions()));
         try
         {

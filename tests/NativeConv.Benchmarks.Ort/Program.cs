@@ -2,6 +2,8 @@ using Microsoft.ML.OnnxRuntime;
 using NativeConv.Benchmarks.Ort;
 
 // Times one ONNX model in ONNX Runtime (CPU): see RunnerOptions.Usage and build/benchmarks/network-peers.sh.
+// onnx-paired: one .onnx file in NativeConv and in ONNX Runtime, paired (OnnxPaired; build/benchmarks/onnx-zoo.sh).
+if (args is ["onnx-paired", .. var onnxPaired]) return OnnxPaired.Run(onnxPaired);
 RunnerOptions options;
 try { options = RunnerOptions.Parse(args); }
 catch (Exception e) when (e is ArgumentException or FormatException)

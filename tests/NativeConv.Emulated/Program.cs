@@ -72,6 +72,18 @@ internal static class Info
                 tally.Check(Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(librariesFrom),
                     $"{library} is loaded from {librariesFrom}, not {path}");
         }
+        // One OpenMP runtime for both libraries: on Windows the process holds one module named libgomp-1.dll, the copy
+        // the loader chose (a copy under another name would be a second runtime with its own team). Linux's
+        // equivalent, a single libgomp mapping, is checked by tests/NativeConv.Tests/LoaderTests.
+        if (OperatingSystem.IsWindows() && NativeLibrarySearch.LoadedFrom.TryGetValue(OpenMpRuntime.Description.ImportName, out string? omp))
+        {
+            var runtimes = Process.GetCurrentProcess().Modules.Cast<ProcessModule>()
+                .Where(m => OpenMpRuntime.Description.FileNames.Contains(Path.GetFileName(m.FileName), StringComparer.OrdinalIgnoreCase))
+                .Select(m => m.FileName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            Console.WriteLine($"  OpenMP runtime modules in the process: {string.Join(", ", runtimes)}");
+            tally.Check(runtimes.Count == 1 && string.Equals(runtimes[0], omp, StringComparison.OrdinalIgnoreCase),
+                $"one OpenMP runtime, the one loaded from {omp} (modules: {string.Join(", ", runtimes)})");
+        }
         // What each library runs for the two MobileNet layer kinds (the implementation it reports).
         var shapes = new (string Label, Conv2dSpec Spec, int Size)[]
         {

@@ -22,10 +22,13 @@ public class FuzzTests(ITestOutputHelper log)
         MappingCases.All.Single(c => c.Name == "squeeze-excitation").Build().Model,
         MappingCases.All.Single(c => c.Name == "reshape-from-shape-arithmetic").Build().Model,
         MappingCases.All.Single(c => c.Name == "conv-batchnorm-relu").Build().Model,
+        MappingCases.All.Single(c => c.Name == "shufflenet-unit-as-exported").Build().Model,
+        MappingCases.All.Single(c => c.Name == "resize-bilinear-to-the-input-s-size").Build().Model,
     ];
 
     private static readonly string[] OpTypes = ["Conv", "Relu", "Clip", "Add", "Mul", "Reshape", "Gemm", "MatMul", "Shape", "Gather", "Concat", "Flatten", "Identity",
-        "BatchNormalization", "GlobalAveragePool", "ReduceMean", "Transpose", "Slice", "Unsqueeze", "Squeeze", "HardSigmoid", "Cast", "ConstantOfShape", "Div", "Softmax", "Nope"];
+        "BatchNormalization", "GlobalAveragePool", "ReduceMean", "Transpose", "Slice", "Unsqueeze", "Squeeze", "HardSigmoid", "Cast", "ConstantOfShape", "Div", "Softmax", "Nope",
+        "MaxPool", "AveragePool", "Split", "Resize", "Upsample"];
 
     [Fact]
     public async Task Mutated_models_load_or_are_refused_with_typed_exceptions()

@@ -2,16 +2,19 @@ namespace NativeConv.Onnx.Tests;
 
 /// <summary>
 /// The models that cover every operator mapping and every fusion that runs in this build, each small enough for the
-/// double evaluations. <see cref="MappingCase.Lowered"/> lists fragments the import's report must contain (what a node
+/// double evaluations: convolutions, activations, arithmetic and views here; pooling, channels and resizing in the
+/// other parts. <see cref="MappingCase.Lowered"/> lists fragments the import's report must contain (what a node
 /// became), so a fusion that silently stopped happening fails even when the numbers still agree.
 /// </summary>
-internal static class MappingCases
+internal static partial class MappingCases
 {
     private static Dictionary<string, long[]> One(params long[] dims) => new() { ["x"] = dims };
 
     private static (string, object) Ints(string name, params long[] v) => (name, v);
 
-    public static readonly MappingCase[] All =
+    public static readonly MappingCase[] All = [.. Convolutions(), .. Pooling(), .. Channels(), .. Resizing()];
+
+    private static MappingCase[] Convolutions() =>
     [
         new("conv-groups-dilation-asymmetric-pads", () =>
         {

@@ -110,6 +110,43 @@ public class OnnxCommandTests : IDisposable
         Assert.Contains("reference", text);
     }
 
+    [SkippableFact]
+    public void Inspect_shows_the_split_concat_and_shuffle_ShuffleNet_s_unit_became()
+    {
+        TestBackends.GetOrSkip(XnnpackBackend.BackendName);
+        string model = Write(MappingCases.All.Single(c => c.Name == "shufflenet-unit-as-exported").Build());
+        var output = new StringWriter();
+        Assert.Equal(0, OnnxInspectCommand.Run(new CommandLine(["onnx", "inspect", "--model", model, "--size", "6x5", "--backend", "xnnpack"], 2, OnnxOptions.InspectFlags, []), output));
+        string text = output.ToString();
+        Assert.Contains("Slice 'left' -> fused into Split 'left': left: split along channels into 4 + 4 (c -> left:0, left:1)", text);
+        Assert.Contains("Slice 'right' -> fused into Split 'left'", text);
+        Assert.Contains("Concat 'cat' -> cat: concat along channels (4 + 4) (left:0, b3 -> cat)", text);
+        Assert.Contains("Reshape 'r5' -> fused into nativeconv.ChannelShuffle 't': t: channel shuffle, 2 groups (cat -> t)", text);
+        // The network's part: each operation with the library that runs it, after a call on [1x8x6x5].
+        Assert.Contains("as run on [1x8x6x5]", text);
+        Assert.Matches(@"\n  left: split along channels into 4 \+ 4 -> \S", text);
+        Assert.Matches(@"\n  t: channel shuffle, 2 groups -> \S", text);
+    }
+
+    [SkippableFact]
+    public void Bench_explain_shows_the_pools_and_resize_a_model_became()
+    {
+        TestBackends.GetOrSkip(OneDnnBackend.BackendName);
+        var m = new ModelBuilder();
+        m.Input("x", "N", 3, 12, 12);
+        m.Op("MaxPool", "pool", ["x"], ("kernel_shape", new long[] { 3, 3 }), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }));
+        m.Op("AveragePool", "avg", ["pool"], ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }), ("ceil_mode", 1L));
+        m.Op("Resize", "y", ["avg", "", m.Float("scales", [4], [1, 1, 2, 2])], ("mode", "linear"), ("coordinate_transformation_mode", "pytorch_half_pixel"));
+        m.Output("y", "N", 3, 6, 6);
+        var output = new StringWriter();
+        Assert.Equal(0, OnnxBenchCommand.Run(new CommandLine(["onnx", "bench", "--model", Write(m), "--backend", "onednn", "--min-ms", "10", "--explain"], 2,
+            OnnxOptions.BenchFlags, OnnxOptions.BenchSwitches), output, TextWriter.Null));
+        string text = output.ToString();
+        Assert.Matches(@"\n  pool: max pool 3x3 stride 2 padding 1 -> \S", text);
+        Assert.Matches(@"\n  avg: average pool 2x2 stride 2 ceil mode \(padding not counted\) -> \S", text);
+        Assert.Matches(@"\n  y: resize bilinear by 2x2, pytorch-half-pixel -> \S", text);
+    }
+
     [Fact]
     public void A_model_that_cannot_run_exits_1_naming_every_node_and_every_command_has_help()
     {

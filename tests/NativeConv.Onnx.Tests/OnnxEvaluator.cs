@@ -7,7 +7,7 @@ namespace NativeConv.Onnx.Tests;
 /// ONNX specification), in the file's order, never through the importer's folding, fusion or lowering. Covers the
 /// operators the tests' models use.
 /// </summary>
-internal static class OnnxEvaluator
+internal static partial class OnnxEvaluator
 {
     public static Dictionary<string, DoubleTensor> Run(ModelProto model, IReadOnlyDictionary<string, DoubleTensor> inputs)
     {
@@ -34,7 +34,7 @@ internal static class OnnxEvaluator
             (int)TensorProto.Types.DataType.Int64 => t.Int64Data.Select(f => (double)f).ToArray(),
             _ => throw new NotSupportedException($"evaluator: tensor type {t.DataType}"),
         };
-        return new DoubleTensor(dims, v);
+        return new DoubleTensor(dims, v, t.DataType == (int)TensorProto.Types.DataType.Int64);
     }
 
     private static AttributeProto? A(NodeProto n, string name) => n.Attribute.FirstOrDefault(a => a.Name == name);
@@ -72,7 +72,7 @@ internal static class OnnxEvaluator
             case "Add": return [Binary(x[0]!, x[1]!, (a, b) => a + b)];
             case "Sub": return [Binary(x[0]!, x[1]!, (a, b) => a - b)];
             case "Mul": return [Binary(x[0]!, x[1]!, (a, b) => a * b)];
-            case "Div": return [Binary(x[0]!, x[1]!, (a, b) => a / b)];
+            case "Div": return [Binary(x[0]!, x[1]!, x[0]!.Integer && x[1]!.Integer ? (a, b) => Math.Truncate(a / b) : (a, b) => a / b)];
             case "GlobalAveragePool": return [Mean(x[0]!, [2, 3], true)];
             case "ReduceMean":
             {
@@ -116,20 +116,24 @@ internal static class OnnxEvaluator
             }
             case "MatMul": return [MatMul(x[0]!, x[1]!, 1)];
             case "Identity" or "Dropout": return [x[0]!];
-            case "Shape": return [new DoubleTensor([x[0]!.Dims.Length], x[0]!.Dims.Select(d => (double)d).ToArray())];
+            case "Shape": return [new DoubleTensor([x[0]!.Dims.Length], x[0]!.Dims.Select(d => (double)d).ToArray(), Integer: true)];
             case "Gather":
             {
                 // Rank-1 data (shape vectors), scalar or 1-D indices: what the tests' shape arithmetic uses.
                 double[] picks = x[1]!.Values.Select(i => x[0]!.Values[(int)(i < 0 ? i + x[0]!.Dims[0] : i)]).ToArray();
-                return [new DoubleTensor(x[1]!.Dims, picks)];
+                return [new DoubleTensor(x[1]!.Dims, picks, x[0]!.Integer)];
             }
-            case "Concat":
-                // Along axis 0 of 1-D tensors (shape vectors).
-                return [new DoubleTensor([x.Sum(t => t!.Count)], x.SelectMany(t => t!.Values).ToArray())];
+            case "Concat": return [Concat(x.Select(t => t!).ToArray(), I(n, "axis", 0))];
+            case "Split": return Split(n, x[0]!, x.Length > 1 ? x[1] : null, opset);
+            case "Slice": return [Slice(x[0]!, x[1]!, x[2]!, x.Length > 3 ? x[3] : null, x.Length > 4 ? x[4] : null)];
+            case "MaxPool" or "AveragePool": return [Pool(n, x[0]!)];
+            case "Resize": return [Resize(n, x[0]!, x.Length > 2 ? x[2] : null, x.Length > 3 ? x[3] : null)];
+            case "Upsample": return [Upsample(n, x[0]!, x.Length > 1 ? x[1] : null)];
             case "Cast":
             {
                 long to = I(n, "to", 1);
-                return [Map(x[0]!, v => to == (int)TensorProto.Types.DataType.Float ? (float)v : to == (int)TensorProto.Types.DataType.Int64 ? Math.Truncate(v) : v)];
+                bool integer = to == (int)TensorProto.Types.DataType.Int64;
+                return [Map(x[0]!, v => to == (int)TensorProto.Types.DataType.Float ? (float)v : integer ? Math.Truncate(v) : v) with { Integer = integer }];
             }
             case "Constant": return [Read(A(n, "value")!.T)];
             case "ConstantOfShape":
@@ -176,7 +180,7 @@ internal static class OnnxEvaluator
             values[i] = f(a.Values[ia], b.Values[ib]);
             for (int k = rank - 1; k >= 0 && ++index[k] == dims[k]; k--) index[k] = 0;
         }
-        return new DoubleTensor(dims, values);
+        return new DoubleTensor(dims, values, a.Integer && b.Integer);
     }
 
     private static DoubleTensor Mean(DoubleTensor x, long[] axes, bool keep)

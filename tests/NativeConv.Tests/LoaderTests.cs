@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NativeConv.Interop;
 using NativeConv.Interop.OneDnn;
 using NativeConv.Interop.Xnnpack;
@@ -78,6 +79,24 @@ public class LoaderTests
         Assert.Equal(expected, OneDnnLibrary.OneDnn.FileNames);
         Assert.Equal(OperatingSystem.IsWindows() ? "nativeconv_xnnpack.dll" : OperatingSystem.IsMacOS() ? "libnativeconv_xnnpack.0.dylib" : "libnativeconv_xnnpack.so.0",
             XnnpackLibrary.Xnnpack.FileNames[0]);
+    }
+
+    [Fact]
+    public void On_Windows_ours_are_plain_DLL_names_and_OpenMP_is_MinGW_s_libgomp_1_after_the_DLLs_it_imports()
+    {
+        // The names the win-x64 package ships and its DLLs import (build/wine-test.sh loads them under Wine): OpenMP
+        // by exactly libgomp-1.dll, or Windows would bind our DLLs' imports to a second copy with its own threads.
+        Assert.Equal(["nativeconv_dnnl.dll"], OneDnnLibrary.OneDnn.FileNamesFor(OSPlatform.Windows));
+        Assert.Equal(["nativeconv_xnnpack.dll"], XnnpackLibrary.Xnnpack.FileNamesFor(OSPlatform.Windows));
+        Assert.Equal(["libgomp-1.dll"], OpenMpRuntime.Description.FileNamesFor(OSPlatform.Windows));
+        Assert.Equal(["libgomp.so.1", "libgomp.so"], OpenMpRuntime.Description.FileNamesFor(OSPlatform.Linux));
+        // libgomp-1.dll imports libgcc_s_seh-1.dll, which imports libwinpthread-1.dll: loaded first, from the same
+        // place, on Windows only.
+        NativeLibraryDescription gcc = Assert.Single(OpenMpRuntime.Description.Dependencies);
+        Assert.Equal(["libgcc_s_seh-1.dll"], gcc.FileNamesFor(OSPlatform.Windows));
+        Assert.Equal(["libwinpthread-1.dll"], Assert.Single(gcc.Dependencies).FileNamesFor(OSPlatform.Windows));
+        Assert.All(new[] { gcc, gcc.Dependencies[0] }, d => Assert.Equal(OperatingSystem.IsWindows(), d.IsNeededHere));
+        Assert.True(OpenMpRuntime.Description.IsNeededHere);
     }
 
     [SkippableFact]

@@ -11,7 +11,7 @@ public static class OneDnnLibrary
     /// <summary>libgomp (soname major 1), shared with XNNPACK (<see cref="OpenMpRuntime"/>).</summary>
     public static NativeLibraryDescription OpenMp => OpenMpRuntime.Description;
 
-    /// <summary>libnativeconv_dnnl, whose soname major follows oneDNN's major version.</summary>
+    /// <summary>libnativeconv_dnnl (nativeconv_dnnl.dll on Windows), whose soname major follows oneDNN's major version.</summary>
     public static NativeLibraryDescription OneDnn { get; } = new(Dnnl.LibraryName, Dnnl.DNNL_VERSION_MAJOR, [OpenMp]);
 
     /// <summary>Registers this assembly's resolver (once).</summary>

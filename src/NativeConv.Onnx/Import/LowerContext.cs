@@ -41,11 +41,29 @@ internal sealed class LowerContext(OnnxGraph graph, GraphBuilder builder)
 
     public bool IsMissing(string name) => _missing.Contains(name);
 
+    /// <summary>
+    /// A rank-4 feature map made so far whose height and width are <paramref name="height"/> and <paramref name="width"/>
+    /// (the same symbols: the same sizes at every call); null if none.
+    /// </summary>
+    public FeatureMap? MapOfSize(Dim height, Dim width)
+    {
+        foreach (var (name, map) in _maps)
+            if (map.Rank == 4 && Graph.InfoOf(name)?.Shape is [_, _, var h, var w] && h.SameAs(height) && w.SameAs(width)) return map;
+        return null;
+    }
+
     /// <summary>Output k of the node is <paramref name="value"/>, made by the builder operation of the same name.</summary>
     public void Define(Node node, int k, Value value, int rank)
     {
         _maps[node.Outputs[k]] = new FeatureMap(value, rank);
         Made(node, value.Name);
+    }
+
+    /// <summary>Outputs 0, 1, ... are <paramref name="values"/>, made together by the builder operation <paramref name="operation"/> (a split's parts).</summary>
+    public void DefineAll(Node node, IReadOnlyList<Value> values, int rank, string operation)
+    {
+        for (int k = 0; k < values.Count; k++) _maps[node.Outputs[k]] = new FeatureMap(values[k], rank);
+        Made(node, operation);
     }
 
     /// <summary>Output k is the same data as <paramref name="map"/> seen with another rank (a view: no operation).</summary>

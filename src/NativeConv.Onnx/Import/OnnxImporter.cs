@@ -128,19 +128,23 @@ internal static class OnnxImporter
         return dims.Select(d => new OnnxDimension(d.Size, d.Size is null && d.Symbol is { } s && !s.StartsWith('?') ? s : null)).ToArray();
     }
 
-    /// <summary>What became of each node of the file: its operations (with their definitions), or its fate.</summary>
+    /// <summary>
+    /// What became of each node of the file: its operations (with their definitions), or its fate. A node fused into one
+    /// a fusion made (a Split of Slices, a channel shuffle) names that node's operations too: they have no line of their own.
+    /// </summary>
     private static List<OnnxNodeLowering> Report(OnnxGraph graph, LowerContext context, NetworkGraph network)
     {
         var definitions = network.Describe().ToDictionary(line => line[..line.IndexOf(": ", StringComparison.Ordinal)], line => line, StringComparer.Ordinal);
+        var original = graph.Original.ToHashSet();
+        string Operations(Node node) => string.Join("; ", context.Operations[node].Select(o => definitions.GetValueOrDefault(o, o)));
         string Became(Node node)
         {
-            if (context.Operations.TryGetValue(node, out var ops))
-                return string.Join("; ", ops.Select(o => definitions.GetValueOrDefault(o, o)));
+            if (context.Operations.ContainsKey(node)) return Operations(node);
             if (graph.Fates.TryGetValue(node, out var fate))
             {
                 if (fate.Into is not { } into) return fate.Fate;
                 while (graph.Fates.TryGetValue(into, out var next) && next.Into is { } further) into = further; // HardSigmoid -> HardSwish -> Conv
-                return $"fused into {into}";
+                return !original.Contains(into) && context.Operations.ContainsKey(into) ? $"fused into {into}: {Operations(into)}" : $"fused into {into}";
             }
             return "a view of its input (no operation)";
         }

@@ -6,9 +6,9 @@ namespace NativeConv;
 
 /// <summary>
 /// A batch of byte matrices transposed, (N, A, B) → (N, B, A), in 16x16 blocks of four rounds of SSE2 unpacks (bytes,
-/// then pairs, quads and eights): an int8 network's NCHW edges. MobileNet v1's body, 32 x 112 x 112 uint8 in: 9.5-13 µs,
-/// where oneDNN's reorder took 52-58 µs on its two threads (the network in NCHW was 50-65 µs slower than in NHWC; now
-/// level). Rows and columns past the last whole block are copied one by one.
+/// then pairs, quads and eights): an int8 network's NCHW edges, where oneDNN's reorder was much slower and left the
+/// network slower in NCHW than in NHWC; with this, the two are level (docs/benchmarks.md, Measured by hand: Byte
+/// transposes at int8 NCHW edges). Rows and columns past the last whole block are copied one by one.
 /// </summary>
 internal sealed unsafe class ByteBlockTranspose(int batch, int rows, int columns) : ILayoutTransform
 {

@@ -6,8 +6,8 @@ namespace NativeConv;
 /// <summary>
 /// NCHW → NHWC for three channels (an RGB image: every MobileNet's input), eight pixels at a time: the three
 /// planes' vectors are permuted and blended into three interleaved vectors. Both libraries' general transposes
-/// are slow on this shape, where each output row is only 12 bytes (3x224x224 on 2 threads here: oneDNN's
-/// reorder 34–128 µs, XNNPACK's transpose 38–70 µs, 5–13% of v3-small). AVX2's variable permute and blend
+/// are slow on this shape, where each output row is only 12 bytes, enough to show in a small network's time
+/// (docs/benchmarks.md, Measured by hand: RGB planes interleaved, float32). AVX2's variable permute and blend
 /// (<see cref="IsSupported"/>); elsewhere the backend's transpose is used.
 /// </summary>
 internal sealed class ThreePlaneInterleave(int batch, int pixels) : ILayoutTransform

@@ -3,8 +3,7 @@ namespace NativeConv;
 /// <summary>
 /// A float buffer in native memory, 64-byte aligned (a cache line, an AVX-512 vector) and fixed in
 /// place. Memory-bound layers (depthwise) run markedly faster on aligned activations than on a
-/// <c>float[]</c>, which .NET aligns to 8 or 16 bytes only: measured here, MobileNet's first
-/// depthwise layer took 68 µs from arrays and 48 µs from aligned buffers on oneDNN. Dispose frees it;
+/// <c>float[]</c>, which .NET aligns to 8 or 16 bytes only (README.md, Using it: Performance). Dispose frees it;
 /// a forgotten buffer is freed by the finalizer.
 /// </summary>
 public sealed class AlignedFloatBuffer : IDisposable

@@ -146,8 +146,8 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>
     /// A network's first convolution reading the caller's NCHW image and writing NHWC, on oneDNN's first-layer
     /// kernel, which takes plain NCHW into a blocked output: with 16 output channels (MobileNet v3's stem) the
-    /// blocked output is NHWC, and the input transpose disappears. In <c>net bench --model v3-small --profile</c> here
-    /// (2 threads): the stem 32 µs from NCHW against 38 µs from NHWC (brg_conv_fwd), and no transpose (15-29 µs).
+    /// blocked output is NHWC, and the input transpose disappears; the stem itself also ran faster from NCHW than from
+    /// NHWC (docs/benchmarks.md, Measured by hand: oneDNN's NCHW input stem).
     /// </summary>
     internal override ConvKernel? CreateNchwInputStem(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
     {

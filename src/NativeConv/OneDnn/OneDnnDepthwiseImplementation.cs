@@ -6,16 +6,13 @@ namespace NativeConv;
 
 /// <summary>
 /// Which of oneDNN's implementations runs a float32 depthwise convolution: its jit_dw kernel where oneDNN offers one,
-/// not the brdgmm_dw it lists first (oneDNN runs the first implementation in its list that supports a problem).
-/// Measured here in one process, each MobileNet pinned to oneDNN with fused sums twice, one copy on oneDNN's first
-/// choice, 40 interleaved rounds of 20 calls (NHWC, batch 1, 2 threads; a scratch harness): with jit_dw the whole
-/// network ran 4.0% faster on v3-small, 1.8% on v2, 1.2-1.9% on v3-large, 0.4% on v1 (Zen 5, AVX-512), and with oneDNN
-/// capped at AVX2 2.6% on v3-large and 0.9% on v2; `nativeconv net bench --backend onednn --profile` put v2's
-/// depthwise layers at 297 µs, against 322 with the preference switched off in a scratch build. A single layer can go the other way (v2's 96-channel stride-2 depthwise at
-/// 112x112 ran about 10% slower), and timing the two in isolation when a shape is first seen did not tell which a
-/// network runs faster (they tied where the network's times differed by 20%): how each splits the work between the
-/// threads meets the layer before it, which only the network shows. bfloat16 keeps oneDNN's first choice (not measured);
-/// so does NCHW, where oneDNN lists no jit_dw before its fallbacks.
+/// not the brdgmm_dw it lists first (oneDNN runs the first implementation in its list that supports a problem). With
+/// jit_dw each MobileNet ran faster as a whole network, on AVX-512 and with oneDNN capped at AVX2 (docs/benchmarks.md,
+/// Measured by hand: jit_dw in whole networks). The preference is fixed, not timed per shape: a single layer can go the
+/// other way, and the two timed in isolation when a shape is first seen did not tell which a network runs faster
+/// (docs/benchmarks.md, Measured by hand: jit_dw layer by layer), because how each splits the work between the threads
+/// meets the layer before it, which only the network shows. bfloat16 keeps oneDNN's first choice (not measured); so
+/// does NCHW, where oneDNN lists no jit_dw before its fallbacks.
 /// </summary>
 internal static class OneDnnDepthwiseImplementation
 {
@@ -51,6 +48,9 @@ internal static class OneDnnDepthwiseImplementation
         return create();
     }
 
-    /// <summary>oneDNN's reference and gemm-based convolutions: 10-1000x slower than its jit kernels for depthwise.</summary>
+    /// <summary>
+    /// oneDNN's reference and gemm-based convolutions: far slower than its jit kernels for depthwise, so the search
+    /// stops at them (docs/benchmarks.md, Measured by hand: oneDNN's depthwise fallbacks).
+    /// </summary>
     private static bool IsFallback(string name) => name.StartsWith("ref", StringComparison.Ordinal) || name.Contains("gemm", StringComparison.Ordinal);
 }

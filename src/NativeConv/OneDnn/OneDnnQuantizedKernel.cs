@@ -12,11 +12,11 @@ namespace NativeConv;
 /// once per shape into the implementation's format, compensation for int8 inputs included.
 /// Where no eltwise post-op sits between the scales (no activation, or a clamp that saturation makes), the input,
 /// weight and output scales are folded into one weight scale per output channel, (input · weight) / output, the
-/// multiplier the reference computes: two runtime scales fewer to apply per output (v1 pw1 42.2 → 40.1 µs, dw1
-/// 29.3 → 27.9 µs, from C, interleaved).
+/// multiplier the reference computes: two runtime scales fewer to apply per output (docs/benchmarks.md, Measured by
+/// hand: int8 scales folded into one).
 /// What changes nothing is left out, because oneDNN cannot know it and pays for it: a zero point of 0 (ReLU
-/// outputs calibrated from 0; a source zero point costs a compensation pass, about 10% on MobileNet v1's
-/// first pointwise layer), and a clamp that the output type's saturation already makes
+/// outputs calibrated from 0; a source zero point costs a compensation pass: docs/benchmarks.md, Measured by hand:
+/// An int8 source zero point), and a clamp that the output type's saturation already makes
 /// (<see cref="ClampIsSaturation"/>).
 /// NCHW runs NHWC inside, through byte transposes (<see cref="ByteBlockTranspose"/>): oneDNN 3.7's int8 implementations for plain NCHW here are
 /// its slow reference, and for one input channel its gemm_s8s8s32 path gave wrong results (whole output

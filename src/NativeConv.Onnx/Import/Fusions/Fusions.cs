@@ -12,6 +12,7 @@ internal static class Fusions
         new GatedActivationFusion(),
         new ActivationFusion(),
         new ChannelShuffleFusion(),
+        new ChannelSliceFusion(),
     ];
 
     /// <summary>The single node reading <paramref name="value"/> (and no graph output reading it), or null.</summary>

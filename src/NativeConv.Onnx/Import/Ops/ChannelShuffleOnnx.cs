@@ -1,8 +1,8 @@
 namespace NativeConv.Onnx;
 
 /// <summary>
-/// A channel shuffle, as <see cref="ChannelShuffleFusion"/> found it in a Reshape-Transpose-Reshape (ShuffleNet): the
-/// same shape; it runs once the graph has one (GraphBuilder.ChannelShuffle), which this build does not have yet.
+/// A channel shuffle, as <see cref="ChannelShuffleFusion"/> found it in a Reshape-Transpose-Reshape (ShuffleNet's
+/// <c>channel_shuffle</c>) → <see cref="GraphBuilder.ChannelShuffle"/> of the same groups; the same shape.
 /// </summary>
 internal sealed class ChannelShuffleOnnx : OnnxOp
 {
@@ -10,13 +10,14 @@ internal sealed class ChannelShuffleOnnx : OnnxOp
 
     public override string Domain => OnnxGraph.NativeDomain;
 
-    public override string Summary => "channel shuffle from Reshape-Transpose-Reshape (not in this build)";
+    public override string Summary => "channel shuffle from Reshape-Transpose-Reshape";
 
     public override void Infer(Node node, InferContext context) => context.Set(node, 0, context.In(node, 0) ?? ValueInfo.UnknownOf(ElementType.Float));
 
     public override void Lower(Node node, LowerContext context)
     {
-        context.Refuse(node, $"channel shuffle of {node.Parameter} groups (fused from {string.Join(", ", node.Absorbed.Select(n => n.ToString()))}): " +
-            "needs the graph's channel shuffle (GraphBuilder.ChannelShuffle), not in this build");
+        if (context.Stops(node, context.NotMap(node, 0))) return;
+        FeatureMap x = context.Map(node, 0)!.Value;
+        context.Define(node, 0, context.Builder.ChannelShuffle(x.Value, node.Parameter, context.Name(node)), x.Rank);
     }
 }

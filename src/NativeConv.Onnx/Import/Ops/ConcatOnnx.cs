@@ -1,14 +1,14 @@
 namespace NativeConv.Onnx;
 
 /// <summary>
-/// Concat: folded on constants (shape vectors); of feature maps along the channels it needs the graph's channel
-/// concatenation, which this build does not have yet.
+/// Concat: folded on constants (shape vectors); of feature maps along the channels (axis 1, or -3 of (N, C, H, W), -1
+/// of (N, C)) → <see cref="GraphBuilder.Concat"/> (ShuffleNet joins its two branches so).
 /// </summary>
 internal sealed class ConcatOnnx : OnnxOp
 {
     public override IReadOnlyList<string> OpTypes => ["Concat"];
 
-    public override string Summary => "Concat of constants (folded)";
+    public override string Summary => "Concat of feature maps along channels, of constants (folded)";
 
     public override (int Min, int Max) Arity(string opType) => (1, int.MaxValue);
 
@@ -49,6 +49,14 @@ internal sealed class ConcatOnnx : OnnxOp
 
     public override void Lower(Node node, LowerContext context)
     {
-        context.Refuse(node, "Concat of feature maps: needs the graph's channel concatenation (GraphBuilder.Concat), not in this build");
+        FeatureMap?[] maps = node.Inputs.Select((_, k) => context.Map(node, k)).ToArray();
+        int rank = maps.FirstOrDefault(m => m is not null)?.Rank ?? 4;
+        long axis = node.Int("axis", 0);
+        string? reason = Enumerable.Range(0, maps.Length).Select(k => context.NotMap(node, k, $"input {k} ('{node.Input(k)}')")).FirstOrDefault(r => r is not null)
+            ?? (maps.Any(m => m is { } f && f.Rank != rank) ? $"feature maps of ranks {string.Join(" and ", maps.Where(m => m is not null).Select(m => m!.Value.Rank).Distinct())}"
+            : (axis < 0 ? axis + rank : axis) != 1 ? $"Concat along axis {axis} of {Shapes.Text(context.Info(node, 0)?.Shape)}: feature maps are joined along channels only (axis 1)"
+            : null);
+        if (context.Stops(node, reason)) return;
+        context.Define(node, 0, context.Builder.Concat(maps.Select(m => m!.Value.Value).ToArray(), context.Name(node)), rank);
     }
 }

@@ -47,8 +47,8 @@ internal static class MobileNetV3
             {
                 int squeeze = MakeDivisible(b.Expanded / 4, 8);
                 string seKey = $"{key}.{part++}";
-                se = new SqueezeExcitation(weights.Linear1x1($"{seKey}.fc1", b.Expanded, squeeze, Activation.ReLU),
-                    weights.Linear1x1($"{seKey}.fc2", squeeze, b.Expanded, Activation.HardSigmoid));
+                se = new SqueezeExcitation(weights.Pointwise($"{seKey}.fc1", b.Expanded, squeeze, Activation.ReLU),
+                    weights.Pointwise($"{seKey}.fc2", squeeze, b.Expanded, Activation.HardSigmoid));
             }
             ConvBlock project = weights.Conv($"{key}.{part}.0", $"{key}.{part}.1", MobileNets.Conv(b.Expanded, b.Out, 1, 1, 1, Activation.None), Epsilon);
             blocks.Add(new BottleneckBlock($"features.{index - 1}", expand, depthwise, se, project));

@@ -1,11 +1,13 @@
 namespace NativeConv;
 
 /// <summary>
-/// One time per candidate from interleaved rounds on a machine whose speed drifts (up to 2x within seconds on a shared
-/// VM): each candidate's time relative to the round's median candidate, its median over the rounds, times the typical
-/// round's median. A slow stretch slows every candidate in its round alike and cancels; one candidate's unlucky block
-/// is outvoted by its other rounds. (The fastest of a candidate's runs, used before, rewarded the candidate whose runs
-/// spread the most: v3-small chose XNNPACK's graph 20-30% slower in steady use than oneDNN alone.)
+/// One time per candidate from interleaved rounds on a machine whose speed drifts within seconds (a shared VM:
+/// docs/benchmarks.md, Measured by hand: The VM's speed drift): each candidate's time relative to the round's median
+/// candidate, its median over the rounds, times the typical round's median. A slow stretch slows every candidate in its
+/// round alike and cancels; one candidate's unlucky block is outvoted by its other rounds. (The fastest of a
+/// candidate's runs, used before, rewarded the candidate whose runs spread the most: v3-small chose XNNPACK's graph,
+/// slower in steady use than oneDNN alone; docs/benchmarks.md, Measured by hand: Planning on each candidate's fastest
+/// run.)
 /// </summary>
 internal static class DriftCorrectedTimes
 {

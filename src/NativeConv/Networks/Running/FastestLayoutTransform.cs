@@ -4,13 +4,11 @@ namespace NativeConv;
 
 /// <summary>
 /// The NCHW ↔ NHWC transpose at a network's edge, chosen by measuring once per shape: each library's on the same
-/// threads as the edge's convolution, and the managed tiles. Both libraries run on one thread team, so a oneDNN
-/// network may take XNNPACK's transpose at no cost. Measured here on the v1 body's edges (NCHW, 2 threads, in the
-/// network, `net bench --profile`): each library alone, 7-14 µs for XNNPACK's output transpose (1024 channels x 49
-/// pixels) against 11-68 µs for oneDNN's reorder, 33-92 µs against 47-90 µs for the input (32 x 12544), the order
-/// changing with the machine's moment; auto's oneDNN plan, three runs each, the input transpose, the first convolution
-/// after it and the output transpose 119-262 µs in all on oneDNN's transposes, 101-109 µs on the ones chosen here
-/// (XNNPACK's, each time). So no library is assumed faster: each is timed on scratch buffers of the shape's size.
+/// threads as the edge's convolution, and the managed tiles. Both libraries run on one thread team, so a oneDNN network
+/// may take XNNPACK's transpose at no cost. On the v1 body's edges the faster library changed with the machine's
+/// moment, and a oneDNN plan ran its edges faster on the transposes chosen here than on oneDNN's own
+/// (docs/benchmarks.md, Measured by hand: Edge transposes on the v1 body). So no library is assumed faster: each is
+/// timed on scratch buffers of the shape's size.
 /// </summary>
 internal static unsafe class FastestLayoutTransform
 {

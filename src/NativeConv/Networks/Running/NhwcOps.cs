@@ -18,7 +18,8 @@ internal static unsafe class NhwcOps
     /// (N, H, W, C) → (N, 1, 1, C): each channel's sum over the H·W pixels, times 1 / (H·W). A vector of channels at a
     /// time, summed down the pixels in four interleaved partial sums held in registers (pixels p mod 4), so the adds
     /// overlap instead of waiting on each other; squeeze-and-excitation pools 16–960 channels, and a library call per
-    /// row cost more than its additions (v3-small's first pool, 16 channels at 56x56: 11.8 µs that way).
+    /// row cost more than its additions (docs/benchmarks.md, Measured by hand: Global average pool, a library call per
+    /// row).
     /// </summary>
     public static void GlobalAveragePool(float* input, float* output, TensorShape shape)
     {
