@@ -75,10 +75,12 @@ internal sealed class NpzMutator
                 return (Write(tensors, compressed), $"{how}: '{key}' dropped");
             case 1:
                 int[] extraShape = [r.Next(1, 5), r.Next(1, 5)];
-                string extra = r.Next(2) == 0 ? $"features.{r.Next(20, 99)}.weight" : key + "_extra";
+                string extra = r.Next(2) == 0 ? $"features.{r.Next(20, 99)}.weight" : key + "_extra"; // never a key v3-small has
                 return (Write(tensors, compressed, w => w.Write(extra, new NpyArray(extraShape, new float[extraShape[0] * extraShape[1]]))), $"{how}: '{extra}' added");
             case 2:
+                // NpzWriter writes each name once: a rename onto another key is a draw again (two entries of one name are the zip mutations' case 7).
                 string renamed = Mutate(key, r);
+                while (tensors.Any(t => t.Key == renamed)) renamed = Mutate(key, r);
                 tensors[k] = (renamed, shape, data);
                 return (Write(tensors, compressed), $"{how}: '{key}' renamed '{renamed}'");
             case 3:
