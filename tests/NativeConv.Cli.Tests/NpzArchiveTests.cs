@@ -37,8 +37,9 @@ public sealed class NpzArchiveTests : IDisposable
     }
 
     /// <summary>
-    /// Found by StateDictFuzzTests: .NET reads the central directory when the entries are first listed, not when the archive
-    /// opens, and a broken central header escaped as InvalidDataException instead of the reader's NpyFormatException.
+    /// What StateDictFuzzTests' end-record mutations reach (the fix came with its WIP): .NET reads the central directory
+    /// when the entries are first listed, not when the archive opens, and a broken central header escaped as
+    /// InvalidDataException instead of the reader's NpyFormatException.
     /// </summary>
     [Fact]
     public void A_central_directory_that_cannot_be_read_is_refused_naming_the_file()
