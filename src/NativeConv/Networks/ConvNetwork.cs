@@ -379,6 +379,18 @@ public sealed class ConvNetwork : ILayer
         }
     }
 
+    /// <summary>
+    /// The activation buffers one execution context of each cached shape holds, in bytes: what another concurrent caller
+    /// adds besides its native states (for the per-caller memory benchmark, tests/NativeConv.Benchmarks.Ort).
+    /// </summary>
+    internal long[] ContextActivationBytes
+    {
+        get
+        {
+            lock (_gate) return _programs.States.Select(p => p.First.Caller.Layout.BufferLengths.Sum(length => (long)length * sizeof(float))).ToArray();
+        }
+    }
+
     /// <summary>The execution contexts the cached shapes have made: at most <see cref="NetworkOptions.MaxConcurrentCalls"/> each (for tests).</summary>
     internal int[] ContextCounts
     {
