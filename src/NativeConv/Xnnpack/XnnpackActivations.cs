@@ -28,13 +28,13 @@ internal static class XnnpackActivations
     /// SiLU never run on XNNPACK's sigmoid operator in a pass, whatever it measured: over every float input
     /// (tests/NativeConv.Benchmarks, --activation-errors) 4ea82e5's AVX-512 sigmoid gives NaN for most finite |x| from
     /// 4.29·10²⁶ up (PyTorch: 0 or 1), which would take an extra clamp pass to avoid; its subgraph node gets that clamp
-    /// (<see cref="SigmoidLimit"/>).
+    /// (<see cref="SigmoidLimit"/>). HardSwish stays managed: XNNPACK's operator was not faster beyond the timings' noise,
+    /// and the MobileNet v3s keep the outputs they had before these activations were added, bit for bit.
     /// </summary>
     public static bool OnXnnpack(ActivationKind kind, int length) => kind switch
     {
         ActivationKind.GELU => length <= 1024 || length >= 8192,
         ActivationKind.Tanh => length <= 1024 || length >= 16384,
-        ActivationKind.HardSwish => length >= 16384,
         ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp => length >= 65536,
         _ => false,
     };
