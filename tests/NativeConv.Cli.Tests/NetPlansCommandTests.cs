@@ -36,8 +36,12 @@ public class NetPlansCommandTests
         Assert.Equal(best.GetProperty("plan").GetString(), root.GetProperty("best_single").GetString());
         double[] bestRounds = Rounds(best.GetProperty("rounds_us"));
         double[] ratios = autoRounds.Zip(bestRounds, (a, b) => a / b).ToArray();
-        Assert.Equal(Math.Round(Median(ratios), 3), root.GetProperty("ratio_median").GetDouble(), 3);
-        Assert.Equal(Math.Round(ratios.Min(), 3), root.GetProperty("ratio_min").GetDouble(), 3);
+        // The report rounds each round's µs to 0.1 and each ratio to 0.001 (from unrounded times): the ratio recomputed here
+        // from the printed times may differ by the first rounding carried through a / b and the second.
+        double Slack(double ratio) => 0.0005 + ratio * (0.05 / autoRounds.Min() + 0.05 / bestRounds.Min());
+        double median = Median(ratios), min = ratios.Min();
+        Assert.InRange(root.GetProperty("ratio_median").GetDouble(), median - Slack(median), median + Slack(median));
+        Assert.InRange(root.GetProperty("ratio_min").GetDouble(), min - Slack(min), min + Slack(min));
         // auto measured each backend alone among its candidates.
         string[] measured = root.GetProperty("auto_measured").EnumerateArray().Select(m => m.GetProperty("candidate").GetString()!).ToArray();
         Assert.Contains("onednn", measured);
