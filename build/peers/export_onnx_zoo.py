@@ -10,7 +10,10 @@ are exercised and the activations neither vanish nor explode.
 
 NAME: mobilenet_v2, mobilenet_v3_small, mobilenet_v3_large, mnasnet0_5, mnasnet1_0, efficientnet_b0,
 shufflenet_v2_x0_5, shufflenet_v2_x1_0, regnet_x_400mf, regnet_y_400mf (224x224), lraspp_mobilenet_v3_large
-(320x320, its "out" head). The graph's input is "input" (N, 3, H, W) with a symbolic batch, its output "output".
+(320x320, its "out" head), and the torch modules of build/peers: xception (xception.py; 128x128, which keeps the
+tests' double evaluation quick and leaves the exit flow a 4x4 map) and separable_unet (separable_unet.py; 128x128,
+its output the class map at the input's size). The graph's input is "input" (N, 3, H, W) with a symbolic batch, its
+output "output".
 
 Writes into DIR:
   model.onnx        torch.onnx.export(eval model, opset, do_constant_folding=True, dynamic batch axis)
@@ -38,7 +41,7 @@ from torch import nn
 MODELS = {
     "mobilenet_v2": 224, "mobilenet_v3_small": 224, "mobilenet_v3_large": 224, "mnasnet0_5": 224, "mnasnet1_0": 224,
     "efficientnet_b0": 224, "shufflenet_v2_x0_5": 224, "shufflenet_v2_x1_0": 224, "regnet_x_400mf": 224,
-    "regnet_y_400mf": 224, "lraspp_mobilenet_v3_large": 320,
+    "regnet_y_400mf": 224, "lraspp_mobilenet_v3_large": 320, "xception": 128, "separable_unet": 128,
 }
 
 
@@ -53,19 +56,24 @@ class OutHead(nn.Module):
         return self.net(x)["out"]
 
 
+def peer(file: str, name: str):
+    """A function or class from a module of build/peers, imported by path: build/peers is no package."""
+    spec = importlib.util.spec_from_file_location(os.path.splitext(file)[0], os.path.join(os.path.dirname(os.path.abspath(__file__)), file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
 def build(name: str) -> nn.Module:
     if name == "lraspp_mobilenet_v3_large":
         return OutHead(torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None))
-    return getattr(torchvision.models, name)(weights=None)
+    # torchvision's by name, build/peers' Xception and separable U-Net: as the samples' peer builds them
+    return peer("export_samples.py", "build")(name)
 
 
 def randomize(model: nn.Module, generator: torch.Generator) -> None:
-    """export_mobilenet.py's randomization, every conv/linear bias included (imported by path: build/peers is no package)."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_mobilenet.py")
-    spec = importlib.util.spec_from_file_location("export_mobilenet", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.randomize(model, generator, random_biases=True)
+    """export_mobilenet.py's randomization, every conv/linear bias included."""
+    peer("export_mobilenet.py", "randomize")(model, generator, random_biases=True)
 
 
 def seeded_model(name: str, seed: int):

@@ -4,7 +4,8 @@ using Xunit;
 namespace NativeConv.Onnx.Tests;
 
 /// <summary>
-/// torchvision's networks exported to ONNX at test time by build/peers/export_onnx_zoo.py under Debian's python3
+/// torchvision's networks (and build/peers' Xception and separable U-Net) exported to ONNX at test time by
+/// build/peers/export_onnx_zoo.py under Debian's python3
 /// (python3-torch, python3-torchvision, python3-numpy): model.onnx, input.npy / input_nhwc.npy, and PyTorch's float64
 /// output as a float32 pair (output_hi.npy + output_lo.npy). One export per model and opset per test run. Missing
 /// torchvision is a visible skip, except under CI (CI=true), where build/test.sh installs it and its absence fails.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NativeConv.Npy;
 using Xunit;
 
@@ -35,11 +36,18 @@ internal sealed class ZooReference
     /// <summary>The input PyTorch ran, NCHW.</summary>
     public NpyArray Input { get; }
 
+    /// <summary>Per export directory: the import, and so the graph evaluated, depends on the file only (not on the backend or layout it runs on).</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<ZooReference>> Made = new();
+
     /// <summary>
-    /// The reference for the export in <paramref name="dir"/> as <paramref name="model"/> imported it; the imported graph's
-    /// own double evaluation must agree with PyTorch's double model within the same bound (the import computes the model).
+    /// The reference for the export in <paramref name="dir"/> as <paramref name="model"/> imported it (evaluated once per
+    /// export); the imported graph's own double evaluation must agree with PyTorch's double model within the same bound
+    /// (the import computes the model).
     /// </summary>
-    public static ZooReference Of(string name, string dir, OnnxModel model)
+    public static ZooReference Of(string name, string dir, OnnxModel model) =>
+        Made.GetOrAdd(dir, _ => new(() => Evaluate(name, dir, model))).Value;
+
+    private static ZooReference Evaluate(string name, string dir, OnnxModel model)
     {
         NpyArray nchw = NpyFile.Read(Path.Combine(dir, "input.npy"));
         NpyArray hi = NpyFile.Read(Path.Combine(dir, "output_hi.npy")), lo = NpyFile.Read(Path.Combine(dir, "output_lo.npy"));

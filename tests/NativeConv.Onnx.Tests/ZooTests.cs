@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace NativeConv.Onnx.Tests;
 
 /// <summary>
-/// The ONNX files a user already has: torchvision's networks exported by torch.onnx.export (BatchNorm statistics and
-/// biases randomized, opsets 13 and 17, a symbolic batch), loaded by <see cref="OnnxModel"/> and run against PyTorch's
+/// The ONNX files a user already has: torchvision's networks, and build/peers' Xception and separable U-Net, exported by
+/// torch.onnx.export (BatchNorm statistics and biases randomized, opsets 13 and 17, a symbolic batch), loaded by <see cref="OnnxModel"/> and run against PyTorch's
 /// float64 output within the first-order bound of the imported graph's evaluation (<see cref="ZooReference"/>).
 /// </summary>
 public class ZooTests(ITestOutputHelper log)
@@ -16,7 +16,12 @@ public class ZooTests(ITestOutputHelper log)
     /// <summary>ShuffleNet v2: max pooling, concatenation, chunk's channel split and the channel shuffle besides convolutions.</summary>
     private static readonly string[] ShuffleNets = ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0"];
 
+    /// <summary>The imports of this round's activations: EfficientNet-B0 (SiLU, squeeze-and-excitation's Sigmoid gate), RegNet-Y (ReLU after a fused residual sum, Sigmoid), LR-ASPP (HardSwish, Sigmoid, bilinear resizes).</summary>
+    private static readonly string[] ActivationModels = ["efficientnet_b0", "regnet_y_400mf", "lraspp_mobilenet_v3_large"];
+
     public static TheoryData<string, int, string, TensorLayout> MobileNetRows() => EveryBackendAndLayout(MobileNets);
+
+    public static TheoryData<string, int, string, TensorLayout> ActivationModelRows() => EveryBackendAndLayout(ActivationModels);
 
     public static TheoryData<string, int, string, TensorLayout> ShuffleNetRows() => EveryBackendAndLayout(ShuffleNets);
 
@@ -42,6 +47,14 @@ public class ZooTests(ITestOutputHelper log)
     [SkippableTheory]
     [MemberData(nameof(ShuffleNetRows))]
     public void ShuffleNets_match_PyTorch_on_every_backend_and_layout(string model, int opset, string backend, TensorLayout layout)
+    {
+        double worst = MatchesPyTorch(model, opset, backend, layout);
+        log.WriteLine($"{model} opset {opset} on {backend} {layout}: largest |ours - torch float64| / first-order bound {worst:0.000e+0}");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ActivationModelRows))]
+    public void Activation_models_match_PyTorch_on_every_backend_and_layout(string model, int opset, string backend, TensorLayout layout)
     {
         double worst = MatchesPyTorch(model, opset, backend, layout);
         log.WriteLine($"{model} opset {opset} on {backend} {layout}: largest |ours - torch float64| / first-order bound {worst:0.000e+0}");
@@ -75,6 +88,8 @@ public class ZooTests(ITestOutputHelper log)
         { "efficientnet_b0", "" },
         { "regnet_y_400mf", "" },
         { "lraspp_mobilenet_v3_large", "" },
+        { "xception", "" },
+        { "separable_unet", "" },
     };
 
     [SkippableTheory]

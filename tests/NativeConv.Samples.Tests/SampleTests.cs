@@ -22,6 +22,8 @@ public class SampleTests(ITestOutputHelper log)
         ["shufflenet_v2_x1_0"] = w => ShuffleNetV2.Build(w),
         ["mnasnet1_0"] = w => MnasNet.Build(w),
         ["separable_unet"] = w => SeparableUNet.Build(w),
+        ["xception"] = w => Xception.Build(w),
+        ["efficientnet_b0"] = w => EfficientNetB0.Build(w),
     };
 
     private static readonly ConcurrentDictionary<string, Lazy<(NetworkGraph Graph, ReferenceTensor Evaluation)>> Evaluations = new();

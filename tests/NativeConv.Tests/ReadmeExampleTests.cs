@@ -38,6 +38,50 @@ public class ReadmeExampleTests
         Assert.True(expected.Count(v => v > 0) > output.Length / 10, "the data exercises the ReLUs on both sides");
     }
 
+    /// <summary>The built-in backends and "auto", the README graph example's own choice.</summary>
+    public static TheoryData<string> BackendsAndAuto() => new([.. NativeConvBuilder.BuiltIn().Names, "auto"]);
+
+    /// <summary>
+    /// The README's graph example (a value read twice, SiLU fused into the depthwise convolution, ReLU after the add),
+    /// the same lines with the backend substituted, on every built-in backend and auto: its output within the
+    /// first-order bound of the graph's independent double evaluation (<see cref="NetworkEvaluation"/>) on the same input.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(BackendsAndAuto))]
+    public void Readme_graph_example_runs_and_matches_the_double_evaluation(string backendName)
+    {
+        if (backendName != "auto") TestBackends.GetOrSkip(backendName);
+        var r = new Random(5);
+        float[] stemWeights = NetworkCases.Rand(r, 32 * 3 * 3 * 3, 1 / Math.Sqrt(27)), dwWeights = NetworkCases.Rand(r, 32 * 1 * 3 * 3, 1 / 3.0);
+        float[] pwWeights = NetworkCases.Rand(r, 32 * 32, 1 / Math.Sqrt(32)), image = NetworkCases.Rand(r, 1 * 3 * 224 * 224, 1);
+        string backend = backendName;
+
+        // --- README graph example (keep in sync with README.md; there Backend = "auto") ---
+        using var backends = new ConvBackends(new NativeConvOptions { Threads = 2 });   // or services.AddNativeConv(...)
+        var g = new GraphBuilder();
+        Value x = g.Input("image", 3);
+        Value stem = g.Conv2d(x, new Conv2dSpec(3, 32, 3, stride: 2, padding: 1, bias: false, activation: Activation.ReLU6), stemWeights, []);
+        Value dw = g.Conv2d(stem, Conv2dSpec.Depthwise(32, 3, padding: 1, bias: false, activation: Activation.SiLU), dwWeights, []);
+        Value pw = g.Conv2d(dw, Conv2dSpec.Pointwise(32, 32, bias: false), pwWeights, []);
+        g.Output(g.Add(pw, stem, Activation.ReLU), "features");          // a value read twice, an activation after the add
+        using var net = new ConvNetwork(g.Build(), backends, new NetworkOptions { Backend = backend, Layout = TensorLayout.Nchw });
+        var y = new float[net.OutputShape(new TensorShape(1, 3, 224, 224)).Length];   // 1 x 32 x 112 x 112
+        net.Forward(image, y, batch: 1, height: 224, width: 224);
+        // --- end of README graph example ---
+
+        Assert.Equal(1 * 32 * 112 * 112, y.Length);
+        // net.Graph is the graph as given: nothing in it is a standalone activation to fold.
+        ReferenceTensor expected = NetworkEvaluation.Run(net.Graph, [ReferenceTensor.Exact(image, new TensorShape(1, 3, 224, 224), TensorLayout.Nchw)], foldedFromBatchNorm: false)[0];
+        Assert.Equal(new TensorShape(1, 32, 112, 112), expected.Shape);
+        for (int i = 0; i < y.Length; i++)
+        {
+            int at = expected.IndexIn(TensorLayout.Nchw, i);
+            double bound = expected.RelativeBudget * expected.Magnitude[i];
+            Assert.True(Math.Abs(y[at] - expected.Value[i]) <= bound, $"{backendName}: element {at}: {y[at]} vs {expected.Value[i]} (bound {bound:e3})");
+        }
+        Assert.True(y.Count(v => v > 0) > y.Length / 10 && y.Count(v => v == 0) > y.Length / 10, "the data exercises the ReLU after the add on both sides");
+    }
+
     private static readonly Lazy<(string Path, float[] Image, ReferenceTensor Expected)> V2 = new(() =>
     {
         string path = StateDictFile.Write(MobileNetModel.V2, 11, Path.Combine(Directory.CreateTempSubdirectory("nativeconv-readme-").FullName, "mobilenet_v2.npz"));
