@@ -30,6 +30,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
             ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
             ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias)
                 ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{conv.Name}'");
+            fused.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc));
             return new ConvOpKernel<Conv2dSpec>(fused, backend.Name, residualSum: true);
         }
         BFloat16Tensors tensors = Precision == ConvPrecision.BFloat16 ? BFloat16Values.For(conv, bfloat16Values) : BFloat16Tensors.None;
@@ -41,6 +42,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
         };
+        if (Precision != ConvPrecision.Float32) kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc));
         return new ConvOpKernel<Conv2dSpec>(kernel, backend.Name, residualSum: false, Describe(tensors));
     }
 

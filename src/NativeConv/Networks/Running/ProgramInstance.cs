@@ -38,6 +38,7 @@ internal sealed unsafe class ProgramInstance : IDisposable
                 Steps[i] = kernel.Instantiate(op, shapes);
             }
             WholeNetwork = program.Whole?.CreateRun(Shapes);
+            ScansInputs = Steps.Any(s => s.RepairsNonFinite) || (program.Whole is not null && program.FirstBackend?.NonFiniteValues == NonFiniteValues.PyTorch);
             for (int k = 0; k < InputTransforms.Length; k++)
             {
                 if (inputIsCallers[k]) continue;
@@ -88,6 +89,12 @@ internal sealed unsafe class ProgramInstance : IDisposable
 
     /// <summary>The whole network made for this shape, when its program runs it as one native object (null: operation by operation).</summary>
     public IWholeNetworkRun? WholeNetwork { get; }
+
+    /// <summary>
+    /// Whether a call scans its inputs for NaN and ±infinity: some step's library is not exact for them (a call that meets one
+    /// runs <see cref="OpStep.RunRepairing"/>), or the whole network runs in one native object that cannot be repaired inside.
+    /// </summary>
+    public bool ScansInputs { get; }
 
     /// <summary>Whether the first convolution reads the caller's NCHW input itself (then there is no input transpose).</summary>
     public bool StemReadsNchw { get; }

@@ -1,0 +1,149 @@
+namespace NativeConv;
+
+/// <summary>
+/// Makes a library's convolution (or transposed convolution) exact for NaN and ±infinity inputs without slowing its
+/// finite path: before the call, one vectorized scan of the input (and of a residual the kernel adds); only when it finds
+/// a non-finite value, every such input is scattered to the outputs whose windows hold it, each output collecting the
+/// classes of its sum (<see cref="NonFiniteRules"/>), and after the library's call exactly those outputs are overwritten
+/// with the definition's value. Shape-free and shared by a kernel's users; each brings its own <see cref="RepairScratch"/>.
+/// </summary>
+internal sealed unsafe class ConvRepair
+{
+    /// <summary>A flag beside the classes: the output is non-finite through its residual alone.</summary>
+    public const byte ResidualOnly = 8;
+
+    private readonly ConvolutionSpec _spec;
+    private readonly bool _transposed;
+    private readonly float[] _weights; // PyTorch order: only their signs and zeros matter
+    private readonly TensorLayout _input, _output;
+
+    private ConvRepair(ConvolutionSpec spec, ReadOnlySpan<float> weights, TensorLayout input, TensorLayout output)
+    {
+        _spec = spec;
+        _transposed = spec is ConvTranspose2dSpec;
+        _weights = weights.ToArray();
+        (_input, _output) = (input, output);
+    }
+
+    /// <summary>
+    /// The repair a kernel of <paramref name="backend"/> needs for <paramref name="spec"/> in <paramref name="precision"/>, or null:
+    /// under <see cref="NonFiniteValues.Library"/>, or where the backend's kernel keeps PyTorch's values itself.
+    /// </summary>
+    public static ConvRepair? For(ConvBackend backend, ConvolutionSpec spec, ConvPrecision precision, ReadOnlySpan<float> weights,
+        TensorLayout input, TensorLayout output) =>
+        backend.NonFiniteValues == NonFiniteValues.Library || backend.KeepsNonFinite(spec.Activation, precision)
+            ? null : new ConvRepair(spec, weights, input, output);
+
+    /// <summary>What a layer's or network's Describe says about NaN and ±infinity on <paramref name="backend"/>.</summary>
+    public static string Describe(ConvBackend backend, Activation activation, ConvPrecision precision) =>
+        backend.KeepsNonFinite(activation, precision)
+            ? "NaN and ±infinity as PyTorch gives them (the library's kernel keeps them; no scan)"
+            : backend.NonFiniteValues == NonFiniteValues.Library
+                ? $"NaN and ±infinity as the library gives them (NonFiniteValues.Library): its kernel with {activation} is not PyTorch's there (e.g. relu(NaN) = 0, a NaN clamped to a bound)"
+                : "NaN and ±infinity as PyTorch gives them: every call scans its input (one vectorized pass), a call that meets one overwrites the outputs whose windows hold it";
+
+    /// <summary>
+    /// Scans the call's input (and <paramref name="residual"/>, the values the kernel adds to its output, or null) and, when a
+    /// value is non-finite, flags the outputs it reaches and reads the residual there; false when every value is finite
+    /// (then there is nothing to repair and nothing was allocated).
+    /// </summary>
+    public bool Prepare(in ConvGeometry g, float* input, float* residual, ref RepairScratch? scratch)
+    {
+        bool inputs = NonFiniteScan.Any(input, g.InputLength);
+        bool residuals = residual is not null && NonFiniteScan.Any(residual, g.OutputLength);
+        if (!inputs && !residuals) return false;
+        scratch ??= new RepairScratch();
+        scratch.Reserve(g.OutputLength);
+        scratch.TouchedCount = 0;
+        if (inputs)
+        {
+            int count = NonFiniteScan.Record(input, g.InputLength, ref scratch.Positions, 0);
+            for (int p = 0; p < count; p++) Scatter(g, scratch.Positions[p], input[scratch.Positions[p]], scratch);
+        }
+        if (residuals)
+        {
+            int count = NonFiniteScan.Record(residual, g.OutputLength, ref scratch.Positions, 0);
+            for (int p = 0; p < count; p++) scratch.Touch(scratch.Positions[p], ResidualOnly);
+        }
+        if (residual is not null)
+        {
+            if (scratch.Residual.Length < scratch.TouchedCount) scratch.Residual = new float[scratch.Touched.Length];
+            for (int t = 0; t < scratch.TouchedCount; t++) scratch.Residual[t] = residual[scratch.Touched[t]];
+        }
+        return true;
+    }
+
+    /// <summary>Overwrites the outputs <see cref="Prepare"/> flagged with the definition's values, and clears the flags.</summary>
+    public void Apply(float* output, RepairScratch scratch, bool residual)
+    {
+        Activation activation = _spec.Activation;
+        for (int t = 0; t < scratch.TouchedCount; t++)
+        {
+            int o = scratch.Touched[t];
+            var classes = (NonFiniteRules.Classes)(scratch.Flags[o] & ~ResidualOnly);
+            scratch.Flags[o] = 0;
+            float r = residual ? scratch.Residual[t] : 0f;
+            // A finite window: only a non-finite residual brought it here, and act(s) + r is r's class whatever s is.
+            output[o] = classes == NonFiniteRules.Classes.None ? r : NonFiniteRules.Activate(activation, NonFiniteRules.Sum(classes)) + r;
+        }
+        scratch.TouchedCount = 0;
+    }
+
+    /// <summary>Flags every output whose window holds input <paramref name="index"/> with what x·w adds to its sum.</summary>
+    private void Scatter(in ConvGeometry g, int index, float x, RepairScratch scratch)
+    {
+        int c, h, w, n;
+        if (_input == TensorLayout.Nhwc)
+        {
+            c = index % g.InChannels;
+            int pixel = index / g.InChannels;
+            w = pixel % g.InWidth;
+            h = pixel / g.InWidth % g.InHeight;
+            n = pixel / g.InWidth / g.InHeight;
+        }
+        else
+        {
+            w = index % g.InWidth;
+            h = index / g.InWidth % g.InHeight;
+            c = index / g.InWidth / g.InHeight % g.InChannels;
+            n = index / g.InWidth / g.InHeight / g.InChannels;
+        }
+        ConvolutionSpec s = _spec;
+        int icg = s.InChannelsPerGroup, ocg = s.OutChannelsPerGroup, kh = s.Kernel.Height, kw = s.Kernel.Width;
+        int group = c / icg, ic = c % icg;
+        for (int ky = 0; ky < kh; ky++)
+        {
+            if (!OutputOf(h, ky, s.Stride.Height, s.Dilation.Height, g.PadTop, g.OutHeight, out int oy)) continue;
+            for (int kx = 0; kx < kw; kx++)
+            {
+                if (!OutputOf(w, kx, s.Stride.Width, s.Dilation.Width, g.PadLeft, g.OutWidth, out int ox)) continue;
+                for (int k = 0; k < ocg; k++)
+                {
+                    int oc = group * ocg + k;
+                    // Convolution (out, in/groups, kh, kw); transposed (in, out/groups, kh, kw).
+                    float weight = _transposed ? _weights[((c * ocg + k) * kh + ky) * kw + kx] : _weights[((oc * icg + ic) * kh + ky) * kw + kx];
+                    int o = _output == TensorLayout.Nhwc
+                        ? ((n * g.OutHeight + oy) * g.OutWidth + ox) * g.OutChannels + oc
+                        : ((n * g.OutChannels + oc) * g.OutHeight + oy) * g.OutWidth + ox;
+                    scratch.Touch(o, (byte)NonFiniteRules.Contribution(x, weight));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The output row (column) that reads input row <paramref name="i"/> through tap <paramref name="k"/>: for a convolution
+    /// o·stride − pad + k·dilation = i, for a transposed one o = i·stride − pad + k·dilation; false when there is none.
+    /// </summary>
+    private bool OutputOf(int i, int k, int stride, int dilation, int pad, int outputs, out int o)
+    {
+        if (_transposed)
+        {
+            o = i * stride - pad + k * dilation;
+            return o >= 0 && o < outputs;
+        }
+        int t = i + pad - k * dilation;
+        o = t / stride;
+        return t >= 0 && t % stride == 0 && o < outputs;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Numerics;
+
+namespace NativeConv;
+
+/// <summary>
+/// Finds NaN and ±infinity in a buffer, vectorized: x − x is NaN exactly for those and 0 for every finite x, so the
+/// finite path costs one subtract and one add per vector, and one test at the end.
+/// </summary>
+internal static unsafe class NonFiniteScan
+{
+    /// <summary>Whether any of <paramref name="data"/>[0..<paramref name="length"/>) is NaN or ±infinity.</summary>
+    public static bool Any(float* data, int length)
+    {
+        int n = Vector<float>.Count, i = 0;
+        Vector<float> a = Vector<float>.Zero, b = a, c = a, d = a;
+        for (; i <= length - 4 * n; i += 4 * n)
+        {
+            Vector<float> x0 = Vector.Load(data + i), x1 = Vector.Load(data + i + n), x2 = Vector.Load(data + i + 2 * n), x3 = Vector.Load(data + i + 3 * n);
+            a += x0 - x0;
+            b += x1 - x1;
+            c += x2 - x2;
+            d += x3 - x3;
+        }
+        for (; i <= length - n; i += n)
+        {
+            Vector<float> x = Vector.Load(data + i);
+            a += x - x;
+        }
+        Vector<float> all = a + b + c + d;
+        if (!Vector.EqualsAll(all, all)) return true;
+        for (; i < length; i++)
+            if (!float.IsFinite(data[i])) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Appends the index of every non-finite value of <paramref name="data"/>[0..<paramref name="length"/>) to
+    /// <paramref name="positions"/> from <paramref name="count"/> on (growing it), and returns the new count.
+    /// </summary>
+    public static int Record(float* data, int length, ref int[] positions, int count)
+    {
+        int n = Vector<float>.Count, i = 0;
+        for (; i <= length - n; i += n)
+        {
+            Vector<float> x = Vector.Load(data + i), z = x - x;
+            if (Vector.EqualsAll(z, z)) continue;
+            for (int k = i; k < i + n; k++)
+                if (!float.IsFinite(data[k])) Add(ref positions, ref count, k);
+        }
+        for (; i < length; i++)
+            if (!float.IsFinite(data[i])) Add(ref positions, ref count, i);
+        return count;
+    }
+
+    private static void Add(ref int[] positions, ref int count, int index)
+    {
+        if (count == positions.Length) Array.Resize(ref positions, Math.Max(64, 2 * positions.Length));
+        positions[count++] = index;
+    }
+}
