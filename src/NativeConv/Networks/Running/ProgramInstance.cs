@@ -128,6 +128,21 @@ internal sealed unsafe class ProgramInstance : IDisposable
             }
             yield return $"{op.Name}: {op.Definition} -> {Program.Backends[i]} {Steps[i].Implementation}";
         }
+        yield return NonFiniteNote();
+    }
+
+    /// <summary>The last line of Describe: what NaN and ±infinity in an input give (<see cref="NonFiniteValues"/>).</summary>
+    private string NonFiniteNote()
+    {
+        if (Program.Whole is { } whole)
+            return ScansInputs
+                ? $"non-finite inputs: refused (NotSupportedException): {whole.ImplementationName} cannot be repaired inside; NonFiniteValues.Library runs XNNPACK's values"
+                : $"non-finite inputs: {whole.ImplementationName}'s values (NonFiniteValues.Library): its clamps may turn NaN into a bound";
+        int repaired = Steps.Count(s => s.RepairsNonFinite);
+        return ScansInputs
+            ? $"non-finite inputs: each call scans its inputs once; when one holds NaN or ±infinity, the {repaired} of {Steps.Length} operations whose library " +
+              "differs from PyTorch there repair their outputs; an infinity made inside the network from finite inputs follows the libraries"
+            : "non-finite inputs: not scanned; every operation gives its library's values (PyTorch's where the library is exact, NonFiniteValues.Library elsewhere)";
     }
 
     public void Dispose()
