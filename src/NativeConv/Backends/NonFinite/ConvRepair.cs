@@ -58,7 +58,23 @@ internal sealed unsafe class ConvRepair
         if (inputs)
         {
             int count = NonFiniteScan.Record(input, g.InputLength, ref scratch.Positions, 0);
-            for (int p = 0; p < count; p++) Scatter(g, scratch.Positions[p], input[scratch.Positions[p]], scratch);
+            // A NaN reaches the same outputs from every channel of its group at its pixel, whatever the weights: scattered once.
+            int groups = _spec.Groups, icg = _spec.InChannelsPerGroup;
+            if (scratch.Seen.Length < g.Batch * groups * g.InHeight * g.InWidth) scratch.Seen = new bool[g.Batch * groups * g.InHeight * g.InWidth];
+            for (int p = 0; p < count; p++)
+            {
+                int index = scratch.Positions[p];
+                float x = input[index];
+                if (float.IsNaN(x))
+                {
+                    int key = NanKey(g, index, icg);
+                    if (scratch.Seen[key]) continue;
+                    scratch.Seen[key] = true;
+                }
+                Scatter(g, index, x, scratch);
+            }
+            for (int p = 0; p < count; p++)
+                if (float.IsNaN(input[scratch.Positions[p]])) scratch.Seen[NanKey(g, scratch.Positions[p], icg)] = false;
         }
         if (residuals)
         {
@@ -89,25 +105,27 @@ internal sealed unsafe class ConvRepair
         scratch.TouchedCount = 0;
     }
 
+    /// <summary>Input <paramref name="index"/>'s (image, group, row, column): what the outputs a NaN there reaches depend on.</summary>
+    private int NanKey(in ConvGeometry g, int index, int icg)
+    {
+        var (n, c, h, w) = Coordinates(g, index);
+        return ((n * _spec.Groups + c / icg) * g.InHeight + h) * g.InWidth + w;
+    }
+
+    private (int N, int C, int H, int W) Coordinates(in ConvGeometry g, int index)
+    {
+        if (_input == TensorLayout.Nhwc)
+        {
+            int pixel = index / g.InChannels;
+            return (pixel / g.InWidth / g.InHeight, index % g.InChannels, pixel / g.InWidth % g.InHeight, pixel % g.InWidth);
+        }
+        return (index / g.InWidth / g.InHeight / g.InChannels, index / g.InWidth / g.InHeight % g.InChannels, index / g.InWidth % g.InHeight, index % g.InWidth);
+    }
+
     /// <summary>Flags every output whose window holds input <paramref name="index"/> with what x·w adds to its sum.</summary>
     private void Scatter(in ConvGeometry g, int index, float x, RepairScratch scratch)
     {
-        int c, h, w, n;
-        if (_input == TensorLayout.Nhwc)
-        {
-            c = index % g.InChannels;
-            int pixel = index / g.InChannels;
-            w = pixel % g.InWidth;
-            h = pixel / g.InWidth % g.InHeight;
-            n = pixel / g.InWidth / g.InHeight;
-        }
-        else
-        {
-            w = index % g.InWidth;
-            h = index / g.InWidth % g.InHeight;
-            c = index / g.InWidth / g.InHeight % g.InChannels;
-            n = index / g.InWidth / g.InHeight / g.InChannels;
-        }
+        var (n, c, h, w) = Coordinates(g, index);
         ConvolutionSpec s = _spec;
         int icg = s.InChannelsPerGroup, ocg = s.OutChannelsPerGroup, kh = s.Kernel.Height, kw = s.Kernel.Width;
         int group = c / icg, ic = c % icg;

@@ -10,6 +10,9 @@ internal sealed class RepairScratch
     /// <summary>Indices of the non-finite inputs of the current call.</summary>
     public int[] Positions = [];
 
+    /// <summary>Per (image, group, input row, column): a NaN there was scattered already (cleared before the call returns).</summary>
+    public bool[] Seen = [];
+
     /// <summary>Per output: the classes its sum met (<see cref="NonFiniteRules.Classes"/>), and <see cref="ConvRepair.ResidualOnly"/>.</summary>
     public byte[] Flags = [];
 
