@@ -20,7 +20,8 @@ public class Conv2dLayer : ConvLayer<Conv2dSpec>
     /// </param>
     public Conv2dLayer(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ConvBackend backend,
         TensorLayout layout, ConvPrecision precision)
-        : base(Given(backend), backend.Describe(spec, layout), CreateKernel(spec, weights, bias, backend, layout, precision))
+        : base(Given(backend), backend.Describe(spec, layout) with { NonFinite = ConvRepair.Describe(backend, spec.Activation, precision) },
+            CreateKernel(spec, weights, bias, backend, layout, precision))
     {
         Precision = precision;
     }

@@ -42,7 +42,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
         };
-        if (Precision != ConvPrecision.Float32) kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc));
+        if (Precision != ConvPrecision.Float32) kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, tensors));
         return new ConvOpKernel<Conv2dSpec>(kernel, backend.Name, residualSum: false, Describe(tensors));
     }
 

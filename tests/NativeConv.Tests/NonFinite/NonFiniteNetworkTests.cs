@@ -14,7 +14,7 @@ public class NonFiniteNetworkTests(ITestOutputHelper output)
     private const int Batch = 2;
 
     public static TheoryData<string, string, TensorLayout> Cases() =>
-        TestBackends.Rows(TestBackends.UnderTest.Append(NetworkOptions.Auto), new[] { "graph", "v2" }, TestBackends.Layouts);
+        TestBackends.Rows(TestBackends.UnderTest.Append(NetworkOptions.Auto), new[] { "graph", "v2", "v3-small" }, TestBackends.Layouts);
 
     /// <summary>NaN alone, then ±infinity alone (a NaN reaching a global pool makes every logit NaN, which would hide the infinities).</summary>
     private static readonly (int C, int Y, int X, float Value)[][] PlantSets =
@@ -63,6 +63,39 @@ public class NonFiniteNetworkTests(ITestOutputHelper output)
                 Assert.Equal(again[k].Select(BitConverter.SingleToInt32Bits), after[k].Select(BitConverter.SingleToInt32Bits));
     }
 
+    /// <summary>
+    /// bfloat16 (oneDNN) and dynamic int8 (XNNPACK) networks: NaN and the same infinities exactly where the reference has them
+    /// (their finite values have bounds of their own, which their own tests check), every other output finite.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("onednn", ConvPrecision.BFloat16)]
+    [InlineData("xnnpack", ConvPrecision.DynamicInt8)]
+    public void Other_precisions_hold_the_references_non_finite_values(string backendName, ConvPrecision precision)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        Skip.If(backend.CannotRun(precision) is not null, backend.CannotRun(precision) ?? "");
+        var (graph, shape) = Network("graph");
+        foreach (TensorLayout layout in TestBackends.Layouts)
+        {
+            using var network = new ConvNetwork(graph, ConvBackends.Of(backend), new NetworkOptions { Backend = backendName, Layout = layout, Precision = precision });
+            foreach (var plants in PlantSets)
+            {
+                float[] x = NetworkCases.Rand(new Random(11), shape.Length, 1);
+                foreach (var (c, y, xx, v) in plants) x[ExpectedConvolution.Index(layout, Batch - 1, c, y, xx, shape.Channels, shape.Height, shape.Width)] = v;
+                float[][] outputs = Run(network, [shape], x);
+                ReferenceTensor[] expected = NetworkEvaluation.Run(graph, [ReferenceTensor.Exact(x, shape, layout)], foldedFromBatchNorm: false);
+                for (int k = 0; k < expected.Length; k++)
+                for (int i = 0; i < expected[k].Value.Length; i++)
+                {
+                    double e = expected[k].Value[i];
+                    float a = outputs[k][expected[k].IndexIn(layout, i)];
+                    Assert.True(double.IsNaN(e) ? float.IsNaN(a) : double.IsInfinity(e) ? a == e : float.IsFinite(a),
+                        $"{precision} on {backendName} {layout}: output {k}[{i}] is {a}, the reference {e}; runs: {string.Join("; ", network.Describe())}");
+                }
+            }
+        }
+    }
+
     /// <summary>XNNPACK's whole-network runtime cannot be repaired inside: under PyTorch's semantics it refuses a non-finite input by name.</summary>
     [SkippableFact]
     public void The_whole_xnnpack_runtime_refuses_a_non_finite_input_and_runs_it_under_Library()
@@ -94,9 +127,9 @@ public class NonFiniteNetworkTests(ITestOutputHelper output)
     /// <summary>The network and its input shape.</summary>
     private static (NetworkGraph Graph, TensorShape Shape) Network(string name)
     {
-        if (name == "v2")
+        if (name != "graph")
         {
-            var (blocks, channels, size) = NetworkCases.Get("v2");
+            var (blocks, channels, size) = NetworkCases.Get(name);
             return (ConvNetwork.GraphOf(blocks), new TensorShape(Batch, channels, size, size));
         }
         var r = new Random(5);

@@ -16,13 +16,14 @@ internal sealed unsafe class ConvRepair
     private readonly bool _transposed;
     private readonly float[] _weights; // PyTorch order: only their signs and zeros matter
     private readonly TensorLayout _input, _output;
+    private readonly BFloat16Tensors _bfloat16; // a network's bfloat16 tensors: read and written as such
 
-    private ConvRepair(ConvolutionSpec spec, ReadOnlySpan<float> weights, TensorLayout input, TensorLayout output)
+    private ConvRepair(ConvolutionSpec spec, ReadOnlySpan<float> weights, TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16)
     {
         _spec = spec;
         _transposed = spec is ConvTranspose2dSpec;
         _weights = weights.ToArray();
-        (_input, _output) = (input, output);
+        (_input, _output, _bfloat16) = (input, output, bfloat16);
     }
 
     /// <summary>
@@ -30,9 +31,9 @@ internal sealed unsafe class ConvRepair
     /// under <see cref="NonFiniteValues.Library"/>, or where the backend's kernel keeps PyTorch's values itself.
     /// </summary>
     public static ConvRepair? For(ConvBackend backend, ConvolutionSpec spec, ConvPrecision precision, ReadOnlySpan<float> weights,
-        TensorLayout input, TensorLayout output) =>
+        TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16 = BFloat16Tensors.None) =>
         backend.NonFiniteValues == NonFiniteValues.Library || backend.KeepsNonFinite(spec.Activation, precision)
-            ? null : new ConvRepair(spec, weights, input, output);
+            ? null : new ConvRepair(spec, weights, input, output, bfloat16);
 
     /// <summary>What a layer's or network's Describe says about NaN and ±infinity on <paramref name="backend"/>.</summary>
     public static string Describe(ConvBackend backend, Activation activation, ConvPrecision precision) =>
@@ -49,7 +50,8 @@ internal sealed unsafe class ConvRepair
     /// </summary>
     public bool Prepare(in ConvGeometry g, float* input, float* residual, ref RepairScratch? scratch)
     {
-        bool inputs = NonFiniteScan.Any(input, g.InputLength);
+        bool bf16 = (_bfloat16 & BFloat16Tensors.Input) != 0;
+        bool inputs = bf16 ? NonFiniteScan.AnyBFloat16((ushort*)input, g.InputLength) : NonFiniteScan.Any(input, g.InputLength);
         bool residuals = residual is not null && NonFiniteScan.Any(residual, g.OutputLength);
         if (!inputs && !residuals) return false;
         scratch ??= new RepairScratch();
@@ -57,14 +59,15 @@ internal sealed unsafe class ConvRepair
         scratch.TouchedCount = 0;
         if (inputs)
         {
-            int count = NonFiniteScan.Record(input, g.InputLength, ref scratch.Positions, 0);
+            int count = bf16 ? NonFiniteScan.RecordBFloat16((ushort*)input, g.InputLength, ref scratch.Positions, 0)
+                : NonFiniteScan.Record(input, g.InputLength, ref scratch.Positions, 0);
             // A NaN reaches the same outputs from every channel of its group at its pixel, whatever the weights: scattered once.
             int groups = _spec.Groups, icg = _spec.InChannelsPerGroup;
             if (scratch.Seen.Length < g.Batch * groups * g.InHeight * g.InWidth) scratch.Seen = new bool[g.Batch * groups * g.InHeight * g.InWidth];
             for (int p = 0; p < count; p++)
             {
                 int index = scratch.Positions[p];
-                float x = input[index];
+                float x = Read(input, index, bf16);
                 if (float.IsNaN(x))
                 {
                     int key = NanKey(g, index, icg);
@@ -74,7 +77,7 @@ internal sealed unsafe class ConvRepair
                 Scatter(g, index, x, scratch);
             }
             for (int p = 0; p < count; p++)
-                if (float.IsNaN(input[scratch.Positions[p]])) scratch.Seen[NanKey(g, scratch.Positions[p], icg)] = false;
+                if (float.IsNaN(Read(input, scratch.Positions[p], bf16))) scratch.Seen[NanKey(g, scratch.Positions[p], icg)] = false;
         }
         if (residuals)
         {
@@ -100,10 +103,16 @@ internal sealed unsafe class ConvRepair
             scratch.Flags[o] = 0;
             float r = residual ? scratch.Residual[t] : 0f;
             // A finite window: only a non-finite residual brought it here, and act(s) + r is r's class whatever s is.
-            output[o] = classes == NonFiniteRules.Classes.None ? r : NonFiniteRules.Activate(activation, NonFiniteRules.Sum(classes)) + r;
+            float value = classes == NonFiniteRules.Classes.None ? r : NonFiniteRules.Activate(activation, NonFiniteRules.Sum(classes)) + r;
+            // A bfloat16 output keeps the upper half: exact for NaN, the infinities and the activations' bounds.
+            if ((_bfloat16 & BFloat16Tensors.Output) != 0) ((ushort*)output)[o] = (ushort)(BitConverter.SingleToUInt32Bits(value) >> 16);
+            else output[o] = value;
         }
         scratch.TouchedCount = 0;
     }
+
+    private static float Read(float* input, int index, bool bf16) =>
+        bf16 ? BitConverter.UInt32BitsToSingle((uint)((ushort*)input)[index] << 16) : input[index];
 
     /// <summary>Input <paramref name="index"/>'s (image, group, row, column): what the outputs a NaN there reaches depend on.</summary>
     private int NanKey(in ConvGeometry g, int index, int icg)

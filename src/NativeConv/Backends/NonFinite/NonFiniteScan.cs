@@ -52,6 +52,27 @@ internal static unsafe class NonFiniteScan
         return count;
     }
 
+    /// <summary>Whether any of the bfloat16 values is NaN or ±infinity (its exponent bits all set), a network's bf16 tensor.</summary>
+    public static bool AnyBFloat16(ushort* data, int length)
+    {
+        int n = Vector<ushort>.Count, i = 0;
+        var exponent = new Vector<ushort>(0x7F80);
+        Vector<ushort> found = Vector<ushort>.Zero;
+        for (; i <= length - n; i += n) found |= Vector.Equals(Vector.Load(data + i) & exponent, exponent);
+        if (found != Vector<ushort>.Zero) return true;
+        for (; i < length; i++)
+            if ((data[i] & 0x7F80) == 0x7F80) return true;
+        return false;
+    }
+
+    /// <summary><see cref="Record"/> for bfloat16 values.</summary>
+    public static int RecordBFloat16(ushort* data, int length, ref int[] positions, int count)
+    {
+        for (int i = 0; i < length; i++)
+            if ((data[i] & 0x7F80) == 0x7F80) Add(ref positions, ref count, i);
+        return count;
+    }
+
     private static void Add(ref int[] positions, ref int count, int index)
     {
         if (count == positions.Length) Array.Resize(ref positions, Math.Max(64, 2 * positions.Length));
