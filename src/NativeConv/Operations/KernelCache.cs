@@ -42,7 +42,9 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
         };
-        if (Precision != ConvPrecision.Float32) kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, tensors));
+        // A float32 kernel has its repair from Create; the others are made outside its checks.
+        if (Precision == ConvPrecision.BFloat16 || (Precision == ConvPrecision.DynamicInt8 && conv.Spec.IsPointwise))
+            kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, tensors));
         return new ConvOpKernel<Conv2dSpec>(kernel, backend.Name, residualSum: false, Describe(tensors));
     }
 
