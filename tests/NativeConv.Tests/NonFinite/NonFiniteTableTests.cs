@@ -57,6 +57,29 @@ public class NonFiniteTableTests(ITestOutputHelper output)
         Assert.Empty(wrong);
     }
 
+    /// <summary>A layer's Capabilities and a network's Describe state the semantics they run and, under Library, that NaN may be lost.</summary>
+    [SkippableFact]
+    public void Describe_states_the_semantics()
+    {
+        TestBackends.GetOrSkip(OneDnnBackend.BackendName);
+        Conv2dSpec relu = Conv2dSpec.Pointwise(4, 4, bias: false, activation: Activation.ReLU), none = Conv2dSpec.Pointwise(4, 4, bias: false);
+        using var pytorch = new OneDnnBackend(TestBackends.Threads);
+        using var library = new OneDnnBackend(TestBackends.Threads) { NonFiniteValues = NonFiniteValues.Library };
+        Assert.Contains("every call scans its input", pytorch.Describe(relu, TensorLayout.Nhwc).NonFinite);
+        Assert.Contains("no scan", pytorch.Describe(none, TensorLayout.Nhwc).NonFinite);
+        Assert.Contains("relu(NaN) = 0", library.Describe(relu, TensorLayout.Nhwc).NonFinite);
+        Assert.Contains("NaN and ±infinity", pytorch.Describe(relu, TensorLayout.Nhwc).ToString());
+        var g = new GraphBuilder();
+        g.Output(g.Conv2d(g.Input("x", 4), relu, new float[16], [], "conv"));
+        NetworkGraph graph = g.Build();
+        foreach (var (backend, expected) in new[] { (pytorch, "each call scans its inputs once"), (library, "not scanned") })
+        {
+            using var network = new ConvNetwork(graph, ConvBackends.Of(backend), new NetworkOptions { Backend = backend.Name, Layout = TensorLayout.Nhwc });
+            network.Forward(new float[4 * 9], new float[4 * 9], 1, 3, 3);
+            Assert.Contains(expected, network.Describe()[^1]);
+        }
+    }
+
     /// <summary>The outputs at the planted positions of a layer whose weights are all 0.5 and bias 0.25.</summary>
     private static float[] Run(ConvBackend backend, ConvPrecision precision, bool depthwise, Activation activation)
     {
