@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace NativeConv;
 
@@ -11,7 +12,23 @@ internal static unsafe class NonFiniteScan
     /// <summary>Whether any of <paramref name="data"/>[0..<paramref name="length"/>) is NaN or ±infinity.</summary>
     public static bool Any(float* data, int length)
     {
-        int n = Vector<float>.Count, i = 0;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Twice Vector<float>'s width where the CPU has it: the layer's scan is bound by the loads.
+            Vector512<float> a5 = Vector512<float>.Zero, b5 = a5, c5 = a5, d5 = a5;
+            for (; i <= length - 64; i += 64)
+            {
+                Vector512<float> x0 = Vector512.Load(data + i), x1 = Vector512.Load(data + i + 16), x2 = Vector512.Load(data + i + 32), x3 = Vector512.Load(data + i + 48);
+                a5 += x0 - x0;
+                b5 += x1 - x1;
+                c5 += x2 - x2;
+                d5 += x3 - x3;
+            }
+            Vector512<float> all5 = a5 + b5 + c5 + d5;
+            if (!Vector512.EqualsAll(all5, all5)) return true;
+        }
+        int n = Vector<float>.Count;
         Vector<float> a = Vector<float>.Zero, b = a, c = a, d = a;
         for (; i <= length - 4 * n; i += 4 * n)
         {
