@@ -58,7 +58,7 @@ public static class OperationCheck
             {
                 double actual = outputs[k][e.IndexIn(layout, i)];
                 if (exact) Assert.True(actual == e.Value[i] || (double.IsNaN(actual) && double.IsNaN(e.Value[i])), $"{what}: output {k}[{i}] {actual} != {e.Value[i]}");
-                else Assert.True(Math.Abs(actual - e.Value[i]) <= e.Bound[i] || (double.IsNaN(actual) && double.IsNaN(e.Value[i])),
+                else Assert.True(actual == e.Value[i] || Math.Abs(actual - e.Value[i]) <= e.Bound[i] || (double.IsNaN(actual) && double.IsNaN(e.Value[i])), // == : the same infinity
                     $"{what}: output {k}[{i}] {actual} vs {e.Value[i]}: |error| {Math.Abs(actual - e.Value[i]):e3} > bound {e.Bound[i]:e3}");
             }
         }

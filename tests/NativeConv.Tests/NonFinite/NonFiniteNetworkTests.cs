@@ -63,6 +63,25 @@ public class NonFiniteNetworkTests(ITestOutputHelper output)
                 Assert.Equal(again[k].Select(BitConverter.SingleToInt32Bits), after[k].Select(BitConverter.SingleToInt32Bits));
     }
 
+    public static TheoryData<string, ActivationKind> AddCases() => TestBackends.Rows(TestBackends.UnderTest, NonFiniteCases.Kinds);
+
+    /// <summary>An add with each activation after it (a managed pass or a library's fused form; no repair): NaN and ±infinity as the reference.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(AddCases))]
+    public void An_add_and_its_activation_keep_the_references_values(string backendName, ActivationKind kind)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value a = g.Input("a", 16), b = g.Input("b", 16);
+        g.Output(g.Add(a, b, NonFiniteCases.Of(kind), "add"));
+        var shape = new TensorShape(1, 16, 3, 3);
+        float[] x = [.. Enumerable.Repeat(float.NaN, 16), .. Enumerable.Repeat(float.PositiveInfinity, 16), .. Enumerable.Repeat(float.NegativeInfinity, 16),
+            .. Enumerable.Repeat(float.PositiveInfinity, 16), .. NetworkCases.Rand(new Random(1), shape.Length - 64, 2)];
+        float[] y = [.. Enumerable.Repeat(1f, 48), .. Enumerable.Repeat(float.NegativeInfinity, 16), .. NetworkCases.Rand(new Random(2), shape.Length - 64, 2)];
+        float[][] outputs = OperationCheck.Check(g.Build(), backendName, TensorLayout.Nhwc, [shape, shape], [x, y], exact: false, $"add then {kind} on {backendName}");
+        Assert.True(float.IsNaN(outputs[0][0]) && float.IsNaN(outputs[0][48]), "NaN + 1 and +inf + -inf are NaN whatever follows");
+    }
+
     /// <summary>
     /// bfloat16 (oneDNN) and dynamic int8 (XNNPACK) networks: NaN and the same infinities exactly where the reference has them
     /// (their finite values have bounds of their own, which their own tests check), every other output finite.
