@@ -9,7 +9,8 @@ namespace NativeConv.Benchmarks;
 /// backend with the default (<see cref="NonFiniteValues.PyTorch"/>: a scan per call) and with
 /// <see cref="NonFiniteValues.Library"/> (none), in turn, round by round; the report gives the median ratio of the rounds with
 /// its 10th and 90th percentiles. Then a call whose input holds one NaN pixel, or only NaN, against a finite call.
-/// Run: <c>NATIVECONV_NATIVE_DIR=... dotnet run -c Release --project tests/NativeConv.Benchmarks -- --nonfinite [rounds [threads]]</c>.
+/// Run: <c>NATIVECONV_NATIVE_DIR=... dotnet run -c Release --project tests/NativeConv.Benchmarks -- --nonfinite [rounds [threads [layers]]]</c>
+/// ("layers": the scans and layers only).
 /// </summary>
 internal static class NonFiniteMeasurement
 {
@@ -22,7 +23,8 @@ internal static class NonFiniteMeasurement
         foreach (string name in new[] { OneDnnBackend.BackendName, XnnpackBackend.BackendName })
         {
             using ConvBackend pytorch = Backend(name, threads, NonFiniteValues.PyTorch), library = Backend(name, threads, NonFiniteValues.Library);
-            foreach (MobileNetModel model in new[] { MobileNetModel.V1, MobileNetModel.V2, MobileNetModel.V3Small, MobileNetModel.V3Large })
+            bool layersOnly = args.Length > 2 && args[2] == "layers";
+            foreach (MobileNetModel model in layersOnly ? [] : new[] { MobileNetModel.V1, MobileNetModel.V2, MobileNetModel.V3Small, MobileNetModel.V3Large })
             {
                 IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(model, new RandomStateDict(1));
                 using var a = new ConvNetwork(blocks, ConvBackends.Of(pytorch), new NetworkOptions { Backend = name, Threads = threads });

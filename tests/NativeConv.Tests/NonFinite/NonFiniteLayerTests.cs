@@ -37,6 +37,41 @@ public class NonFiniteLayerTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// An input of NaN only (a layer deep in a network after a NaN spread): every output NaN, except outputs that read no
+    /// input (a stride's gap of a transposed 1x1 of stride 2), which are the bias's activation.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(AllNaNCases))]
+    public void An_input_of_NaN_only_gives_NaN_where_a_window_reads_it(string backendName, ActivationKind kind)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        Activation a = NonFiniteCases.Of(kind);
+        ConvolutionSpec[] specs =
+        [
+            Conv2dSpec.Depthwise(8, 3, padding: 1, bias: true, activation: a),
+            Conv2dSpec.Pointwise(8, 12, bias: true, activation: a),
+            new Conv2dSpec(8, 4, 3, stride: 2, padding: 2, dilation: 3, activation: a),
+            new ConvTranspose2dSpec(8, 4, 1, stride: 2, activation: a),
+            new ConvTranspose2dSpec(8, 6, 3, stride: 2, padding: 1, outputPadding: 1, activation: a),
+        ];
+        foreach (ConvolutionSpec spec in specs)
+        foreach (TensorLayout layout in TestBackends.Layouts)
+        {
+            var (_, weights, bias) = NonFiniteCases.Data(spec, layout);
+            ConvGeometry g = spec.Geometry(NonFiniteCases.Batch, NonFiniteCases.Height, NonFiniteCases.Width);
+            float[] input = Enumerable.Repeat(float.NaN, g.InputLength).ToArray();
+            var check = new OutputCheck(g.OutputLength, input, weights);
+            using (ILayer layer = NonFiniteCases.Layer(spec, weights, bias, backend, layout))
+                layer.Forward(input, check.Output, g.Batch, g.InHeight, g.InWidth);
+            Assert.Null(check.Canaries(input, weights));
+            var (pre, absSum) = NonFiniteCases.Exact(spec, layout, input, weights, bias);
+            Assert.Null(NonFiniteCases.Compare(spec, check.Output, pre, absSum));
+        }
+    }
+
+    public static TheoryData<string, ActivationKind> AllNaNCases() => TestBackends.Rows(TestBackends.Names, NonFiniteCases.Kinds);
+
+    /// <summary>
     /// Under <see cref="NonFiniteValues.Library"/> (no scan, no repair) the native kernels give their own values: printed per
     /// case (the "before" column of the layer cases), and exactly the definition's where the backend claims so
     /// (<see cref="ConvBackend.KeepsNonFinite"/>: oneDNN float32 without an activation), which is why those skip the scan.

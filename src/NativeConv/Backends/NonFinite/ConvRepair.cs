@@ -24,7 +24,10 @@ internal sealed unsafe class ConvRepair
         _transposed = spec is ConvTranspose2dSpec;
         _weights = weights.ToArray();
         (_input, _output, _bfloat16) = (input, output, bfloat16);
+        _nanStaysNaN = float.IsNaN(NonFiniteRules.Activate(spec.Activation, double.NaN));
     }
+
+    private readonly bool _nanStaysNaN; // the activation of NaN is NaN (every kind so far): an all-NaN input needs no scatter
 
     /// <summary>
     /// The repair a kernel of <paramref name="backend"/> needs for <paramref name="spec"/> in <paramref name="precision"/>, or null:
@@ -55,8 +58,15 @@ internal sealed unsafe class ConvRepair
         bool residuals = residual is not null && NonFiniteScan.Any(residual, g.OutputLength);
         if (!inputs && !residuals) return false;
         scratch ??= new RepairScratch();
-        scratch.Reserve(g.OutputLength);
         scratch.TouchedCount = 0;
+        // Deep in a network a NaN spreads over whole tensors: then every output is NaN (act(NaN) + r too), without a scatter.
+        scratch.AllNaN = inputs && !bf16 && _nanStaysNaN && NonFiniteScan.AllNaN(input, g.InputLength) && EveryOutputReadsInput(g);
+        if (scratch.AllNaN)
+        {
+            scratch.AllNaNLength = g.OutputLength;
+            return true;
+        }
+        scratch.Reserve(g.OutputLength);
         if (inputs)
         {
             int count = bf16 ? NonFiniteScan.RecordBFloat16((ushort*)input, g.InputLength, ref scratch.Positions, 0)
@@ -95,6 +105,14 @@ internal sealed unsafe class ConvRepair
     /// <summary>Overwrites the outputs <see cref="Prepare"/> flagged with the definition's values, and clears the flags.</summary>
     public void Apply(float* output, RepairScratch scratch, bool residual)
     {
+        if (scratch.AllNaN)
+        {
+            int length = scratch.AllNaNLength;
+            if ((_bfloat16 & BFloat16Tensors.Output) != 0) new Span<ushort>(output, length).Fill(0x7FC0);
+            else new Span<float>(output, length).Fill(float.NaN);
+            scratch.AllNaN = false;
+            return;
+        }
         Activation activation = _spec.Activation;
         for (int t = 0; t < scratch.TouchedCount; t++)
         {
@@ -109,6 +127,37 @@ internal sealed unsafe class ConvRepair
             else output[o] = value;
         }
         scratch.TouchedCount = 0;
+    }
+
+    /// <summary>Whether every output row and column reads at least one input row and column (not padding or a stride's gap alone).</summary>
+    private bool EveryOutputReadsInput(in ConvGeometry g)
+    {
+        ConvolutionSpec s = _spec;
+        return EveryOutputReads(g.OutHeight, g.InHeight, s.Kernel.Height, s.Stride.Height, s.Dilation.Height, g.PadTop)
+            && EveryOutputReads(g.OutWidth, g.InWidth, s.Kernel.Width, s.Stride.Width, s.Dilation.Width, g.PadLeft);
+    }
+
+    private bool EveryOutputReads(int outputs, int inputs, int kernel, int stride, int dilation, int pad)
+    {
+        for (int o = 0; o < outputs; o++)
+        {
+            bool reads = false;
+            for (int k = 0; k < kernel && !reads; k++)
+            {
+                if (_transposed)
+                {
+                    int t = o + pad - k * dilation; // i·stride = t
+                    reads = t >= 0 && t % stride == 0 && t / stride < inputs;
+                }
+                else
+                {
+                    int i = o * stride - pad + k * dilation;
+                    reads = i >= 0 && i < inputs;
+                }
+            }
+            if (!reads) return false;
+        }
+        return true;
     }
 
     private static float Read(float* input, int index, bool bf16) =>

@@ -69,6 +69,20 @@ internal static unsafe class NonFiniteScan
         return count;
     }
 
+    /// <summary>Whether every value is NaN (x ≠ x), e.g. a layer deep in a network after a NaN spread over its whole input.</summary>
+    public static bool AllNaN(float* data, int length)
+    {
+        int n = Vector<float>.Count, i = 0;
+        for (; i <= length - n; i += n)
+        {
+            Vector<float> x = Vector.Load(data + i);
+            if (Vector.EqualsAny(x, x)) return false;
+        }
+        for (; i < length; i++)
+            if (!float.IsNaN(data[i])) return false;
+        return true;
+    }
+
     /// <summary>Whether any of the bfloat16 values is NaN or ±infinity (its exponent bits all set), a network's bf16 tensor.</summary>
     public static bool AnyBFloat16(ushort* data, int length)
     {

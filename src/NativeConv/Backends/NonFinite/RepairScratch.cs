@@ -24,6 +24,12 @@ internal sealed class RepairScratch
 
     public int TouchedCount;
 
+    /// <summary>The whole input was NaN and every output reads some of it: every output is NaN (no scatter).</summary>
+    public bool AllNaN;
+
+    /// <summary>The output length when <see cref="AllNaN"/>.</summary>
+    public int AllNaNLength;
+
     /// <summary>Sizes the per-output flags for <paramref name="outputs"/> values (new arrays are zero).</summary>
     public void Reserve(int outputs)
     {
