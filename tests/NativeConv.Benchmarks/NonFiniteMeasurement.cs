@@ -9,8 +9,8 @@ namespace NativeConv.Benchmarks;
 /// backend with the default (<see cref="NonFiniteValues.PyTorch"/>: a scan per call) and with
 /// <see cref="NonFiniteValues.Library"/> (none), in turn, round by round; the report gives the median ratio of the rounds with
 /// its 10th and 90th percentiles. Then a call whose input holds one NaN pixel, or only NaN, against a finite call.
-/// Run: <c>NATIVECONV_NATIVE_DIR=... dotnet run -c Release --project tests/NativeConv.Benchmarks -- --nonfinite [rounds [threads [layers]]]</c>
-/// ("layers": the scans and layers only).
+/// Run: <c>NATIVECONV_NATIVE_DIR=... dotnet run -c Release --project tests/NativeConv.Benchmarks -- --nonfinite [rounds [threads [layers|networks]]]</c>
+/// ("layers": the scans and layers only; "networks": the scans and networks only).
 /// </summary>
 internal static class NonFiniteMeasurement
 {
@@ -23,7 +23,7 @@ internal static class NonFiniteMeasurement
         foreach (string name in new[] { OneDnnBackend.BackendName, XnnpackBackend.BackendName })
         {
             using ConvBackend pytorch = Backend(name, threads, NonFiniteValues.PyTorch), library = Backend(name, threads, NonFiniteValues.Library);
-            bool layersOnly = args.Length > 2 && args[2] == "layers";
+            bool layersOnly = args.Length > 2 && args[2] == "layers", networksOnly = args.Length > 2 && args[2] == "networks";
             foreach (MobileNetModel model in layersOnly ? [] : new[] { MobileNetModel.V1, MobileNetModel.V2, MobileNetModel.V3Small, MobileNetModel.V3Large })
             {
                 IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(model, new RandomStateDict(1));
@@ -38,7 +38,7 @@ internal static class NonFiniteMeasurement
                 Compare($"{name} {model} network, one NaN pixel against a finite input", rounds, () => a.Forward(pixel, y, 1, 224, 224), () => a.Forward(x, y, 1, 224, 224));
                 Compare($"{name} {model} network, all NaN against a finite input", Math.Max(rounds / 3, 3), () => a.Forward(nan, y, 1, 224, 224), () => a.Forward(x, y, 1, 224, 224));
             }
-            foreach (var (label, spec, size) in Layers)
+            foreach (var (label, spec, size) in networksOnly ? [] : Layers)
             {
                 float[] weights = Input(spec.WeightCount), bias = Input(spec.BiasCount);
                 using var a = new Conv2dLayer(spec, weights, bias, pytorch, TensorLayout.Nhwc);
