@@ -122,8 +122,7 @@ internal sealed unsafe class ConvRepair
             float r = residual ? scratch.Residual[t] : 0f;
             // A finite window: only a non-finite residual brought it here, and act(s) + r is r's class whatever s is.
             float value = classes == NonFiniteRules.Classes.None ? r : NonFiniteRules.Activate(activation, NonFiniteRules.Sum(classes)) + r;
-            // A bfloat16 output keeps the upper half: exact for NaN, the infinities and the activations' bounds.
-            if ((_bfloat16 & BFloat16Tensors.Output) != 0) ((ushort*)output)[o] = (ushort)(BitConverter.SingleToUInt32Bits(value) >> 16);
+            if ((_bfloat16 & BFloat16Tensors.Output) != 0) ((ushort*)output)[o] = ToBFloat16(value);
             else output[o] = value;
         }
         scratch.TouchedCount = 0;
@@ -158,6 +157,14 @@ internal sealed unsafe class ConvRepair
             if (!reads) return false;
         }
         return true;
+    }
+
+    /// <summary>float32 to bfloat16 rounded to nearest even, as the library writes its outputs (a clamp's bound need not be exact in bf16).</summary>
+    private static ushort ToBFloat16(float value)
+    {
+        if (float.IsNaN(value)) return 0x7FC0;
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
     }
 
     private static float Read(float* input, int index, bool bf16) =>
