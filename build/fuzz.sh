@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The long fuzz: N (default 10,000) seeded random specs, shapes and buffers per native backend; valid
-# ones must match the reference, invalid ones must throw ArgumentException (CI runs 1,000).
+# The long fuzz (CI runs 1,000 of each): N (default 10,000) seeded random specs, shapes and buffers per native backend (valid
+# ones must match the reference, invalid ones must throw ArgumentException); N mutated MobileNet state_dict .npz files
+# (StateDictFuzzTests) and N mutated plan files (PlanFileFuzzTests), which must load and run or be refused with a
+# documented exception, each within 5 s.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$NC_ROOT/build/native.sh" >&2

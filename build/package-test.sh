@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The packages, as a user would take them: a fresh console app in a temporary folder, whose
 # nuget.config adds the local feed to this machine's own package sources, adds NativeConv, runs a
-# depthwise-separable block on both native backends and the reference, then does the same as a
+# depthwise-separable block and a MobileNet v3-small on both native backends and the reference, then does the same as a
 # self-contained linux-x64 app started from another folder, restores and publishes it for linux-arm64
 # (the meta package brings each RID its own libraries), publishes it self-contained for win-x64 and runs
 # it under Wine (build/wine-run.sh); a second app adds NativeConv.Onnx and runs a small ONNX model exported by
@@ -82,12 +82,31 @@ float[] Run(string backend)
 }
 float[] reference = Run("reference");
 bool same = Run("onednn").SequenceEqual(reference) && Run("xnnpack").SequenceEqual(reference);
+
+// A whole MobileNet v3-small (seeded weights, 64x64) on every backend, each within the first-order bound the graph's
+// reference derives (double precision, from the operations' definitions).
+NetworkGraph graph = ConvNetwork.GraphOf(MobileNets.Blocks(MobileNetModel.V3Small, new RandomStateDict(1)));
+var shape = new TensorShape(1, 3, 64, 64);
+float[] x = Enumerable.Range(0, shape.Length).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+ReferenceTensor expected = graph.ReferenceOutputs([ReferenceTensor.Exact(x, shape, TensorLayout.Nchw)])[0];
+foreach (string backend in new[] { "reference", "onednn", "xnnpack" })
+{
+    using var network = new ConvNetwork(graph, backends, new NetworkOptions { Backend = backend });
+    var logits = new float[expected.Value.Length];
+    network.Forward(x, logits, 1, 64, 64);
+    double worst = 0;
+    for (int i = 0; i < logits.Length; i++)
+        worst = Math.Max(worst, Math.Abs(logits[expected.IndexIn(TensorLayout.Nchw, i)] - expected.Value[i]) / (expected.RelativeBudget * expected.Magnitude[i]));
+    bool within = worst <= 1;
+    Console.WriteLine($"mobilenet v3-small {backend}: {logits.Length} logits up to {logits.Max(Math.Abs):G3} in size, worst error {worst:E1} of the bound");
+    same &= within;
+}
 foreach (var (library, path) in NativeConv.Interop.NativeLibrarySearch.LoadedFrom) Console.WriteLine($"loaded {library} from {path}");
 Console.WriteLine(same ? "consumer: ok" : "consumer: MISMATCH");
 return same ? 0 : 1;
 PROGRAM
 nc_log "dotnet run"
-check "dotnet run: both native backends equal the reference" bash -c "dotnet run -c Release | tee run.txt | grep -q 'consumer: ok'"
+check "dotnet run: both native backends equal the reference on a block, and a MobileNet v3-small within the derived bound on each" bash -c "dotnet run -c Release | tee run.txt | grep -q 'consumer: ok'"
 check "dotnet run: libraries loaded from the package's runtimes folder" \
   bash -c "grep -q 'loaded nativeconv_dnnl from .*/runtimes/linux-x64/native/libnativeconv_dnnl.so.3' run.txt && grep -q 'loaded nativeconv_xnnpack from .*/runtimes/linux-x64/native/' run.txt"
 nc_log "dotnet publish -r linux-x64 --self-contained"
@@ -112,7 +131,7 @@ dotnet publish -c Release -r win-x64 --self-contained -o "$work/published-win" >
 check "win-x64 publish carries the package's DLLs beside the app" bash -c "
   for f in nativeconv_dnnl.dll nativeconv_xnnpack.dll libgomp-1.dll libgcc_s_seh-1.dll libwinpthread-1.dll Consumer.exe; do
     objdump -f '$work/published-win/'\$f | grep -q 'file format pei-x86-64' || { echo \"not PE32+ x86-64: \$f\"; exit 1; }; done"
-check "win-x64 app under Wine: both native backends equal the reference" \
+check "win-x64 app under Wine: both native backends equal the reference (a block exactly, a MobileNet v3-small within the derived bound)" \
   bash -c "cd / && '$NC_ROOT/build/wine-run.sh' '$work/published-win/Consumer.exe' | tee '$work/published-win.txt' | grep -q 'consumer: ok'"
 check "win-x64 app loads its own copies, under their Windows names" bash -c "
   grep -q 'loaded nativeconv_dnnl from .*published-win.nativeconv_dnnl.dll' '$work/published-win.txt' &&
@@ -174,6 +193,6 @@ PROGRAM
 check "NativeConv.Onnx: a PyTorch export gives the same logits on every backend, by name and with Forward" \
   bash -c "dotnet run -c Release -- '$work/tiny.onnx' | tee onnx-run.txt | grep -q 'onnx consumer: ok'"
 sed 's/^/     /' onnx-run.txt
-cat "$work/app/run.txt" "$work/published.txt" "$work/published-win.txt" | grep loaded | sed 's/^/     /'
+cat "$work/app/run.txt" "$work/published.txt" "$work/published-win.txt" | grep -E "loaded|mobilenet" | sed 's/^/     /'
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

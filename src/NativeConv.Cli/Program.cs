@@ -20,7 +20,7 @@ var usages = new Dictionary<string, string>
     ["run"] = """
         nativeconv run --input x.npy --weights w.npy [--bias b.npy] --output y.npy
                        [--stride S|SH,SW] [--padding P|PH,PW|same|valid] [--dilation D|DH,DW]
-                       [--groups G] [--activation none|relu|relu6|hardswish|hardsigmoid|clamp:MIN,MAX]
+                       [--groups G] [--activation none|relu|relu6|hardswish|hardsigmoid|sigmoid|silu|gelu|tanh|clamp:MIN,MAX]
                        [--layout nchw|nhwc] [--backend auto|onednn|xnnpack|reference] [--threads N] [--check]
             one convolution: .npy files are float32 little-endian C order; weights in PyTorch order
             (out, in/groups, kh, kw); input (N,C,H,W) for nchw or (N,H,W,C) for nhwc, with or without N;

@@ -50,7 +50,7 @@ internal sealed record RunOptions(
         return Padding2D.Symmetric(values[0], values[^1]);
     }
 
-    /// <summary>none, relu, relu6, hardswish, hardsigmoid, or clamp:MIN,MAX.</summary>
+    /// <summary>none, relu, relu6, hardswish, hardsigmoid, sigmoid, silu, gelu (PyTorch's erf form), tanh, or clamp:MIN,MAX.</summary>
     public static Activation ParseActivation(string text)
     {
         if (text.StartsWith("clamp:", StringComparison.Ordinal))
@@ -69,7 +69,11 @@ internal sealed record RunOptions(
             "relu6" => Activation.ReLU6,
             "hardswish" => Activation.HardSwish,
             "hardsigmoid" => Activation.HardSigmoid,
-            _ => throw new ArgumentException($"--activation must be none, relu, relu6, hardswish, hardsigmoid or clamp:MIN,MAX, not '{text}'"),
+            "sigmoid" => Activation.Sigmoid,
+            "silu" => Activation.SiLU,
+            "gelu" => Activation.GELU,
+            "tanh" => Activation.Tanh,
+            _ => throw new ArgumentException($"--activation must be none, relu, relu6, hardswish, hardsigmoid, sigmoid, silu, gelu, tanh or clamp:MIN,MAX, not '{text}'"),
         };
     }
 

@@ -8,7 +8,8 @@ namespace NativeConv.Benchmarks.Ort;
 /// <summary>
 /// An InferenceSession whose one input and one output are bound once to preallocated, pinned float
 /// buffers, so a timed call is RunWithBinding alone: no allocation, no copy, no name lookup per call.
-/// A model of fixed dimensions gets a seeded input of its own; one with symbolic ones runs on the caller's.
+/// A model of fixed dimensions gets a seeded input of its own; one with symbolic ones runs on the caller's. Several may
+/// share one session (<see cref="Shared"/>): each its own binding and buffers, as concurrent callers of one session.
 /// </summary>
 internal sealed class BoundSession : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class BoundSession : IDisposable
     private readonly OrtIoBinding _binding;
     private readonly RunOptions _runOptions = new();
     private readonly AlignedFloatBuffer? _outputBuffer;
+    private readonly bool _ownsSession = true;
 
     public BoundSession(string modelPath, int threads, string? saveOptimizedPath)
     {
@@ -43,8 +45,17 @@ internal sealed class BoundSession : IDisposable
     /// the very same buffer); the output's symbols take the values the input's gave them, into an aligned buffer.
     /// </summary>
     public BoundSession(string modelPath, int threads, AlignedFloatBuffer input, long[] inputShape)
+        : this(Create(modelPath, threads, null), input, inputShape)
     {
-        _session = Create(modelPath, threads, null);
+    }
+
+    /// <summary>As the constructor above, on <paramref name="session"/>, which the caller keeps and disposes.</summary>
+    public static BoundSession Shared(InferenceSession session, AlignedFloatBuffer input, long[] inputShape) => new(session, input, inputShape, owns: false);
+
+    private BoundSession(InferenceSession session, AlignedFloatBuffer input, long[] inputShape, bool owns = true)
+    {
+        _session = session;
+        _ownsSession = owns;
         (string inputName, NodeMetadata inputNode) = SingleFloatTensor(_session.InputMetadata, "input");
         (string outputName, NodeMetadata outputNode) = SingleFloatTensor(_session.OutputMetadata, "output");
         Dictionary<string, long> symbols = Symbols(inputName, inputNode, inputShape);
@@ -59,7 +70,8 @@ internal sealed class BoundSession : IDisposable
         _binding = Bind(inputName, outputName);
     }
 
-    private static InferenceSession Create(string modelPath, int threads, string? saveOptimizedPath)
+    /// <summary>A session as every mode makes it: ALL graph optimizations, sequential, <paramref name="threads"/> intra-op threads, the CPU arena.</summary>
+    public static InferenceSession Create(string modelPath, int threads, string? saveOptimizedPath)
     {
         using var options = new SessionOptions
         {
@@ -101,7 +113,7 @@ internal sealed class BoundSession : IDisposable
         _runOptions.Dispose();
         _input.Dispose();
         _output.Dispose();
-        _session.Dispose();
+        if (_ownsSession) _session.Dispose();
         _outputBuffer?.Dispose();
     }
 

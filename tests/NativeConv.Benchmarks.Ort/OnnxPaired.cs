@@ -14,15 +14,10 @@ namespace NativeConv.Benchmarks.Ort;
 /// </summary>
 internal static class OnnxPaired
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => ModelRunOptions.Run(args, OnnxPairedOptions.Parse, Run);
+
+    private static int Run(OnnxPairedOptions options)
     {
-        OnnxPairedOptions options;
-        try { options = OnnxPairedOptions.Parse(args); }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
         switch (options.Child)
         {
             case "load":

@@ -4,6 +4,8 @@ using NativeConv.Benchmarks.Ort;
 // Times one ONNX model in ONNX Runtime (CPU): see RunnerOptions.Usage and build/benchmarks/network-peers.sh.
 // onnx-paired: one .onnx file in NativeConv and in ONNX Runtime, paired (OnnxPaired; build/benchmarks/onnx-zoo.sh).
 if (args is ["onnx-paired", .. var onnxPaired]) return OnnxPaired.Run(onnxPaired);
+// concurrent: 1, 2, 4 callers at once on one NativeConv network and one ONNX Runtime session, one thread each (Concurrent).
+if (args is ["concurrent", .. var concurrent]) return Concurrent.Run(concurrent);
 RunnerOptions options;
 try { options = RunnerOptions.Parse(args); }
 catch (Exception e) when (e is ArgumentException or FormatException)

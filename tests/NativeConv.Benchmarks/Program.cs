@@ -22,9 +22,14 @@ if (args.Length >= 1 && args[0] == "--channels")
     return;
 }
 // Pool kernels against the managed pass (a Stopwatch harness, interleaved): dotnet run -c Release -- pool [ROUNDS] [THREADS]
+// The activations' one-off measurements (not BenchmarkDotNet):  dotnet run -c Release -- --activation-errors | --activations
 var switcher = BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmarks).Assembly);
 if (args.Length >= 1 && args[0] == "pool")
     PoolTimings.Run(args[1..]);
+else if (args.Length >= 1 && args[0] == "--activation-errors")
+    ActivationErrorMeasurement.Run(args[1..]);
+else if (args.Length >= 1 && args[0] == "--activations")
+    ActivationTimings.Run(args[1..]);
 else if (args.Length >= 2 && args[0] == "--short")
     switcher.Run(args[2..], ShortJobConfig.Create(args[1]));
 else

@@ -36,6 +36,26 @@ public sealed class NpzArchiveTests : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// What StateDictFuzzTests' end-record mutations reach (the fix came with its WIP): .NET reads the central directory
+    /// when the entries are first listed, not when the archive opens, and a broken central header escaped as
+    /// InvalidDataException instead of the reader's NpyFormatException.
+    /// </summary>
+    [Fact]
+    public void A_central_directory_that_cannot_be_read_is_refused_naming_the_file()
+    {
+        string path = WriteStateDict(compressed: false);
+        byte[] zip = File.ReadAllBytes(path);
+        int end = zip.Length - 22; // the end record, with no comment, as NpzWriter writes it
+        Assert.Equal(0x06054b50u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end)));
+        int central = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end + 16));
+        zip[central] ^= 0xFF; // the first central header's signature
+        File.WriteAllBytes(path, zip);
+        var e = Assert.Throws<NpyFormatException>(() => NpzArchive.Open(path));
+        Assert.Equal(path, e.Path);
+        Assert.Contains("the zip's central directory cannot be read", e.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -37,6 +37,10 @@ public class RunOptionsTests
         Assert.Equal(Padding2D.Symmetric(2, 1), Parse("--padding", "2,1").Padding);
         Assert.Equal(Padding2D.Valid, Parse("--padding", "valid").Padding);
         Assert.Equal(Activation.HardSwish, Parse("--activation", "hardswish").Activation);
+        Assert.Equal(Activation.Sigmoid, Parse("--activation", "sigmoid").Activation);
+        Assert.Equal(Activation.SiLU, Parse("--activation", "silu").Activation);
+        Assert.Equal(Activation.GELU, Parse("--activation", "gelu").Activation);
+        Assert.Equal(Activation.Tanh, Parse("--activation", "tanh").Activation);
     }
 
     [Theory]
@@ -46,7 +50,8 @@ public class RunOptionsTests
     [InlineData("--padding", "full", "--padding")]
     [InlineData("--dilation", "x", "--dilation")]
     [InlineData("--groups", "two", "--groups")]
-    [InlineData("--activation", "gelu", "--activation")]
+    [InlineData("--activation", "swish", "--activation")]
+    [InlineData("--activation", "gelu_tanh", "--activation")]
     [InlineData("--activation", "clamp:1", "--activation")]
     [InlineData("--layout", "chwn", "--layout")]
     [InlineData("--strides", "2", "unknown argument '--strides'")]

@@ -18,7 +18,8 @@ public class TorchTransposedCrossCheckTests
         [
             "depthwise_4x4_s2_relu6_nchw", "grouped_dilated_hardswish_nhwc", "asymmetric_crop_nonsquare_nchw",
             "output_padding_beyond_stride_clamp_nhwc", "multiplier3_dilated_s3_relu_nchw", "unet_2x2_s2_nhwc",
-            "stride_wider_than_kernel_hardsigmoid_nchw",
+            "stride_wider_than_kernel_hardsigmoid_nchw", "upsample_4x4_s2_gelu_nhwc", "depthwise_3x3_s2_silu_nchw", "grouped_sigmoid_nhwc",
+            "dilated_tanh_nchw",
         ],
         NativeConvBuilder.BuiltIn().Names); // what the CLI registers
 

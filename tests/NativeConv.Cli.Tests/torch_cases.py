@@ -20,6 +20,10 @@ ACTIVATIONS = {
     "relu6": F.relu6,
     "hardswish": F.hardswish,
     "hardsigmoid": F.hardsigmoid,
+    "sigmoid": torch.sigmoid,
+    "silu": F.silu,
+    "gelu": F.gelu,  # the erf form, PyTorch's default
+    "tanh": torch.tanh,
 }
 
 # name, input shape (N,C,H,W or C,H,W), out channels, kernel (h,w), stride, padding, dilation, groups,
@@ -33,6 +37,10 @@ CASES = [
     ("even_kernel_same_nchw", (1, 6, 11, 8), 5, (4, 2), 1, "same", 1, 1, True, "none", "nchw"),
     ("depthwise_mobilenet_block_nhwc", (1, 64, 28, 28), 64, (3, 3), 1, 1, 1, 64, True, "relu6", "nhwc"),
     ("squeeze_excite_gate_hardsigmoid", (2, 24, 1, 1), 96, (1, 1), 1, 0, 1, 1, True, "hardsigmoid", "nchw"),
+    ("depthwise_sigmoid_nhwc", (1, 32, 14, 13), 32, (3, 3), 1, 1, 1, 32, True, "sigmoid", "nhwc"),
+    ("pointwise_silu_nchw", (2, 24, 9, 9), 40, (1, 1), 1, 0, 1, 1, True, "silu", "nchw"),
+    ("full_5x5_s2_gelu_nhwc", (1, 8, 12, 11), 16, (5, 5), 2, 2, 1, 1, True, "gelu", "nhwc"),
+    ("grouped_same_tanh_nchw", (2, 16, 10, 10), 16, (3, 3), 1, "same", 1, 4, False, "tanh", "nchw"),
 ]
 
 

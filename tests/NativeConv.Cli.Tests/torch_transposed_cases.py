@@ -25,6 +25,10 @@ CASES = [
     ("multiplier3_dilated_s3_relu_nchw", (1, 8, 7, 7), 24, (3, 3), 3, (2, 2, 2, 2), 2, 2, 8, False, "relu", "nchw"),
     ("unet_2x2_s2_nhwc", (1, 32, 14, 14), 16, (2, 2), 2, (0, 0, 0, 0), 0, 1, 1, True, "none", "nhwc"),
     ("stride_wider_than_kernel_hardsigmoid_nchw", (1, 4, 3, 5), 6, (3, 3), 4, (0, 1, 2, 0), 3, 1, 2, True, "hardsigmoid", "nchw"),
+    ("upsample_4x4_s2_gelu_nhwc", (1, 16, 7, 6), 8, (4, 4), 2, (1, 1, 1, 1), 0, 1, 1, True, "gelu", "nhwc"),
+    ("depthwise_3x3_s2_silu_nchw", (2, 12, 5, 5), 12, (3, 3), 2, (1, 1, 1, 1), 1, 1, 12, True, "silu", "nchw"),
+    ("grouped_sigmoid_nhwc", (1, 8, 6, 4), 8, (3, 2), 1, (0, 0, 0, 0), 0, 1, 2, False, "sigmoid", "nhwc"),
+    ("dilated_tanh_nchw", (1, 6, 5, 5), 6, (3, 3), 1, (1, 1, 1, 1), 0, 2, 1, True, "tanh", "nchw"),
 ]
 
 

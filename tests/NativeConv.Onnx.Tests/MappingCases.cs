@@ -12,7 +12,7 @@ internal static partial class MappingCases
 
     private static (string, object) Ints(string name, params long[] v) => (name, v);
 
-    public static readonly MappingCase[] All = [.. Convolutions(), .. Pooling(), .. Channels(), .. Resizing()];
+    public static readonly MappingCase[] All = [.. Convolutions(), .. Activations(), .. Pooling(), .. Channels(), .. Resizing()];
 
     private static MappingCase[] Convolutions() =>
     [

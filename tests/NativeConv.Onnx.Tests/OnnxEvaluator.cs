@@ -69,6 +69,8 @@ internal static partial class OnnxEvaluator
             }
             case "HardSwish": return [Map(x[0]!, v => v * Math.Max(0, Math.Min(1, v / 6 + 0.5)))];
             case "Sigmoid": return [Map(x[0]!, v => 1 / (1 + Math.Exp(-v)))];
+            case "Tanh": return [Map(x[0]!, Math.Tanh)];
+            case "Erf": return [Map(x[0]!, NativeConv.Testing.ReferenceFunctions.Erf)];
             case "Add": return [Binary(x[0]!, x[1]!, (a, b) => a + b)];
             case "Sub": return [Binary(x[0]!, x[1]!, (a, b) => a - b)];
             case "Mul": return [Binary(x[0]!, x[1]!, (a, b) => a * b)];

@@ -44,31 +44,35 @@ public class UnsupportedTests
     }
 
     [Fact]
-    public void Sigmoid_times_x_is_recognized_as_SiLU()
+    public void An_erf_outside_GELUs_pattern_names_the_pattern()
     {
         var m = new ModelBuilder();
         m.Input("x", "N", 4, "H", "W");
         m.Conv("c", "x", 4, 4, 1);
-        m.Op("Sigmoid", "s", ["c"]);
-        m.Op("Mul", "y", ["s", "c"]);
+        m.Op("Div", "d", ["c", m.Scalar("two", 2f)]); // x/2, not x/√2
+        m.Op("Erf", "e", ["d"]);
+        m.Op("Add", "a", ["e", m.Scalar("one", 1f)]);
+        m.Op("Mul", "p", ["c", "a"]);
+        m.Op("Mul", "y", ["p", m.Scalar("half", 0.5f)]);
         m.Output("y", "N", 4, "H", "W");
-        OnnxUnsupportedNode silu = Assert.Single(Refused(m).Nodes);
-        Assert.Contains("SiLU (x·Sigmoid(x), fused from Sigmoid 's' and Mul 'y')", silu.Reason);
+        OnnxUnsupportedNode erf = Assert.Single(Refused(m).Nodes);
+        Assert.Equal("e", erf.Name);
+        Assert.Contains("Erf outside GELU's pattern x·(1 + Erf(x/√2))·0.5", erf.Reason);
     }
 
     [Fact]
-    public void A_standalone_sigmoid_is_named_and_the_concat_reading_it_is_not()
+    public void A_standalone_erf_is_named_and_the_concat_reading_it_is_not()
     {
         var m = new ModelBuilder();
         m.Input("x", "N", 4, "H", "W");
         m.Node("Split", ["x", m.Int64("sizes", 1, 3)], ["a", "b"], "split", ("axis", 1L));
-        m.Op("Sigmoid", "s", ["x"]);
+        m.Op("Erf", "s", ["x"]);
         m.Op("Concat", "cat", ["s", "b"], ("axis", 1L));
         m.Output("a", "N", 1, "H", "W");
         m.Output("cat", "N", 7, "H", "W");
-        OnnxUnsupportedNode sigmoid = Assert.Single(Refused(m).Nodes);
-        Assert.Equal("s", sigmoid.Name);
-        Assert.Contains("have no Sigmoid", sigmoid.Reason);
+        OnnxUnsupportedNode erf = Assert.Single(Refused(m).Nodes);
+        Assert.Equal("s", erf.Name);
+        Assert.Contains("NativeConv has GELU, not erf on its own", erf.Reason);
     }
 
     /// <summary>Nodes whose operator is mapped but whose attributes, inputs or types are not: each named with what is at fault.</summary>

@@ -83,13 +83,17 @@ public static class ConformanceCases
     }
 
     /// <summary>One of every activation, equally likely; a clamp's bounds are integers, which keep integer cases exact.</summary>
-    public static Activation DrawActivation(Random r) => r.Next(6) switch
+    public static Activation DrawActivation(Random r) => r.Next(10) switch
     {
         0 => Activation.None,
         1 => Activation.ReLU,
         2 => Activation.ReLU6,
         3 => Activation.HardSwish,
         4 => Activation.HardSigmoid,
+        5 => Activation.Sigmoid,
+        6 => Activation.SiLU,
+        7 => Activation.GELU,
+        8 => Activation.Tanh,
         _ => Activation.Clamp(-r.Next(1, 5), r.Next(0, 9)),
     };
 

@@ -14,6 +14,10 @@ namespace NativeConv.Testing;
 /// adds at most 4 roundings of terms no larger than |x|·(|x|/6 + 1). HardSigmoid, ReLU6(x + 3)/6, has slope
 /// ≤ 1/6, so it scales the bound by 1/6, and evaluating it (x/6 or x·(1/6), + 1/2, clamp) adds at most 4
 /// roundings of terms no larger than |x|/6 + 1.
+/// Sigmoid, SiLU, GELU and tanh (the same rule as the references', <see cref="ReferenceActivation"/>): their Lipschitz
+/// constant L (1/4, 1.0999, 1.129, 1) times the accumulation bound E, plus the implementations' own error at the computed
+/// input, k·u·(|y| + L·E) + c·u·(|x| + E) + a, measured over every float input for every implementation a backend may
+/// run (<see cref="ActivationErrors"/>), plus u·|y| for the reference's one rounding and its double evaluation's error.
 /// On integer-valued data every partial sum is an integer below 2²⁴: exact, so the accumulation term
 /// vanishes and only activation rounding remains (none for ReLU/ReLU6/integer clamps).
 /// </summary>
@@ -30,7 +34,15 @@ public static class ErrorBound
         {
             ActivationKind.HardSwish => 1.5 * accumulation + 4 * U * Math.Abs(preActivation) * (Math.Abs(preActivation) / 6 + 1) + U * Math.Abs(y),
             ActivationKind.HardSigmoid => accumulation / 6 + 4 * U * (Math.Abs(preActivation) / 6 + 1) + U * Math.Abs(y),
+            ActivationKind.Sigmoid or ActivationKind.SiLU or ActivationKind.GELU or ActivationKind.Tanh => Smooth(spec.Activation.Kind, preActivation, accumulation, y),
             _ => accumulation + (integerData ? 0 : U * Math.Abs(y)),
         };
+    }
+
+    private static double Smooth(ActivationKind kind, double x, double accumulation, double y)
+    {
+        double propagated = ReferenceActivation.Lipschitz(kind) * accumulation;
+        return propagated + ActivationErrors.Bound(kind, Math.Abs(y) + propagated, Math.Abs(x) + accumulation)
+            + (U + ReferenceActivation.DoubleEvaluation) * Math.Abs(y);
     }
 }

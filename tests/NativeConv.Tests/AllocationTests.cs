@@ -74,6 +74,32 @@ public class AllocationTests(Xunit.Abstractions.ITestOutputHelper log)
         }));
     }
 
+    /// <summary>Every smooth activation standalone, fused in a convolution and after a residual add (oneDNN: fused into the sum), once warm: nothing either.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Cases))]
+    public void Warm_activations_allocate_nothing(string backendName, TensorLayout layout)
+    {
+        ConvBackend backend = TestBackends.GetOrSkip(backendName);
+        var g = new GraphBuilder();
+        Value x = g.Input("x", 16);
+        foreach (Activation activation in new[] { Activation.Sigmoid, Activation.SiLU, Activation.GELU, Activation.Tanh })
+        {
+            Value alone = g.Activation(x, activation);
+            Value conv = g.Conv2d(alone, Conv2dSpec.Pointwise(16, 16, activation: activation), new float[256], new float[16]);
+            x = g.Add(g.Conv2d(conv, Conv2dSpec.Pointwise(16, 16), new float[256], new float[16]), alone, activation);
+        }
+        g.Output(x);
+        using var network = new ConvNetwork(g.Build(), ConvBackends.Of(backend), new NetworkOptions { Layout = layout });
+        var input = new float[2 * 16 * 13 * 11];
+        var output = new float[input.Length];
+        network.Forward(input, output, 2, 13, 11); // first call for the shape: buffers and native state made here
+
+        Assert.Equal(0, AllocatedInCleanWindow(() =>
+        {
+            for (int i = 0; i < 20; i++) network.Forward(input, output, 2, 13, 11);
+        }));
+    }
+
     /// <summary>ShuffleNet v2's units (split, concat, channel shuffle between the convolutions) once warm: nothing either.</summary>
     [SkippableTheory]
     [MemberData(nameof(Cases))]

@@ -19,6 +19,14 @@ public class ConformanceTests(ITestOutputHelper output, ConformanceSummary summa
         return data;
     }
 
+    [Fact]
+    public void The_set_has_every_activation_in_both_layouts()
+    {
+        foreach (ActivationKind kind in Enum.GetValues<ActivationKind>())
+            foreach (TensorLayout layout in TestBackends.Layouts)
+                Assert.Contains(ConformanceCases.All, c => c.Spec.Activation.Kind == kind && c.Layout == layout);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Backend_matches_the_reference(string backendName, int index)

@@ -11,7 +11,7 @@ internal static class OpTable
         new ConvOnnx(), new ConvTransposeOnnx(), new BatchNormalizationOnnx(), new ActivationOnnx(), new ArithmeticOnnx(), new GlobalAveragePoolOnnx(),
         new ViewOnnx(), new GemmOnnx(), new MatMulOnnx(), new IdentityOnnx(),
         new ShapeOnnx(), new GatherOnnx(), new ConcatOnnx(), new CastOnnx(), new ConstantOnnx(), new SliceOnnx(), new TransposeOnnx(),
-        new PadOnnx(), new PoolOnnx(), new SplitOnnx(), new ResizeOnnx(), new PendingActivationOnnx(), new SiLUOnnx(), new ChannelShuffleOnnx(),
+        new PadOnnx(), new PoolOnnx(), new SplitOnnx(), new ResizeOnnx(), new ErfOnnx(), new FusedActivationOnnx(), new ChannelShuffleOnnx(),
     ];
 
     private static readonly Dictionary<(string, string), OnnxOp> ByType =

@@ -3,29 +3,12 @@ using System.Numerics;
 namespace NativeConv;
 
 /// <summary>
-/// HardSwish, x · ReLU6(x + 3) / 6, and HardSigmoid, ReLU6(x + 3) / 6, in place and vectorized: the
-/// bridge for a backend whose convolutions fuse only clamps (XNNPACK), and a network step of its own.
+/// HardSwish, x · ReLU6(x + 3) / 6, and HardSigmoid, ReLU6(x + 3) / 6, vectorized, from <c>x</c> into <c>y</c> (the
+/// same buffer or one that does not overlap it): part of <see cref="ManagedActivation"/>.
 /// </summary>
 internal static class ActivationPass
 {
-    public static unsafe void Apply(ActivationKind kind, float* data, int length)
-    {
-        switch (kind)
-        {
-            case ActivationKind.None:
-                return;
-            case ActivationKind.HardSwish:
-                HardSwish(data, length);
-                return;
-            case ActivationKind.HardSigmoid:
-                HardSigmoid(data, length);
-                return;
-            default:
-                throw new InvalidOperationException($"{kind} is fused, not a separate pass");
-        }
-    }
-
-    private static unsafe void HardSwish(float* data, int length)
+    public static unsafe void HardSwish(float* source, float* data, int length)
     {
         var three = new Vector<float>(3f);
         var six = new Vector<float>(6f);
@@ -33,18 +16,18 @@ internal static class ActivationPass
         int i = 0;
         for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
         {
-            var x = Vector.Load(data + i);
+            var x = Vector.Load(source + i);
             var r = Vector.Min(Vector.Max(x + three, Vector<float>.Zero), six);
             (x * r * sixth).Store(data + i);
         }
         for (; i < length; i++)
         {
-            float x = data[i];
+            float x = source[i];
             data[i] = x * Math.Min(Math.Max(x + 3f, 0f), 6f) * (1f / 6f);
         }
     }
 
-    private static unsafe void HardSigmoid(float* data, int length)
+    public static unsafe void HardSigmoid(float* source, float* data, int length)
     {
         var three = new Vector<float>(3f);
         var six = new Vector<float>(6f);
@@ -52,9 +35,9 @@ internal static class ActivationPass
         int i = 0;
         for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
         {
-            var x = Vector.Load(data + i);
+            var x = Vector.Load(source + i);
             (Vector.Min(Vector.Max(x + three, Vector<float>.Zero), six) * sixth).Store(data + i);
         }
-        for (; i < length; i++) data[i] = Math.Min(Math.Max(data[i] + 3f, 0f), 6f) * (1f / 6f);
+        for (; i < length; i++) data[i] = Math.Min(Math.Max(source[i] + 3f, 0f), 6f) * (1f / 6f);
     }
 }

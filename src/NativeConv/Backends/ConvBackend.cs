@@ -153,9 +153,10 @@ public abstract class ConvBackend : IDisposable
     /// <summary>
     /// A fused form for networks, where the backend has one: an NHWC kernel that adds what its output
     /// buffer holds before the call to the (activated) convolution, i.e. a residual connection in the same
-    /// pass (oneDNN's sum post-op). Null when the backend has none. Arguments are checked by the caller.
+    /// pass (oneDNN's sum post-op), then <paramref name="afterSum"/> (ResNet's ReLU after the add). Null when
+    /// the backend has none. Arguments are checked by the caller.
     /// </summary>
-    internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) => null;
+    internal virtual ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation afterSum) => null;
 
     /// <summary>
     /// The whole network as one native object of this backend (XNNPACK's subgraph runtime), or null when the

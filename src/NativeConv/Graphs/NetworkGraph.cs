@@ -107,6 +107,21 @@ public sealed class NetworkGraph
     }
 
     /// <summary>
+    /// The graph's outputs, in order, evaluated by its operations' definitions in double precision (never a library's
+    /// kernels), each element with the derived bound on a float32 evaluation's error: what to check any backend's
+    /// result against (<see cref="ReferenceTensor"/>: the first-order bound of element i is
+    /// <c>RelativeBudget · Magnitude[i]</c>). Inputs as <see cref="ReferenceTensor.Exact"/> gives them; checked as a
+    /// call's are.
+    /// </summary>
+    public ReferenceTensor[] ReferenceOutputs(IReadOnlyList<ReferenceTensor> inputs, ReferenceContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        _ = Shapes(inputs.Select(x => x.Shape).ToArray(), TensorLayout.Nchw);
+        ReferenceTensor[] values = Reference(inputs, context ?? new ReferenceContext());
+        return OutputValues.Select(v => values[v]).ToArray();
+    }
+
+    /// <summary>
     /// The network evaluated by the operations' references (<see cref="GraphOp.Reference"/>): in double precision, each
     /// value with its derived bound; every value's result, in the graph's value order.
     /// </summary>
@@ -127,8 +142,8 @@ public sealed class NetworkGraph
         op.MultiplyAccumulates(op.Inputs.Select(v => shapes[v]).ToArray(), op.Outputs.Select(v => shapes[v]).ToArray()));
 
     /// <summary>
-    /// The same network with each convolution whose only reader is an add (with no activation of its own) fused with
-    /// that add into a <see cref="ConvSumOp"/> in the add's place, where <paramref name="canFuse"/> allows (given the
+    /// The same network with each convolution whose only reader is an add fused with that add (and the add's activation)
+    /// into a <see cref="ConvSumOp"/> in the add's place, where <paramref name="canFuse"/> allows (given the
     /// convolution's and the add's operation indices). Values keep their numbers; the convolution's own output is no
     /// longer made.
     /// </summary>
@@ -148,7 +163,7 @@ public sealed class NetworkGraph
         var absorbed = new HashSet<int>();
         for (int a = 0; a < Ops.Count; a++)
         {
-            if (Ops[a] is not AddOp { Activation.Kind: ActivationKind.None } add) continue;
+            if (Ops[a] is not AddOp add) continue;
             foreach ((int operand, int other) in new[] { (add.Inputs[0], add.Inputs[1]), (add.Inputs[1], add.Inputs[0]) })
             {
                 int c = producer[operand];
@@ -163,7 +178,7 @@ public sealed class NetworkGraph
         for (int i = 0; i < Ops.Count; i++)
         {
             if (absorbed.Contains(i)) continue;
-            ops.Add(fusedInto.TryGetValue(i, out var f) ? new ConvSumOp((ConvOp)Ops[f.Conv], f.Residual, Ops[i].Output) { Origins = [f.Conv, i] } : Ops[i]);
+            ops.Add(fusedInto.TryGetValue(i, out var f) ? new ConvSumOp((ConvOp)Ops[f.Conv], f.Residual, Ops[i].Output, ((AddOp)Ops[i]).Activation) { Origins = [f.Conv, i] } : Ops[i]);
         }
         return new NetworkGraph(ops, Channels, ValueNames, InputValues, OutputValues, Outputs.Select(o => o.Name).ToArray()) { Unfused = this };
     }

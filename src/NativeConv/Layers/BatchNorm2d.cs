@@ -12,14 +12,24 @@ public sealed class BatchNorm2d
         if (mean.Length != gamma.Length) throw new ArgumentException($"mean has {mean.Length} values, gamma {gamma.Length}", nameof(mean));
         if (variance.Length != gamma.Length) throw new ArgumentException($"variance has {variance.Length} values, gamma {gamma.Length}", nameof(variance));
         if (!(epsilon > 0) || float.IsInfinity(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "must be positive and finite");
-        for (int c = 0; c < variance.Length; c++)
-            if (!(variance[c] >= 0) || float.IsInfinity(variance[c]))
-                throw new ArgumentOutOfRangeException(nameof(variance), variance[c], $"variance[{c}] must be finite and not negative");
+        int bad = FirstInvalidVariance(variance);
+        if (bad >= 0) throw new ArgumentOutOfRangeException(nameof(variance), variance[bad], $"variance[{bad}] {VarianceRule}");
         _gamma = gamma.ToArray();
         _beta = beta.ToArray();
         _mean = mean.ToArray();
         _variance = variance.ToArray();
         Epsilon = epsilon;
+    }
+
+    /// <summary>What every running variance must be.</summary>
+    internal const string VarianceRule = "must be finite and not negative";
+
+    /// <summary>The first channel whose variance breaks <see cref="VarianceRule"/> (negative, NaN or infinite), or -1.</summary>
+    internal static int FirstInvalidVariance(ReadOnlySpan<float> variance)
+    {
+        for (int c = 0; c < variance.Length; c++)
+            if (!(variance[c] >= 0) || float.IsInfinity(variance[c])) return c;
+        return -1;
     }
 
     public int Channels => _gamma.Length;

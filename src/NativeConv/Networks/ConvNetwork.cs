@@ -43,8 +43,8 @@ public sealed class ConvNetwork : ILayer
         ArgumentNullException.ThrowIfNull(backends);
         Options = options ?? new NetworkOptions();
         Options.Check();
-        Graph = graph;
-        _planner = new Planner(graph, backends, Options);
+        Graph = ActivationFolding.Fold(graph); // standalone activations fused into the operation before them, where they can be
+        _planner = new Planner(Graph, backends, Options);
         _programs = new ShapeCache<ShapeProgram>(Options.ShapeCacheSize);
         _slots = new SemaphoreSlim(Options.ConcurrentCalls, Options.ConcurrentCalls);
     }
@@ -78,6 +78,7 @@ public sealed class ConvNetwork : ILayer
 
     public NetworkOptions Options { get; }
 
+    /// <summary>The graph as it runs: the one given, with standalone activations folded into the operation before them (<see cref="ActivationFolding"/>).</summary>
     public NetworkGraph Graph { get; }
 
     public TensorLayout Layout => Options.Layout;
@@ -375,6 +376,18 @@ public sealed class ConvNetwork : ILayer
         get
         {
             lock (_gate) return _programs.States.Sum(p => p.WorkerAllocatedBytes);
+        }
+    }
+
+    /// <summary>
+    /// The activation buffers one execution context of each cached shape holds, in bytes: what another concurrent caller
+    /// adds besides its native states (for the per-caller memory benchmark, tests/NativeConv.Benchmarks.Ort).
+    /// </summary>
+    internal long[] ContextActivationBytes
+    {
+        get
+        {
+            lock (_gate) return _programs.States.Select(p => p.First.Caller.Layout.BufferLengths.Sum(length => (long)length * sizeof(float))).ToArray();
         }
     }
 

@@ -77,6 +77,12 @@ public sealed class NpzArchive : IDisposable
             {
                 return new NpzArchive(zip, leaveOpen ? null : stream, path);
             }
+            catch (InvalidDataException e)
+            {
+                // The central directory is read when the entries are first listed, not when the archive is opened.
+                zip.Dispose();
+                throw new NpyFormatException(path, $"the zip's central directory cannot be read: {e.Message}");
+            }
             catch
             {
                 zip.Dispose();

@@ -45,7 +45,7 @@ public sealed class OneDnnBackend : ConvBackend
     public static string CpuIsa => IsArm64 ? Arm64IsaName((uint)dnnl_get_effective_cpu_isa())
         : dnnl_get_effective_cpu_isa().ToString().Replace("dnnl_cpu_isa_", "", StringComparison.Ordinal);
 
-    private static bool IsArm64 => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
+    internal static bool IsArm64 => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
 
     // oneDNN for AArch64 returns its own values through dnnl_cpu_isa_t (cpu/aarch64/cpu_isa_traits.hpp), which
     // alias the x64 names of the public header: 0x27 is sve_512 there, not avx512_core.
@@ -68,7 +68,7 @@ public sealed class OneDnnBackend : ConvBackend
         var bridges = new List<string>();
         if (layout == TensorLayout.Nchw)
             bridges.Add("NCHW activations run as given: oneDNN picks an implementation for plain NCHW, usually slower than NHWC");
-        // Every activation is a post-op (OneDnnActivations): nothing to add.
+        // Every activation is post-ops (OneDnnActivations): nothing to add.
         return new BackendCapabilities(Name, bridges);
     }
 
@@ -167,11 +167,11 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>The first-layer kernel is a "jit:" one; oneDNN's generic fallbacks ("ref:any", "gemm:...") lose to the transpose.</summary>
     internal override bool IsFastNchwStem(string implementation) => implementation.StartsWith("jit:", StringComparison.Ordinal);
 
-    internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias)
+    internal override ConvKernel? CreateWithResidualSum(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation afterSum)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         return BuiltInKernels.Native(spec, TensorLayout.Nhwc, _engine, weights, bias,
-            (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true));
+            (w, b) => new OneDnnConvRecipe(_engine.Value, Threads, spec, TensorLayout.Nhwc, w, b, residualSum: true, afterSum: afterSum));
     }
 
     protected override void Dispose(bool disposing)

@@ -11,10 +11,11 @@ namespace NativeConv;
 internal sealed unsafe class OneDnnConvRecipe : KernelRecipe<Conv2dSpec>
 {
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
+    /// <param name="afterSum">With <paramref name="residualSum"/>: the activation after the sum, as post-ops after it.</param>
     /// <param name="nhwcOutput">With an NCHW <paramref name="layout"/>: reads NCHW and writes NHWC (<see cref="OneDnnBackend.CreateNchwInputStem"/>).</param>
     public OneDnnConvRecipe(dnnl_engine_t engine, int threads, Conv2dSpec spec, TensorLayout layout,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, bool bfloat16 = false,
-        BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None, bool nhwcOutput = false) : base(spec, layout)
+        BFloat16Tensors bfloat16Tensors = BFloat16Tensors.None, bool nhwcOutput = false, Activation? afterSum = null) : base(spec, layout)
     {
         if (nhwcOutput && (layout != TensorLayout.Nchw || spec.OutChannels != OneDnnBackend.NchwStemChannels || bfloat16))
             throw new ArgumentException($"an NCHW-to-NHWC convolution reads NCHW and writes {OneDnnBackend.NchwStemChannels} float channels, not {spec} {layout}", nameof(nhwcOutput));
@@ -22,7 +23,7 @@ internal sealed unsafe class OneDnnConvRecipe : KernelRecipe<Conv2dSpec>
         BFloat16 = bfloat16;
         BFloat16Tensors = bfloat16 ? bfloat16Tensors : BFloat16Tensors.None;
         Parts = new OneDnnRecipeParts(engine, threads, spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw,
-            weights, bias, residualSum);
+            weights, bias, residualSum, afterSum);
     }
 
     public OneDnnRecipeParts Parts { get; }

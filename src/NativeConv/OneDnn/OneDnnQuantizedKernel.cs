@@ -56,7 +56,7 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             _hasSourceZeroPoint = input.ZeroPoint + (_shiftToUnsigned ? 128 : 0) != 0;
             _hasDestinationZeroPoint = output.ZeroPoint != 0;
             bool clampIsSaturation = ClampIsSaturation(spec.Activation, output);
-            _foldedScales = clampIsSaturation || OneDnnActivations.PostOp(spec.Activation) is null;
+            _foldedScales = clampIsSaturation || OneDnnActivations.PostOps(spec.Activation).Length == 0;
             _attr = Attributes(spec, clampIsSaturation);
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, spec.Groups > 1 ? dnnl_format_tag_t.dnnl_goihw : dnnl_format_tag_t.dnnl_oihw, dnnl_data_type_t.dnnl_s8);
             _userWeights = Copy(_userWeightsDesc, weights.Weights, "int8 weights");
@@ -132,12 +132,12 @@ internal sealed unsafe class OneDnnQuantizedKernel<T> : QuantizedKernel<T> where
             ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "src");
         if (_hasDestinationZeroPoint)
             ThrowIfFailed(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0), nameof(dnnl_primitive_attr_set_zero_points_mask), "dst");
-        if (!clampIsSaturation && OneDnnActivations.PostOp(spec.Activation) is var (algorithm, alpha, beta))
+        if (!clampIsSaturation && OneDnnActivations.PostOps(spec.Activation).Length > 0)
         {
             dnnl_post_ops_t ops;
             ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
             using var opsHandle = new OneDnnPostOpsHandle(ops);
-            ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), spec.Activation.ToString());
+            OneDnnActivations.Append(ops, spec.Activation);
             ThrowIfFailed(dnnl_primitive_attr_set_post_ops(attr, ops), nameof(dnnl_primitive_attr_set_post_ops));
         }
         return handle;

@@ -22,8 +22,9 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
 
     /// <param name="userWeightsTag">How the caller's weights are ordered over oneDNN's logical (g, oc/g, ic/g, kh, kw) or (oc, ic, kh, kw).</param>
     /// <param name="residualSum">Adds what the output buffer holds before the call (a residual connection) as a sum post-op, after the activation.</param>
+    /// <param name="afterSum">With <paramref name="residualSum"/>: the activation after the sum (ResNet's ReLU after the add), as post-ops after it.</param>
     public OneDnnRecipeParts(dnnl_engine_t engine, int threads, ConvolutionSpec spec, dnnl_format_tag_t userWeightsTag,
-        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false)
+        ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, bool residualSum = false, Activation? afterSum = null)
     {
         Engine = engine;
         Threads = threads;
@@ -32,7 +33,7 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
             dnnl_stream_t stream;
             ThrowIfFailed(dnnl_stream_create(&stream, engine, (uint)dnnl_stream_flags_t.dnnl_stream_default_flags), nameof(dnnl_stream_create));
             _stream = new OneDnnStreamHandle(stream);
-            _attributes = CreateAttributes(spec.Activation, residualSum);
+            _attributes = CreateAttributes(spec.Activation, residualSum, afterSum ?? Activation.None);
             _userWeightsDesc = OneDnnMemory.WeightsDesc(spec, userWeightsTag);
             _userWeights = OneDnnMemory.Copy(engine, _userWeightsDesc, weights, "weights");
             if (spec.HasBias)
@@ -70,7 +71,7 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
     /// </summary>
     public void PrepareCallingThread() => OpenMpThreads.Use(Threads);
 
-    private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation, bool residualSum)
+    private static OneDnnPrimitiveAttrHandle CreateAttributes(Activation activation, bool residualSum, Activation afterSum)
     {
         dnnl_primitive_attr_t attr;
         ThrowIfFailed(dnnl_primitive_attr_create(&attr), nameof(dnnl_primitive_attr_create));
@@ -78,16 +79,17 @@ internal sealed unsafe class OneDnnRecipeParts : IDisposable
         // The scratchpad is ours: allocated once per shape, never inside a call.
         ThrowIfFailed(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_t.dnnl_scratchpad_mode_user),
             nameof(dnnl_primitive_attr_set_scratchpad_mode));
-        var postOp = OneDnnActivations.PostOp(activation);
-        if (postOp is null && !residualSum) return handle;
+        if (activation.Kind == ActivationKind.None && !residualSum) return handle;
         dnnl_post_ops_t ops;
         ThrowIfFailed(dnnl_post_ops_create(&ops), nameof(dnnl_post_ops_create));
         using var opsHandle = new OneDnnPostOpsHandle(ops);
-        if (postOp is var (algorithm, alpha, beta))
-            ThrowIfFailed(dnnl_post_ops_append_eltwise(ops, algorithm, alpha, beta), nameof(dnnl_post_ops_append_eltwise), activation.ToString());
-        // dst = activation(conv) + dst: the residual the caller left in the output buffer, in one pass.
+        OneDnnActivations.Append(ops, activation);
         if (residualSum)
+        {
+            // dst = afterSum(activation(conv) + dst): the residual the caller left in the output buffer, in one pass.
             ThrowIfFailed(dnnl_post_ops_append_sum(ops, 1f, 0, dnnl_data_type_t.dnnl_data_type_undef), nameof(dnnl_post_ops_append_sum));
+            OneDnnActivations.Append(ops, afterSum);
+        }
         ThrowIfFailed(dnnl_primitive_attr_set_post_ops(attr, ops), nameof(dnnl_primitive_attr_set_post_ops));
         return handle;
     }

@@ -8,6 +8,9 @@ namespace NativeConv;
 /// </summary>
 internal interface IQuantizedOperation
 {
+    /// <summary>Why this instance has no quantized form (e.g. an activation that is not a clamp), or null: asked before calibration runs anything.</summary>
+    string? Refusal => null;
+
     /// <summary>The operation on <typeparamref name="T"/> data with the parameters <paramref name="network"/> calibrated for its values (it is operation <paramref name="index"/>).</summary>
     IQuantizedStep LowerQuantized<T>(QuantizedNetworkParameters network, int index, ConvBackend backend) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>;
 }

@@ -22,13 +22,16 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
         return kernel;
     }
 
-    /// <summary>A convolution's kernel on <paramref name="backend"/>, in this network's precision, with the residual sum fused or not.</summary>
-    public OpKernel Convolution(ConvOp conv, ConvBackend backend, bool residualSum)
+    /// <summary>
+    /// A convolution's kernel on <paramref name="backend"/>, in this network's precision, with the residual sum fused
+    /// (and <paramref name="afterSum"/> after it) or not.
+    /// </summary>
+    public OpKernel Convolution(ConvOp conv, ConvBackend backend, bool residualSum, Activation? afterSum = null)
     {
         if (residualSum)
         {
             ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
-            ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias)
+            ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias, afterSum ?? Activation.None)
                 ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{conv.Name}'");
             fused.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc));
             return new ConvOpKernel<Conv2dSpec>(fused, backend.Name, residualSum: true);

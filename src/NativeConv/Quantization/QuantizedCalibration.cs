@@ -21,9 +21,12 @@ internal static class QuantizedCalibration
         if (calibration.Count == 0) throw new ArgumentException("at least one calibration input is needed", nameof(calibration));
         if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
             throw new NotSupportedException($"quantized networks have one input and one output, not {graph.Inputs.Count} and {graph.Outputs.Count}");
-        foreach (GraphOp op in graph.Ops)
-            if (op is not IQuantizedOperation)
-                throw new NotSupportedException($"'{op.Name}' ({op.Definition}): quantized networks run convolutions, residual adds and global average pools (MobileNet v1 and v2)");
+        // Every operation without a quantized form, in one error.
+        string[] refused = graph.Ops.Select(op => op is IQuantizedOperation quantized
+                ? quantized.Refusal is { } why ? $"'{op.Name}' ({op.Definition}): {why}" : null
+                : $"'{op.Name}' ({op.Definition}): quantized networks run convolutions, residual adds and global average pools (MobileNet v1 and v2)")
+            .OfType<string>().ToArray();
+        if (refused.Length > 0) throw new NotSupportedException(string.Join("; ", refused));
 
         var input = new TensorShape(1, graph.Inputs[0].Channels, height, width);
         TensorShape[] shapes = graph.Shapes([input], TensorLayout.Nhwc);

@@ -36,6 +36,10 @@ public static class Requantization
         ActivationKind.ReLU => (Math.Max(typeMin, output.ZeroPoint), typeMax),
         ActivationKind.ReLU6 => (Math.Max(typeMin, output.ZeroPoint), Math.Min(typeMax, output.Quantize(6f, typeMin, typeMax))),
         ActivationKind.Clamp => (Math.Max(typeMin, output.Quantize(activation.Min, typeMin, typeMax)), Math.Min(typeMax, output.Quantize(activation.Max, typeMin, typeMax))),
-        _ => throw new NotSupportedException($"{activation} has no quantized form here: int8 layers take None, ReLU, ReLU6 or a clamp"),
+        _ => throw new NotSupportedException(Refusal(activation)),
     };
+
+    /// <summary>Why <paramref name="activation"/> has no quantized form (the saturating ones: a clamp of the range), or null when it has one.</summary>
+    public static string? Refusal(Activation activation) => activation.Kind is ActivationKind.None or ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Clamp
+        ? null : $"{activation} has no quantized form here: int8 layers take None, ReLU, ReLU6 or a clamp";
 }

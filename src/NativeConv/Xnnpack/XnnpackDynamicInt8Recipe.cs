@@ -18,7 +18,7 @@ internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe<Conv2dSpec>
         Quantizer.QuantizePerOutputChannel(spec, weights, Weights, Scales);
         Bias = GC.AllocateArray<float>(bias.Length, pinned: true);
         bias.CopyTo(Bias);
-        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
+        (OutputMin, OutputMax, _) = XnnpackActivations.Lower(spec.Activation); // the rest runs after it (XnnpackActivations.Pass)
         // Creating (and dropping) the GEMM now makes a CPU or spec XNNPACK refuses fail at construction.
         using var probe = XnnpackDynamicInt8State.CreateGemm(this);
     }
@@ -39,8 +39,6 @@ internal sealed class XnnpackDynamicInt8Recipe : KernelRecipe<Conv2dSpec>
     public float OutputMin { get; }
 
     public float OutputMax { get; }
-
-    public ActivationKind ActivationPass { get; }
 
     public override IShapeState CreateState(in ConvGeometry geometry) => new XnnpackDynamicInt8State(this, geometry);
 

@@ -12,8 +12,7 @@ namespace NativeConv;
 internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
 {
     private readonly pthreadpool_t _pool;
-    private readonly ActivationKind _activationPass;
-    private readonly int _outputLength;
+    private readonly IActivationPass? _activation; // what the GEMM does not fuse
     private readonly XnnOperatorHandle _quantize;
     private readonly XnnOperatorHandle _gemm;
     private readonly NativeFloatBuffer _quantized; // rows × in int8, with XNNPACK's read slack
@@ -23,8 +22,6 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
     public XnnpackDynamicInt8State(XnnpackDynamicInt8Recipe recipe, in ConvGeometry g)
     {
         _pool = recipe.Pool;
-        _activationPass = recipe.ActivationPass;
-        _outputLength = g.OutputLength;
         string context = $"{recipe.Spec} dynamic int8 on input {g.Batch}x{g.InChannels}x{g.InHeight}x{g.InWidth} {recipe.Layout}";
         int rows = g.Batch * g.InHeight * g.InWidth;
         _quantized = new NativeFloatBuffer((rows * g.InChannels + sizeof(float) - 1) / sizeof(float));
@@ -39,6 +36,7 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         ThrowIfFailed(xnn_reshape_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, (nuint)rows, _pool),
             nameof(xnn_reshape_fully_connected_nc_qd8_f32_qc8w), context);
         _frame = new XnnpackNhwcFrame(recipe.Layout, g, _pool, context);
+        _activation = XnnpackActivations.AfterConvolution(recipe.Spec.Activation, g.OutputLength, _pool);
     }
 
     /// <summary>XNNPACK names no microkernel; this is the operator pair that runs.</summary>
@@ -54,7 +52,7 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         ThrowIfFailed(xnn_setup_fully_connected_nc_qd8_f32_qc8w(_gemm.Value, quantized, gemmOutput, parameters),
             nameof(xnn_setup_fully_connected_nc_qd8_f32_qc8w));
         ThrowIfFailed(xnn_run_operator(_gemm.Value, _pool), nameof(xnn_run_operator), "qd8 GEMM");
-        ActivationPass.Apply(_activationPass, gemmOutput, _outputLength);
+        _activation?.Run(gemmOutput, gemmOutput);
         _frame.Leave(gemmOutput, output);
     }
 
@@ -84,5 +82,6 @@ internal sealed unsafe class XnnpackDynamicInt8State : IShapeState
         _quantized.Dispose();
         _rowParameters.Dispose();
         _frame.Dispose();
+        _activation?.Dispose();
     }
 }

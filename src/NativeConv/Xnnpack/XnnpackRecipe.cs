@@ -17,7 +17,7 @@ internal abstract class XnnpackRecipe<TSpec> : KernelRecipe<TSpec> where TSpec :
         weights.CopyTo(Weights, 0);
         Bias = GC.AllocateArray<float>(bias.Length, pinned: true);
         bias.CopyTo(Bias);
-        (OutputMin, OutputMax, ActivationPass) = XnnpackActivations.Lower(spec.Activation);
+        (OutputMin, OutputMax, _) = XnnpackActivations.Lower(spec.Activation); // the rest runs after it (XnnpackActivations.Pass)
     }
 
     /// <summary>The pool calls run on (null handle: the caller's thread).</summary>
@@ -36,8 +36,6 @@ internal abstract class XnnpackRecipe<TSpec> : KernelRecipe<TSpec> where TSpec :
 
     public float OutputMax { get; }
 
-    /// <summary>The activation run as a managed pass after the operator (None: fused or none).</summary>
-    public ActivationKind ActivationPass { get; }
 
     /// <summary>
     /// XNNPACK has no query for the microkernel it chose, so this names the operator path the spec selects.

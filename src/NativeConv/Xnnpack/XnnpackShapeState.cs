@@ -11,8 +11,7 @@ namespace NativeConv;
 internal sealed unsafe class XnnpackShapeState : IShapeState
 {
     private readonly pthreadpool_t _pool;
-    private readonly ActivationKind _activationPass;
-    private readonly int _outputLength;
+    private readonly IActivationPass? _activation; // what the operator does not fuse
     private readonly bool _transposed;
     private readonly XnnOperatorHandle _operator;
     private readonly NativeFloatBuffer? _workspace;
@@ -21,7 +20,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     private readonly XnnpackNhwcFrame _frame;
 
     public XnnpackShapeState(XnnpackConvRecipe recipe, in ConvGeometry g)
-        : this(recipe.Pool, recipe.ActivationPass, recipe.ImplementationName, recipe.Spec, recipe.Layout, g)
+        : this(recipe.Pool, recipe.ImplementationName, recipe.Spec, recipe.Layout, g)
     {
         string context = Context(recipe.Spec, recipe.Layout, g);
         try
@@ -45,7 +44,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     }
 
     public XnnpackShapeState(XnnpackDeconvRecipe recipe, in ConvGeometry g)
-        : this(recipe.Pool, recipe.ActivationPass, recipe.ImplementationName, recipe.Spec, recipe.Layout, g)
+        : this(recipe.Pool, recipe.ImplementationName, recipe.Spec, recipe.Layout, g)
     {
         string context = Context(recipe.Spec, recipe.Layout, g);
         _transposed = true;
@@ -79,15 +78,21 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
     }
 
     /// <summary>What both operators share: the pool, the activation pass, the name, and the NHWC frame.</summary>
-    private XnnpackShapeState(pthreadpool_t pool, ActivationKind activationPass, string implementationName, ConvolutionSpec spec,
-        TensorLayout layout, in ConvGeometry g)
+    private XnnpackShapeState(pthreadpool_t pool, string implementationName, ConvolutionSpec spec, TensorLayout layout, in ConvGeometry g)
     {
         _pool = pool;
-        _activationPass = activationPass;
-        _outputLength = g.OutputLength;
         ImplementationName = implementationName;
         _operator = null!; // set by the public constructors
         _frame = new XnnpackNhwcFrame(layout, g, pool, Context(spec, layout, g));
+        try
+        {
+            _activation = XnnpackActivations.AfterConvolution(spec.Activation, g.OutputLength, pool);
+        }
+        catch
+        {
+            _frame.Dispose();
+            throw;
+        }
     }
 
     public string ImplementationName { get; }
@@ -103,7 +108,7 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
                 nameof(xnn_setup_convolution2d_nhwc_f32));
         ThrowIfFailed(xnn_run_operator(_operator.Value, _pool), nameof(xnn_run_operator), _transposed ? "deconvolution" : "convolution");
         _grown?.CopyOut(y);
-        ActivationPass.Apply(_activationPass, y, _outputLength);
+        _activation?.Run(y, y);
         _frame.Leave(y, output);
     }
 
@@ -175,5 +180,6 @@ internal sealed unsafe class XnnpackShapeState : IShapeState
         _extended?.Dispose();
         _grown?.Dispose();
         _frame?.Dispose();
+        _activation?.Dispose();
     }
 }

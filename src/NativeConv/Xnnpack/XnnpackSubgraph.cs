@@ -45,7 +45,8 @@ internal sealed unsafe class XnnpackSubgraph(xnn_subgraph_t subgraph, XnnpackNet
 
     /// <summary>
     /// <paramref name="activation"/> applied to <paramref name="x"/> into <paramref name="y"/> (a clamp for ReLU, ReLU6 and
-    /// clamps; HardSwish natively; HardSigmoid as ReLU6(x + 3) · (1/6), the managed pass's arithmetic).
+    /// clamps; HardSwish, sigmoid, tanh and GELU natively; HardSigmoid as ReLU6(x + 3) · (1/6), the managed pass's
+    /// arithmetic; SiLU as x · sigmoid(x), XNNPACK having no swish node).
     /// </summary>
     public void Activation(Activation activation, uint x, uint y, TensorShape shape)
     {
@@ -59,9 +60,19 @@ internal sealed unsafe class XnnpackSubgraph(xnn_subgraph_t subgraph, XnnpackNet
                 Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_clamp, &p, x, y, 0), nameof(xnn_define_unary));
                 break;
             }
-            case ActivationKind.HardSwish:
-                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_hardswish, null, x, y, 0), nameof(xnn_define_unary));
+            case ActivationKind.HardSwish or ActivationKind.Tanh or ActivationKind.GELU:
+                Check(xnn_define_unary(Handle, XnnpackActivationPass.UnaryOperator(activation), null, x, y, 0), nameof(xnn_define_unary));
                 break;
+            case ActivationKind.Sigmoid:
+                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_sigmoid, null, SigmoidInput(x, shape), y, 0), nameof(xnn_define_unary));
+                break;
+            case ActivationKind.SiLU:
+            {
+                uint sigmoid = Tensor(shape);
+                Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_sigmoid, null, SigmoidInput(x, shape), sigmoid, 0), nameof(xnn_define_unary));
+                Check(xnn_define_binary(Handle, xnn_binary_operator.xnn_binary_multiply, null, x, sigmoid, y, 0), nameof(xnn_define_binary));
+                break;
+            }
             case ActivationKind.HardSigmoid:
             {
                 uint shifted = Tensor(shape);
@@ -73,5 +84,19 @@ internal sealed unsafe class XnnpackSubgraph(xnn_subgraph_t subgraph, XnnpackNet
             default:
                 throw new NotSupportedException($"{Where}: no XNNPACK subgraph node for activation {activation}");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> clamped to ±<see cref="XnnpackActivations.SigmoidLimit"/> (NaN and ±∞ kept), the input of a
+    /// sigmoid node: XNNPACK's sigmoid gives NaN for finite inputs beyond it (<see cref="XnnpackActivations.OnXnnpack"/>).
+    /// </summary>
+    private uint SigmoidInput(uint x, TensorShape shape)
+    {
+        uint clamped = Tensor(shape);
+        var p = new xnn_unary_params();
+        p.min = -XnnpackActivations.SigmoidLimit;
+        p.max = XnnpackActivations.SigmoidLimit;
+        Check(xnn_define_unary(Handle, xnn_unary_operator.xnn_unary_clamp, &p, x, clamped, 0), nameof(xnn_define_unary));
+        return clamped;
     }
 }

@@ -28,8 +28,10 @@ public static class OperationCheck
     /// within the bound. Returns the outputs (in the layout), for further checks. <paramref name="options"/>: the network's
     /// other options (e.g. <see cref="NetworkOptions.WholeRuntime"/>), its layout set to <paramref name="layout"/>.
     /// </summary>
+    /// <param name="options">How the network runs (its layout is <paramref name="layout"/> whatever these say); null: the defaults.</param>
+    /// <param name="describe">Receives the network's Describe after the calls (what ran each operation).</param>
     public static float[][] Check(NetworkGraph graph, string backend, TensorLayout layout, TensorShape[] shapes, float[][] inputs, bool exact, string what,
-        NetworkOptions? options = null)
+        NetworkOptions? options = null, Action<IReadOnlyList<string>>? describe = null)
     {
         ConvBackend chosen = TestBackends.GetOrSkip(backend);
         using var network = new ConvNetwork(graph, ConvBackends.Of(chosen), (options ?? new NetworkOptions()) with { Layout = layout });
@@ -40,6 +42,7 @@ public static class OperationCheck
         NetworkInput[] runInputs = shapes.Select((s, k) => new NetworkInput(guardedInputs[k].AsMemory(Guard, s.Length), s)).ToArray();
         NetworkOutput[] runOutputs = outputShapes.Select((s, k) => new NetworkOutput(guarded[k].AsMemory(Guard, s.Length))).ToArray();
         for (int call = 0; call < 2; call++) network.Run(runInputs, runOutputs); // the second call on warm state
+        describe?.Invoke(network.Describe());
 
         ReferenceTensor[] expected = NetworkEvaluation.Run(graph, shapes.Select((s, k) => ReferenceTensor.Exact(inputs[k], s, layout)).ToArray(), foldedFromBatchNorm: false);
         var outputs = new float[outputShapes.Count][];

@@ -67,6 +67,25 @@ public class NetworkPlanTests(ITestOutputHelper log)
     }
 
     [SkippableFact]
+    public void Auto_plans_in_the_first_call_only_and_every_later_call_runs_that_plan()
+    {
+        foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
+        var (blocks, x, expected) = Case("v3-small", TensorLayout.Nhwc, 1);
+        using var network = new ConvNetwork(blocks, TestBackends.All, Auto(TensorLayout.Nhwc));
+        Assert.Null(network.PlanFor(1, Size, Size)); // nothing measured before a call
+        var first = new float[expected.Value.Length];
+        network.Forward(x, first, 1, Size, Size);
+        NetworkPlan plan = network.PlanFor(1, Size, Size)!;
+        for (int call = 2; call <= 10; call++)
+        {
+            var y = new float[first.Length];
+            network.Forward(x, y, 1, Size, Size);
+            Assert.Same(plan, network.PlanFor(1, Size, Size)); // not measured again
+            Assert.Equal(first, y); // the same program: the same bits
+        }
+    }
+
+    [SkippableFact]
     public void A_saved_plan_loads_and_gives_exactly_the_same_outputs()
     {
         foreach (string name in TestBackends.Native) TestBackends.GetOrSkip(name);
@@ -214,5 +233,35 @@ public class NetworkPlanTests(ITestOutputHelper log)
         var e = Assert.Throws<FormatException>(() => NetworkPlan.FromJson("not json"));
         Assert.Contains("not a network plan", e.Message);
         Assert.Contains("format 1", Assert.Throws<FormatException>(() => NetworkPlan.FromJson("{ \"format\": 1 }")).Message); // the previous format
+    }
+
+    /// <summary>
+    /// Found by PlanFileFuzzTests: a null in the file was read as a null reference, and printing the plan threw a
+    /// NullReferenceException; a shape of more elements than a span holds was read, and saving the plan again threw.
+    /// </summary>
+    [Theory]
+    [InlineData("measured", "null", "Measured")]
+    [InlineData("measured", "[null]", "measured[0] is null")]
+    [InlineData("measured", "[{\"candidate\": null, \"microseconds\": 1}]", "Candidate")]
+    [InlineData("measured", "[{\"microseconds\": 1}]", "candidate")]
+    [InlineData("network", "null", "Network")]
+    [InlineData("machine", "null", "Machine")]
+    [InlineData("versions", "null", "Versions")]
+    [InlineData("inputs", "null", "Inputs")]
+    [InlineData("inputs", "[{\"batch\": 2147483647, \"channels\": 24, \"height\": 13, \"width\": 13}]", "inputs[0] (N=2147483647, C=24, H=13, W=13) is no tensor's shape")]
+    [InlineData("inputs", "[{\"batch\": 0, \"channels\": 3, \"height\": 8, \"width\": 8}]", "inputs[0] (N=0, C=3, H=8, W=8) is no tensor's shape")]
+    public void A_null_or_an_impossible_shape_in_a_plan_is_refused_as_the_text_s_fault(string property, string value, string named)
+    {
+        var plan = new NetworkPlan
+        {
+            Network = "n", Inputs = [new TensorShape(1, 3, 8, 8)], Layout = TensorLayout.Nchw, Chosen = Candidate.Single(OneDnnBackend.BackendName, 2),
+            Machine = "m", Versions = "v", Measured = [new CandidateTime(Candidate.Single(XnnpackBackend.BackendName, 2), 10)],
+        };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(plan.ToJson())!.AsObject();
+        Assert.NotNull(NetworkPlan.FromJson(json.ToJsonString()).ToString()); // whole, it reads and prints
+        json[property] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        var e = Assert.Throws<FormatException>(() => NetworkPlan.FromJson(json.ToJsonString()));
+        Assert.StartsWith("not a network plan: ", e.Message);
+        Assert.Contains(named, e.Message, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -8,7 +8,7 @@ public class StateDictTests
 {
     /// <summary>An .npz with every tensor v3-small asks for (seeded), plus BatchNorm's num_batches_tracked, as torch saves it.</summary>
     private static (string Path, List<(string Key, int[] Shape)> Tensors) WriteV3Small(Func<string, int[], int[]>? reshape = null,
-        string? drop = null, string? extra = null)
+        string? drop = null, string? extra = null, Func<string, float[], float[]>? values = null)
     {
         var tensors = StateDictFile.Tensors(MobileNetModel.V3Small, 5);
         string path = Path.Combine(Directory.CreateTempSubdirectory("nativeconv-npz-").FullName, "weights.npz");
@@ -18,7 +18,7 @@ public class StateDictTests
             {
                 if (key == drop) continue;
                 int[] written = reshape?.Invoke(key, shape) ?? shape;
-                writer.Write(key, new NpyArray(written, written.SequenceEqual(shape) ? data : new float[written.Aggregate(1, (a, b) => a * b)]));
+                writer.Write(key, new NpyArray(written, written.SequenceEqual(shape) ? values?.Invoke(key, data) ?? data : new float[written.Aggregate(1, (a, b) => a * b)]));
                 if (key.EndsWith(".running_var", StringComparison.Ordinal)) writer.WriteInt64Scalar(key.Replace("running_var", "num_batches_tracked", StringComparison.Ordinal), 0);
             }
             if (extra is not null) writer.Write(extra, new NpyArray([3], [1, 2, 3]));
@@ -69,6 +69,20 @@ public class StateDictTests
         Assert.Equal([1024, 576], e.ExpectedShape);
         Assert.Equal([1024, 96], e.ActualShape);
         Assert.Contains("has shape (1024, 96), the network needs (1024, 576)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-0.5f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void A_running_variance_that_is_negative_or_not_finite_is_named_by_its_key(float value)
+    {
+        const string Key = "features.4.block.0.1.running_var";
+        var (path, _) = WriteV3Small(values: (key, data) => key == Key ? [value, .. data[1..]] : data);
+        using var file = new NpzStateDict(path);
+        var e = Assert.Throws<StateDictException>(() => MobileNets.Blocks(MobileNetModel.V3Small, file));
+        Assert.Equal(Key, e.Key);
+        Assert.Equal($"'{Key}' cannot be a BatchNorm's running variance: variance[0] must be finite and not negative (it is {value})", e.Message);
     }
 
     [Fact]

@@ -27,10 +27,10 @@ public class LifetimeSoakTests(ITestOutputHelper log)
             layer.Forward(input, output, 1, 8, 8);
         }
         for (int i = 0; i < 500; i++) Cycle(); // warm: JIT, allocator pools, primitive cache
-        long before = ResidentBytes();
+        long before = ResidentMemory.Bytes();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < Cycles; i++) Cycle();
-        long growth = ResidentBytes() - before;
+        long growth = ResidentMemory.Bytes() - before;
         log.WriteLine($"{backendName}: {Cycles} cycles in {clock.Elapsed.TotalSeconds:0.0} s, RSS growth {growth / 1024.0 / 1024.0:0.00} MB");
         Assert.True(growth < 20L * 1024 * 1024, $"RSS grew by {growth / 1024.0 / 1024.0:0.0} MB over {Cycles} cycles");
     }
@@ -71,15 +71,5 @@ public class LifetimeSoakTests(ITestOutputHelper log)
         }
         backends.Dispose();
         return handle;
-    }
-
-    private static long ResidentBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        // /proc/self/statm: resident pages are the second field.
-        string[] fields = File.ReadAllText("/proc/self/statm").Split(' ');
-        return long.Parse(fields[1]) * Environment.SystemPageSize;
     }
 }

@@ -1,7 +1,8 @@
 namespace NativeConv.Onnx;
 
 /// <summary>
-/// An activation (Relu, Clip, HardSigmoid, HardSwish) fused into the operation before it when that operation's output
+/// An activation (Relu, Clip, HardSigmoid, HardSwish, Sigmoid, Tanh, and the SiLU and GELU the fusions before this one
+/// recognized) fused into the operation before it when that operation's output
 /// is read by the activation alone: a Conv or ConvTranspose (its library's post-op), a Gemm/MatMul, a standalone BatchNormalization,
 /// an Add (ResNet/RegNet's ReLU after the residual add) or an arithmetic by a per-channel constant.
 /// </summary>
@@ -12,7 +13,7 @@ internal sealed class ActivationFusion : IFusion
         Dictionary<string, Node> producers = graph.Producers();
         foreach (Node act in graph.Nodes.ToList())
         {
-            if (act.OpType is not ("Relu" or "Clip" or "HardSigmoid" or "HardSwish") || act.Domain.Length > 0) continue;
+            if (!IsActivation(act)) continue;
             if (ActivationOnnx.Of(act, graph, out _) is not { } activation) continue;
             if (!producers.TryGetValue(act.Input(0), out Node? before) || !Takes(before, graph)) continue;
             if (before.Activation.Kind != ActivationKind.None || Fusions.OnlyReader(graph, before.Outputs[0]) != act) continue;
@@ -23,6 +24,14 @@ internal sealed class ActivationFusion : IFusion
             producers[before.Outputs[0]] = before;
         }
     }
+
+    /// <summary>Whether the node is an activation of its one input (<see cref="ActivationOnnx.Of"/> says which).</summary>
+    private static bool IsActivation(Node node) => node.Domain switch
+    {
+        "" => node.OpType is "Relu" or "Clip" or "HardSigmoid" or "HardSwish" or "Sigmoid" or "Tanh",
+        OnnxGraph.NativeDomain => node.OpType is "SiLU" or "GELU",
+        _ => false,
+    };
 
     /// <summary>Whether the node's lowering runs an activation after it.</summary>
     private static bool Takes(Node node, OnnxGraph graph) => node.Domain.Length == 0 && node.OpType switch

@@ -10,6 +10,7 @@ internal static class Fusions
         new PadFusion(),
         new MatMulAddFusion(),
         new GatedActivationFusion(),
+        new GeluFusion(),
         new ActivationFusion(),
         new ChannelShuffleFusion(),
         new ChannelSliceFusion(),

@@ -2,22 +2,26 @@ namespace NativeConv.Onnx;
 
 /// <summary>
 /// Relu, Clip (ReLU6 for [0, 6], ReLU for [0, ∞), a clamp otherwise; bounds as attributes before opset 11, constant
-/// inputs from it), HardSigmoid (PyTorch's: alpha 1/6, beta 1/2) and HardSwish: fused into the operation before them
-/// (<see cref="ActivationFusion"/>), elsewhere an identity depthwise 1x1 convolution with the activation
-/// (<see cref="ChannelAffine"/>). Folded on constants.
+/// inputs from it), HardSigmoid (PyTorch's: alpha 1/6, beta 1/2), HardSwish, Sigmoid and Tanh, and the SiLU and GELU
+/// the fusions recognize (<see cref="FusedActivationOnnx"/>): fused into the operation before them
+/// (<see cref="ActivationFusion"/>), elsewhere NativeConv's activation operation (<see cref="GraphBuilder.Activation"/>).
+/// Folded on constants.
 /// </summary>
 internal sealed class ActivationOnnx : OnnxOp
 {
-    public override IReadOnlyList<string> OpTypes => ["Relu", "Clip", "HardSigmoid", "HardSwish"];
+    public override IReadOnlyList<string> OpTypes => ["Relu", "Clip", "HardSigmoid", "HardSwish", "Sigmoid", "Tanh"];
 
-    public override string Summary => "Relu, Clip (constant bounds), HardSigmoid (alpha 1/6, beta 0.5), HardSwish";
+    public override string Summary => "Relu, Clip (constant bounds), HardSigmoid (alpha 1/6, beta 0.5), HardSwish, Sigmoid, Tanh";
 
     public override (int Min, int Max) Arity(string opType) => opType == "Clip" ? (1, 3) : (1, 1);
 
     /// <summary>PyTorch's hardsigmoid as ONNX writes it: relu6(x + 3) / 6 = clamp(x/6 + 1/2, 0, 1).</summary>
     private const float SixthAlpha = 1f / 6;
 
-    public override void Infer(Node node, InferContext context)
+    public override void Infer(Node node, InferContext context) => InferActivation(node, context);
+
+    /// <summary>An activation's rule: folded on a constant, else the input's type and shape.</summary>
+    internal static void InferActivation(Node node, InferContext context)
     {
         ValueInfo? x = context.In(node, 0);
         if (x?.Constant is { IsReal: true } c && Of(node, context.Graph, out _) is { } activation)
@@ -38,6 +42,14 @@ internal sealed class ActivationOnnx : OnnxOp
                 return Activation.ReLU;
             case "HardSwish":
                 return Activation.HardSwish;
+            case "Sigmoid":
+                return Activation.Sigmoid;
+            case "Tanh":
+                return Activation.Tanh;
+            case "SiLU" when node.Domain == OnnxGraph.NativeDomain:
+                return Activation.SiLU;
+            case "GELU" when node.Domain == OnnxGraph.NativeDomain:
+                return Activation.GELU;
             case "HardSigmoid":
             {
                 float alpha = node.Float("alpha", 0.2f), beta = node.Float("beta", 0.5f);
@@ -83,7 +95,10 @@ internal sealed class ActivationOnnx : OnnxOp
         }
     }
 
-    public override void Lower(Node node, LowerContext context)
+    public override void Lower(Node node, LowerContext context) => LowerActivation(node, context);
+
+    /// <summary>A node computing an activation of its input, not fused into the operation before it.</summary>
+    internal static void LowerActivation(Node node, LowerContext context)
     {
         Activation? activation = Of(node, context.Graph, out string? reason);
         if (context.Stops(node, reason ?? context.NotMap(node, 0))) return;
@@ -94,7 +109,7 @@ internal sealed class ActivationOnnx : OnnxOp
             return;
         }
         // Not fused into the operation before it (read by others too, or no operation that takes one).
-        ChannelAffine.Lower(node, context, x, Enumerable.Repeat(1f, x.Value.Channels).ToArray(), null, activation!.Value);
+        context.Define(node, 0, context.Builder.Activation(x.Value, activation!.Value, context.Name(node)), x.Rank);
     }
 
     internal static double RoundTo(int type, double value) => type == ElementType.Float ? (float)value : type == ElementType.Float16 ? (double)(Half)value : value;

@@ -3,8 +3,7 @@ namespace NativeConv.Onnx;
 /// <summary>
 /// A per-channel x·scale + shift, then an activation, as a depthwise 1x1 convolution: how a node that has no
 /// operation of its own in the graph runs (a BatchNormalization not after a convolution, a Mul or Add by a per-channel
-/// constant, an activation not fused into the operation before it). With scale 1 and no shift it computes the
-/// activation exactly; on every backend.
+/// constant). On every backend.
 /// </summary>
 internal static class ChannelAffine
 {

@@ -51,6 +51,10 @@ public sealed record NetworkPlan
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
+        // A null where the type has none ("network": null, a candidate time's "candidate": null) is refused as the
+        // text's fault, not met later as a NullReferenceException; the elements of a list are checked in FromJson.
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true, // a candidate time without its candidate, likewise
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -69,6 +73,15 @@ public sealed record NetworkPlan
             }
             NetworkPlan plan = JsonSerializer.Deserialize<NetworkPlan>(json, Json) ?? throw new FormatException("the plan is empty (null)");
             if (plan.Chosen is null) throw new FormatException("the plan names no chosen candidate");
+            int missing = plan.Measured.ToList().FindIndex(t => t is null);
+            if (missing >= 0) throw new FormatException($"not a network plan: measured[{missing}] is null, not a candidate's time");
+            for (int k = 0; k < plan.Inputs.Count; k++)
+            {
+                TensorShape shape = plan.Inputs[k];
+                // A shape no tensor can have: saving the plan again would fail on it (its length is written too).
+                if (shape.Batch < 1 || shape.Channels < 1 || shape.Height < 1 || shape.Width < 1 || (long)shape.Batch * shape.Channels * shape.Height * shape.Width > Array.MaxLength)
+                    throw new FormatException($"not a network plan: inputs[{k}] {shape} is no tensor's shape (every dimension at least 1, at most {Array.MaxLength} elements)");
+            }
             return plan;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)

@@ -36,8 +36,15 @@ public sealed class StateDictReader(IStateDict dict)
     public BatchNorm2d BatchNorm(string key, int channels, float epsilon = 1e-5f)
     {
         _used.Add($"{key}.num_batches_tracked"); // training bookkeeping: present in every state_dict, unused here
-        return new BatchNorm2d(Read($"{key}.weight", [channels]), Read($"{key}.bias", [channels]),
-            Read($"{key}.running_mean", [channels]), Read($"{key}.running_var", [channels]), epsilon);
+        float[] gamma = Read($"{key}.weight", [channels]), beta = Read($"{key}.bias", [channels]), mean = Read($"{key}.running_mean", [channels]);
+        string varianceKey = $"{key}.running_var";
+        float[] variance = Read(varianceKey, [channels]);
+        // A file's value, not a caller's argument: named by its key, as the other faults of a state_dict are.
+        int bad = BatchNorm2d.FirstInvalidVariance(variance);
+        if (bad >= 0)
+            throw new StateDictException($"'{varianceKey}' cannot be a BatchNorm's running variance: variance[{bad}] {BatchNorm2d.VarianceRule} (it is {variance[bad]})",
+                varianceKey, [channels], [channels]);
+        return new BatchNorm2d(gamma, beta, mean, variance, epsilon);
     }
 
     /// <summary>The tensor <paramref name="key"/>, which must have <paramref name="shape"/> (e.g. a transposed convolution's (in, out/groups, kh, kw)).</summary>

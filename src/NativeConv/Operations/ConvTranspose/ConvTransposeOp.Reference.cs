@@ -5,7 +5,8 @@ internal sealed partial class ConvTransposeOp
     /// <summary>
     /// The transposed convolution in double, gathered per output (the reference backend scatters: an independent form),
     /// with the convolution's bound: n = (in/groups)·kh·kw + 1 terms at most, A = Σ|w|·(|x| + E) + |b|,
-    /// E' = Σ|w|·E + 2·n·(u + u_double)·A, then the activation's.
+    /// E' = Σ|w|·E + 2·n·(u + u_double)·A, then the activation's (the first-order magnitude and budget through a smooth one
+    /// as <see cref="ReferenceActivation.Magnitude"/> says).
     /// </summary>
     public override ReferenceTensor[] Reference(ReferenceTensor[] inputs, ReferenceContext context)
     {
@@ -50,8 +51,8 @@ internal sealed partial class ConvTransposeOp
             }
             int at = ((n * g.OutHeight + oy) * g.OutWidth + ox) * cout + oc;
             ReferenceActivation.Apply(Spec.Activation, pre, propagated + accumulation * a, out value[at], out bound[at]);
-            magnitude[at] = m;
+            magnitude[at] = ReferenceActivation.Magnitude(Spec.Activation, m, value[at]);
         }
-        return [new ReferenceTensor(shape, value, bound, magnitude, x.RelativeBudget + accumulation)];
+        return [new ReferenceTensor(shape, value, bound, magnitude, x.RelativeBudget + accumulation + ReferenceActivation.FusedRounding(Spec.Activation))];
     }
 }

@@ -4,6 +4,8 @@ namespace NativeConv;
 
 internal sealed partial class ConvOp : IQuantizedOperation
 {
+    public string? Refusal => Requantization.Refusal(Spec.Activation);
+
     public IQuantizedStep LowerQuantized<T>(QuantizedNetworkParameters network, int index, ConvBackend backend) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T> =>
         new QuantizedStep<T>(this, new QuantizedConv2dLayer<T>(network.Weights[index]!, network.Values[Input], network.Values[Output], backend, TensorLayout.Nhwc));
 

@@ -7,8 +7,9 @@ internal sealed partial class ConvOp
     /// <summary>
     /// The convolution in double, and its bound: n = (in/groups)·kh·kw + 1 terms, A = Σ|w|·(|x| + E) + |b|,
     /// E' = Σ|w|·E + 2·n·(u + u_double)·A (+ u·A when folded from a BatchNorm, + the product rounding for bfloat16),
-    /// then the activation's (<see cref="ReferenceActivation"/>). Magnitude Σ|w·x| + |b|; the relative budget grows by
-    /// the same γ-term.
+    /// then the activation's (<see cref="ReferenceActivation"/>). Magnitude Σ|w·x| + |b| (through a smooth activation as
+    /// <see cref="ReferenceActivation.Magnitude"/> makes it); the relative budget grows by the same γ-term and the
+    /// activation's own rounding.
     /// </summary>
     public override ReferenceTensor[] Reference(ReferenceTensor[] inputs, ReferenceContext context)
     {
@@ -45,7 +46,7 @@ internal sealed partial class ConvOp
                     double pre = TensorPrimitives.Dot(wr, xv) + bias;
                     double a = TensorPrimitives.Dot(wa, xm) + Math.Abs(bias);
                     ReferenceActivation.Apply(Spec.Activation, pre, TensorPrimitives.Dot(wa, xe) + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
-                    magnitude[o0 + oc] = TensorPrimitives.Dot(wa, xAbs.AsSpan(i0, cin)) + Math.Abs(bias);
+                    magnitude[o0 + oc] = ReferenceActivation.Magnitude(Spec.Activation, TensorPrimitives.Dot(wa, xAbs.AsSpan(i0, cin)) + Math.Abs(bias), value[o0 + oc]);
                 }
                 continue;
             }
@@ -68,9 +69,9 @@ internal sealed partial class ConvOp
                     a += wAbs[wi] * xMax[xi];
                 }
                 ReferenceActivation.Apply(Spec.Activation, pre, propagated + accumulation * a, out value[o0 + oc], out bound[o0 + oc]);
-                magnitude[o0 + oc] = m;
+                magnitude[o0 + oc] = ReferenceActivation.Magnitude(Spec.Activation, m, value[o0 + oc]);
             }
         }
-        return [new ReferenceTensor(shape, value, bound, magnitude, x.RelativeBudget + accumulation)];
+        return [new ReferenceTensor(shape, value, bound, magnitude, x.RelativeBudget + accumulation + ReferenceActivation.FusedRounding(Spec.Activation))];
     }
 }

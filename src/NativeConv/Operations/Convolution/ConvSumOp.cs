@@ -2,20 +2,25 @@ namespace NativeConv;
 
 /// <summary>
 /// A convolution and the residual add after it in one operation, where the backend can (oneDNN's sum post-op):
-/// Output = conv(Input) + Residual, the backend adding what the output buffer holds (so the residual is written
-/// there first, or already is). Made by <see cref="NetworkGraph.FuseResidualSums"/>, never by a builder.
+/// Output = AfterSum(conv(Input) + Residual), the backend adding what the output buffer holds (so the residual is written
+/// there first, or already is), then the add's activation (eltwise post-ops after the sum). Made by
+/// <see cref="NetworkGraph.FuseResidualSums"/>, never by a builder.
 /// </summary>
-internal sealed partial class ConvSumOp(ConvOp convolution, int residual, int output)
+internal sealed partial class ConvSumOp(ConvOp convolution, int residual, int output, Activation afterSum)
     : GraphOp(convolution.Name + " + residual", [convolution.Input, residual], [output])
 {
     public ConvOp Convolution { get; } = convolution;
+
+    /// <summary>The add's activation, after the sum (None: none).</summary>
+    public Activation AfterSum { get; } = afterSum;
 
     public int Residual => Inputs[1];
 
     /// <summary>The unfused graph's convolution and add it stands for.</summary>
     public int[] Origins { get; init; } = [];
 
-    public override string Definition => Convolution.Definition + ", residual added as a post-op";
+    public override string Definition => Convolution.Definition + ", residual added as a post-op"
+        + (AfterSum.Kind == ActivationKind.None ? "" : $", then {AfterSum}");
 
     public override int InPlaceInput => 1;
 
@@ -30,5 +35,5 @@ internal sealed partial class ConvSumOp(ConvOp convolution, int residual, int ou
 
     public override OpKernel LowerManaged() => throw new InvalidOperationException($"'{Name}': a fused sum runs on its backend's kernel");
 
-    public override OpKernel LowerOn(ConvBackend backend, KernelCache kernels) => kernels.Convolution(Convolution, backend, residualSum: true);
+    public override OpKernel LowerOn(ConvBackend backend, KernelCache kernels) => kernels.Convolution(Convolution, backend, residualSum: true, AfterSum);
 }

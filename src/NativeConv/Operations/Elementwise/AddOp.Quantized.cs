@@ -4,10 +4,11 @@ namespace NativeConv;
 
 internal sealed partial class AddOp : IQuantizedOperation
 {
+    public string? Refusal => Activation.Kind == ActivationKind.None ? null : $"a quantized add runs without an activation after it, not {Activation}";
+
     public IQuantizedStep LowerQuantized<T>(QuantizedNetworkParameters network, int index, ConvBackend backend) where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        if (Activation.Kind != ActivationKind.None)
-            throw new NotSupportedException($"'{Name}': a quantized add runs without an activation after it, not {Activation}");
+        if (Refusal is { } why) throw new NotSupportedException($"'{Name}': {why}");
         return new QuantizedStep(this, new QuantizedAdd(network.Values[Inputs[0]], network.Values[Inputs[1]], network.Values[Output], typeof(T) == typeof(sbyte)));
     }
 

@@ -3,8 +3,16 @@ using static NativeConv.Interop.Xnnpack.Xnn;
 
 namespace NativeConv;
 
-internal sealed partial class AddOp : IXnnpackNode
+internal sealed partial class AddOp : IXnnpackNode, IXnnpackOperation
 {
+    /// <summary>
+    /// The managed add (XNNPACK's binary operator takes no output bounds here, so a clamp after it would be a pass of its
+    /// own), then the activation on XNNPACK's operator where <see cref="XnnpackActivations.OnXnnpack"/> says it measured
+    /// faster for the size; with no activation, null: the managed kernel.
+    /// </summary>
+    public OpKernel? LowerXnnpack(XnnpackBackend backend) => Activation.Kind == ActivationKind.None ? null
+        : new LeasedKernel(backend.Name, backend.Pool, (op, shapes) => new Step(op, shapes, XnnpackActivations.Pass(Activation, shapes.Output.Length, backend.Pool?.Value ?? default)));
+
     /// <summary>An Add node; a ReLU, ReLU6 or clamp after it as the node's output bounds, any other activation a node of its own.</summary>
     public unsafe void Define(XnnpackSubgraph subgraph, IDisposable? statics, ReadOnlySpan<uint> inputs, ReadOnlySpan<uint> outputs, OpShapes shapes)
     {

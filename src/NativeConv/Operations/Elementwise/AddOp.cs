@@ -22,7 +22,7 @@ public sealed partial class GraphBuilder
         int left = Read(a, nameof(a)), right = Read(b, nameof(b));
         if (a.Channels != b.Channels)
             throw new ArgumentException($"'{name ?? "add"}' adds values of the same shape, but {a} and {b} differ in channels", nameof(b));
-        Activation after = activation ?? Activation.None;
+        NativeConv.Activation after = activation ?? NativeConv.Activation.None; // qualified: Activation is also a method here
         return AddOne(name, "add", a.Channels, (n, output) => new AddOp(n, left, right, output, after));
     }
 }
