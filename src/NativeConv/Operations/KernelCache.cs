@@ -33,7 +33,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
             ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
             ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias, afterSum ?? Activation.None)
                 ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{conv.Name}'");
-            fused.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc));
+            fused.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, afterSum: afterSum ?? Activation.None));
             return new ConvOpKernel<Conv2dSpec>(fused, backend.Name, residualSum: true);
         }
         BFloat16Tensors tensors = Precision == ConvPrecision.BFloat16 ? BFloat16Values.For(conv, bfloat16Values) : BFloat16Tensors.None;

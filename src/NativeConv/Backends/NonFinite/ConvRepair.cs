@@ -18,25 +18,31 @@ internal sealed unsafe class ConvRepair
     private readonly TensorLayout _input, _output;
     private readonly BFloat16Tensors _bfloat16; // a network's bfloat16 tensors: read and written as such
 
-    private ConvRepair(ConvolutionSpec spec, ReadOnlySpan<float> weights, TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16)
+    private readonly Activation _afterSum; // a fused residual sum's activation, applied to act(s) + r (None: none)
+
+    private ConvRepair(ConvolutionSpec spec, ReadOnlySpan<float> weights, TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16,
+        Activation afterSum)
     {
         _spec = spec;
+        _afterSum = afterSum;
         _transposed = spec is ConvTranspose2dSpec;
         _weights = weights.ToArray();
         (_input, _output, _bfloat16) = (input, output, bfloat16);
-        _nanStaysNaN = float.IsNaN(NonFiniteRules.Activate(spec.Activation, double.NaN));
+        _nanStaysNaN = float.IsNaN(NonFiniteRules.Activate(afterSum, NonFiniteRules.Activate(spec.Activation, double.NaN)));
     }
 
     private readonly bool _nanStaysNaN; // the activation of NaN is NaN (every kind so far): an all-NaN input needs no scatter
 
     /// <summary>
     /// The repair a kernel of <paramref name="backend"/> needs for <paramref name="spec"/> in <paramref name="precision"/>, or null:
-    /// under <see cref="NonFiniteValues.Library"/>, or where the backend's kernel keeps PyTorch's values itself.
+    /// under <see cref="NonFiniteValues.Library"/>, or where the backend's kernel keeps PyTorch's values itself (with the
+    /// activation after a fused residual sum, <paramref name="afterSum"/>, too).
     /// </summary>
     public static ConvRepair? For(ConvBackend backend, ConvolutionSpec spec, ConvPrecision precision, ReadOnlySpan<float> weights,
-        TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16 = BFloat16Tensors.None) =>
-        backend.NonFiniteValues == NonFiniteValues.Library || backend.KeepsNonFinite(spec.Activation, precision)
-            ? null : new ConvRepair(spec, weights, input, output, bfloat16);
+        TensorLayout input, TensorLayout output, BFloat16Tensors bfloat16 = BFloat16Tensors.None, Activation afterSum = default) =>
+        backend.NonFiniteValues == NonFiniteValues.Library
+        || (backend.KeepsNonFinite(spec.Activation, precision) && (afterSum.Kind == ActivationKind.None || backend.KeepsNonFinite(afterSum, precision)))
+            ? null : new ConvRepair(spec, weights, input, output, bfloat16, afterSum);
 
     /// <summary>What a layer's or network's Describe says about NaN and ±infinity on <paramref name="backend"/>.</summary>
     public static string Describe(ConvBackend backend, Activation activation, ConvPrecision precision) =>
@@ -122,6 +128,7 @@ internal sealed unsafe class ConvRepair
             float r = residual ? scratch.Residual[t] : 0f;
             // A finite window: only a non-finite residual brought it here, and act(s) + r is r's class whatever s is.
             float value = classes == NonFiniteRules.Classes.None ? r : NonFiniteRules.Activate(activation, NonFiniteRules.Sum(classes)) + r;
+            if (_afterSum.Kind != ActivationKind.None) value = NonFiniteRules.Activate(_afterSum, value);
             if ((_bfloat16 & BFloat16Tensors.Output) != 0) ((ushort*)output)[o] = ToBFloat16(value);
             else output[o] = value;
         }
