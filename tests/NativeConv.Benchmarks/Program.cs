@@ -10,6 +10,12 @@ if (args.Length >= 1 && args[0] == "--resize")
     ResizeMeasurement.Run(args[1..]);
     return;
 }
+// PyTorch's NaN/±inf semantics against the library's, and a non-finite call's cost:  dotnet run -c Release -- --nonfinite [ROUNDS [THREADS]]
+if (args.Length >= 1 && args[0] == "--nonfinite")
+{
+    NonFiniteMeasurement.Run(args[1..]);
+    return;
+}
 if (args.Length >= 1 && args[0] == "--channels")
 {
     ChannelOperationComparison.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 25);

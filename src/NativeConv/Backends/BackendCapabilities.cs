@@ -7,6 +7,9 @@ public sealed record BackendCapabilities(string Backend, IReadOnlyList<string> B
 {
     public bool IsNative => Bridges.Count == 0;
 
+    /// <summary>What NaN and ±infinity inputs give, and what that costs (<see cref="NonFiniteValues"/>); null: not stated.</summary>
+    public string? NonFinite { get; init; }
+
     public override string ToString() =>
-        Bridges.Count == 0 ? $"{Backend}: native" : $"{Backend}: {string.Join("; ", Bridges)}";
+        (Bridges.Count == 0 ? $"{Backend}: native" : $"{Backend}: {string.Join("; ", Bridges)}") + (NonFinite is null ? "" : $"; {NonFinite}");
 }

@@ -21,11 +21,24 @@ public abstract class ConvBackend : IDisposable
     /// <summary>One line for <c>nativeconv info</c>: version, instruction set, threads.</summary>
     public virtual string Summary => Name;
 
+    /// <summary>
+    /// What its kernels give for NaN and ±infinity inputs, for the kernels made after it is set (a registration sets it from
+    /// <see cref="NativeConvOptions.NonFiniteValues"/>): PyTorch's values, repaired where the library's differ, or the library's own.
+    /// </summary>
+    public NonFiniteValues NonFiniteValues { get; init; }
+
+    /// <summary>
+    /// Whether its kernel for <paramref name="activation"/> in <paramref name="precision"/> gives PyTorch's values for NaN and
+    /// ±infinity itself, so it needs no repair (a backend not known to does get one: <see cref="ConvRepair"/>).
+    /// </summary>
+    internal virtual bool KeepsNonFinite(Activation activation, ConvPrecision precision) => false;
+
     /// <summary>Whether <see cref="Dispose()"/> was called; kernels made before keep working.</summary>
     protected bool IsDisposed => _disposed;
 
     /// <summary>What running <paramref name="spec"/> in <paramref name="layout"/> involves on this backend.</summary>
-    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout) => Checked(spec, layout, DescribeCore);
+    public BackendCapabilities Describe(Conv2dSpec spec, TensorLayout layout) =>
+        Checked(spec, layout, DescribeCore) with { NonFinite = ConvRepair.Describe(this, spec.Activation, ConvPrecision.Float32) };
 
     /// <summary>
     /// Prepares a convolution once: <paramref name="weights"/> (PyTorch order <c>(out, in/groups, kh, kw)</c>)
@@ -36,7 +49,8 @@ public abstract class ConvBackend : IDisposable
         Checked(spec, layout, weights, bias, CreateCore);
 
     /// <summary>What running the transposed convolution <paramref name="spec"/> in <paramref name="layout"/> involves on this backend.</summary>
-    public BackendCapabilities DescribeTransposed(ConvTranspose2dSpec spec, TensorLayout layout) => Checked(spec, layout, DescribeTransposedCore);
+    public BackendCapabilities DescribeTransposed(ConvTranspose2dSpec spec, TensorLayout layout) =>
+        Checked(spec, layout, DescribeTransposedCore) with { NonFinite = ConvRepair.Describe(this, spec.Activation, ConvPrecision.Float32) };
 
     /// <summary>
     /// Prepares a transposed convolution once: <paramref name="weights"/> (PyTorch order <c>(in, out/groups, kh, kw)</c>)
@@ -68,7 +82,7 @@ public abstract class ConvBackend : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         TKernel kernel = core(spec, layout, weights, bias)
             ?? throw new InvalidOperationException($"backend '{Name}' returned no kernel for {spec} {layout}");
-        kernel.ClaimFor(this, spec, layout);
+        kernel.ClaimFor(this, spec, layout, weights);
         return kernel;
     }
 

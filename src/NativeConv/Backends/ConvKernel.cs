@@ -15,6 +15,8 @@ public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionS
     private readonly KernelBody<TSpec>? _body;
     private ConvBackend? _owner;
     private bool _disposed;
+    private ConvRepair? _repair; // null: the library's values for NaN and ±infinity are kept as they are
+    private RepairScratch? _scratch; // the repair's, made on the first non-finite input
 
     /// <param name="body">A built-in backend's body, which the kernel runs, prepares with and disposes of (null: a backend's own kernel).</param>
     private protected ConvKernel(TSpec spec, TensorLayout layout, KernelBody<TSpec>? body = null)
@@ -51,8 +53,43 @@ public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionS
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_repair is null) ForwardCore(geometry, input, output);
+            else RepairedForward(geometry, input, output);
+        }
+    }
+
+    /// <summary>The library's call between the repair's scan and its overwrite (<see cref="ConvRepair"/>).</summary>
+    private unsafe void RepairedForward(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
+    {
+        fixed (float* x = input)
+        fixed (float* y = output)
+        {
+            bool repair = _repair!.Prepare(geometry, x, null, ref _scratch);
+            ForwardCore(geometry, input, output);
+            if (repair) _repair.Apply(y, _scratch!, residual: false);
+        }
+    }
+
+    /// <summary>The library's call alone, under the lock: a network step that repairs itself (<see cref="ConvRepair"/>).</summary>
+    internal void ForwardUnrepaired(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ConvArguments.CheckGeometry(Spec, geometry);
+        ConvArguments.CheckBuffers(input, output, geometry, Layout);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             ForwardCore(geometry, input, output);
         }
+    }
+
+    /// <summary>The repair its calls need for NaN and ±infinity (null: none), which network steps share.</summary>
+    internal ConvRepair? Repair => _repair;
+
+    /// <summary>Sets the repair once, when the kernel is made (<see cref="ConvRepair.For"/>); returns the kernel.</summary>
+    internal ConvKernel<TSpec> Repairing(ConvRepair? repair)
+    {
+        _repair = repair;
+        return this;
     }
 
     /// <summary>Makes what the kernel keeps for <paramref name="geometry"/> without running, and names the implementation chosen (null: not known before a call).</summary>
@@ -94,7 +131,7 @@ public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionS
     protected abstract void ForwardCore(in ConvGeometry geometry, ReadOnlySpan<float> input, Span<float> output);
 
     /// <summary>Hands a new kernel to the caller of <paramref name="backend"/>'s checked entry, once.</summary>
-    internal void ClaimFor(ConvBackend backend, TSpec spec, TensorLayout layout)
+    internal void ClaimFor(ConvBackend backend, TSpec spec, TensorLayout layout, ReadOnlySpan<float> weights)
     {
         lock (_gate)
         {
@@ -103,6 +140,7 @@ public abstract class ConvKernel<TSpec> : IDisposable where TSpec : ConvolutionS
             if (Spec.Equals(spec) && Layout == layout) // value equality: TSpec is a record
             {
                 _owner = backend;
+                _repair ??= ConvRepair.For(backend, spec, ConvPrecision.Float32, weights, layout, layout);
                 return;
             }
         }

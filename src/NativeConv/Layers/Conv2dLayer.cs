@@ -20,7 +20,8 @@ public class Conv2dLayer : ConvLayer<Conv2dSpec>
     /// </param>
     public Conv2dLayer(Conv2dSpec spec, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ConvBackend backend,
         TensorLayout layout, ConvPrecision precision)
-        : base(Given(backend), backend.Describe(spec, layout), CreateKernel(spec, weights, bias, backend, layout, precision))
+        : base(Given(backend), backend.Describe(spec, layout) with { NonFinite = ConvRepair.Describe(backend, spec.Activation, precision) },
+            CreateKernel(spec, weights, bias, backend, layout, precision))
     {
         Precision = precision;
     }
@@ -34,14 +35,14 @@ public class Conv2dLayer : ConvLayer<Conv2dSpec>
         {
             ConvArguments.CheckLayout(layout);
             ConvArguments.CheckParameters(spec, weights, bias);
-            return backend.CreateBFloat16(spec, layout, weights, bias)
+            return (ConvKernel?)backend.CreateBFloat16(spec, layout, weights, bias)?.Repairing(ConvRepair.For(backend, spec, precision, weights, layout, layout))
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no bfloat16 convolution (oneDNN has, on CPUs with AVX512_BF16 or AMX)");
         }
         if (precision == ConvPrecision.DynamicInt8)
         {
             ConvArguments.CheckLayout(layout);
             ConvArguments.CheckParameters(spec, weights, bias);
-            return backend.CreateDynamicInt8(spec, layout, weights, bias)
+            return (ConvKernel?)backend.CreateDynamicInt8(spec, layout, weights, bias)?.Repairing(ConvRepair.For(backend, spec, precision, weights, layout, layout))
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)");
         }
         if (precision == ConvPrecision.Float32) return backend.Create(spec, layout, weights, bias);

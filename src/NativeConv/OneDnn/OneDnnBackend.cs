@@ -113,7 +113,14 @@ public sealed class OneDnnBackend : ConvBackend
     /// <summary>x64 without VNNI: int8 products summed in pairs in 16 saturating bits (AArch64's kernels widen first).</summary>
     internal static bool SaturatesInt8Pairs => !IsArm64 && !HasVnni;
 
-    internal override ConvBackend WithThreads(int threads) => new OneDnnBackend(threads, Name);
+    internal override ConvBackend WithThreads(int threads) => new OneDnnBackend(threads, Name) { NonFiniteValues = NonFiniteValues };
+
+    /// <summary>
+    /// Float32 without an activation: the convolution's FMAs keep NaN and ±infinity (and a residual sum adds as IEEE does);
+    /// its ReLU, ReLU6, clamp and HardSigmoid post-ops drop NaN (max/min return their second operand).
+    /// </summary>
+    internal override bool KeepsNonFinite(Activation activation, ConvPrecision precision) =>
+        precision == ConvPrecision.Float32 && activation.Kind == ActivationKind.None;
 
     internal override string? CannotRun(ConvPrecision precision) => precision switch
     {

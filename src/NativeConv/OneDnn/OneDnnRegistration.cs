@@ -6,6 +6,6 @@ public static class OneDnnRegistration
     public static NativeConvBuilder AddOneDnn(this NativeConvBuilder builder, string name = OneDnnBackend.BackendName, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddBackend(name, options => new OneDnnBackend(threads ?? options.Threads, name));
+        return builder.AddBackend(name, options => new OneDnnBackend(threads ?? options.Threads, name) { NonFiniteValues = options.NonFiniteValues });
     }
 }

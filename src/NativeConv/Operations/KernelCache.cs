@@ -33,6 +33,7 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
             ConvArguments.CheckParameters(conv.Spec, conv.Weights, conv.Bias);
             ConvKernel fused = backend.CreateWithResidualSum(conv.Spec, conv.Weights, conv.Bias, afterSum ?? Activation.None)
                 ?? throw new InvalidOperationException($"backend '{backend.Name}' has no fused residual sum for '{conv.Name}'");
+            fused.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, afterSum: afterSum ?? Activation.None));
             return new ConvOpKernel<Conv2dSpec>(fused, backend.Name, residualSum: true);
         }
         BFloat16Tensors tensors = Precision == ConvPrecision.BFloat16 ? BFloat16Values.For(conv, bfloat16Values) : BFloat16Tensors.None;
@@ -44,6 +45,9 @@ internal sealed class KernelCache(ConvPrecision precision, bool[] bfloat16Values
                 ?? throw new NotSupportedException($"backend '{backend.Name}' has no dynamically quantized convolution (XNNPACK has, for pointwise layers)"),
             _ => backend.Create(conv.Spec, TensorLayout.Nhwc, conv.Weights, conv.Bias),
         };
+        // A float32 kernel has its repair from Create; the others are made outside its checks.
+        if (Precision == ConvPrecision.BFloat16 || (Precision == ConvPrecision.DynamicInt8 && conv.Spec.IsPointwise))
+            kernel.Repairing(ConvRepair.For(backend, conv.Spec, Precision, conv.Weights, TensorLayout.Nhwc, TensorLayout.Nhwc, tensors));
         return new ConvOpKernel<Conv2dSpec>(kernel, backend.Name, residualSum: false, Describe(tensors));
     }
 

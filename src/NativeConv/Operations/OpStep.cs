@@ -25,6 +25,15 @@ internal abstract unsafe class OpStep : IDisposable
     /// <summary>Runs on the call's values (every index the operation reads or writes points at its data).</summary>
     public abstract void Run(float** values);
 
+    /// <summary>Whether its library may give other values than PyTorch's for NaN and ±infinity (then <see cref="RunRepairing"/> differs).</summary>
+    public virtual bool RepairsNonFinite => false;
+
+    /// <summary>
+    /// <see cref="Run"/> in a call whose network inputs hold NaN or ±infinity: exact for them (a convolution's repair,
+    /// <see cref="ConvRepair"/>). By default the step's own run, which is exact.
+    /// </summary>
+    public virtual void RunRepairing(float** values) => Run(values);
+
     public virtual void Dispose()
     {
     }

@@ -18,9 +18,12 @@ public readonly record struct QuantizationParameters(float Scale, int ZeroPoint)
             throw new ArgumentOutOfRangeException(argument, ZeroPoint, $"zero point {ZeroPoint} is outside {typeof(T).Name}'s range [{min}, {max}]");
     }
 
-    /// <summary>The integer nearest <paramref name="value"/> / Scale + ZeroPoint (ties to even), clamped to [min, max].</summary>
-    public int Quantize(float value, int min, int max) =>
-        (int)Math.Clamp(Math.Round((double)value / Scale, MidpointRounding.ToEven) + ZeroPoint, min, max);
+    /// <summary>
+    /// The integer nearest <paramref name="value"/> / Scale + ZeroPoint (ties to even), clamped to [min, max]: ±infinity
+    /// saturates, NaN is the zero point (it dequantizes to 0; an integer has no NaN).
+    /// </summary>
+    public int Quantize(float value, int min, int max) => float.IsNaN(value) ? ZeroPoint
+        : (int)Math.Clamp(Math.Round((double)value / Scale, MidpointRounding.ToEven) + ZeroPoint, min, max);
 
     public float Dequantize(int q) => Scale * (q - ZeroPoint);
 

@@ -17,7 +17,7 @@ namespace NativeConv;
 /// q, the FMA x − h · scale is rounded once, so its sign is the exact sign of r − h; on h itself (a true tie) ties go to
 /// even. From 1024 up, every result saturates, however q rounds. The residual's sign is exact unless it underflows to
 /// zero, which a scale of at least 2^-100 rules out (x and h · scale then lie on grids no finer than 2^-149); smaller
-/// scales take the scalar loop. NaN quantizes to 0, as the scalar cast does.
+/// scales take the scalar loop. NaN quantizes to the zero point, as the scalar path does (<see cref="QuantizationParameters.Quantize"/>).
 /// </para>
 /// </summary>
 internal static class QuantizedVectors
@@ -87,7 +87,8 @@ internal static class QuantizedVectors
                 n = Vector512.ConditionalSelect(near, settled, n);
             }
             Vector512<float> clamped = Vector512.MinNative(Vector512.MaxNative(n + zero, min), max);
-            Vector512<int> integers = Vector512.ConvertToInt32Native(clamped) & Vector512.Equals(x, x).AsInt32();
+            Vector512<int> integers = Vector512.ConditionalSelect(Vector512.Equals(x, x).AsInt32(), Vector512.ConvertToInt32Native(clamped),
+                Vector512.Create(parameters.ZeroPoint)); // NaN -> the zero point
             Avx512F.ConvertToVector128Byte(integers).StoreUnsafe(ref target, (nuint)done); // the low byte of each
         }
         return done;
@@ -112,7 +113,8 @@ internal static class QuantizedVectors
             n = Vector256.ConditionalSelect(near, settled, n);
         }
         Vector256<float> clamped = Vector256.MinNative(Vector256.MaxNative(n + zero, min), max); // ±infinity saturate
-        return Vector256.ConvertToInt32Native(clamped) & Vector256.Equals(x, x).AsInt32(); // NaN -> 0
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x).AsInt32(), Vector256.ConvertToInt32Native(clamped),
+            Vector256.ConvertToInt32Native(zero)); // NaN -> the zero point
     }
 
     /// <summary>Dequantizes quantized[0..] into values[0..] and returns how many it did (a multiple of 32; the caller does the tail).</summary>

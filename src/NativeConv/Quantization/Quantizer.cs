@@ -9,7 +9,7 @@ namespace NativeConv;
 /// </summary>
 public static class Quantizer
 {
-    /// <summary>q = clamp(round_half_even(x / scale) + zero point) into <typeparamref name="T"/> (NaN: 0); vectorized for byte and sbyte.</summary>
+    /// <summary>q = clamp(round_half_even(x / scale) + zero point) into <typeparamref name="T"/> (±infinity saturates, NaN: the zero point, which dequantizes to 0); vectorized for byte and sbyte.</summary>
     public static void Quantize<T>(ReadOnlySpan<float> values, Span<T> quantized, QuantizationParameters parameters)
         where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {

@@ -15,6 +15,9 @@ public sealed class ReferenceBackend(string name = ReferenceBackend.BackendName)
     internal override QuantizedKernel<T> CreateQuantized<T>(QuantizedConvWeights weights, QuantizationParameters input, QuantizationParameters output, TensorLayout layout) =>
         new QuantizedReferenceKernel<T>(weights, input, output, layout);
 
+    /// <summary>It computes the definition in double: NaN and ±infinity are PyTorch's by construction (<see cref="NonFiniteRules"/>).</summary>
+    internal override bool KeepsNonFinite(Activation activation, ConvPrecision precision) => true;
+
     protected override BackendCapabilities DescribeCore(Conv2dSpec spec, TensorLayout layout) => new(Name, []);
 
     protected override ConvKernel CreateCore(Conv2dSpec spec, TensorLayout layout, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias) =>

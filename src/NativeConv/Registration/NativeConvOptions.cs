@@ -12,6 +12,12 @@ public sealed class NativeConvOptions
     /// </summary>
     public string? NativeLibraryDirectory { get; set; }
 
+    /// <summary>
+    /// What the built-in native backends' convolutions give for NaN and ±infinity inputs, and so every layer and network made
+    /// on them: PyTorch's values (the default; each call scans its input) or the library's own (no scan).
+    /// </summary>
+    public NonFiniteValues NonFiniteValues { get; set; }
+
     /// <summary>The backend <see cref="ConvBackends.Default"/> returns; null: the first registered.</summary>
     public string? DefaultBackend { get; set; }
 }

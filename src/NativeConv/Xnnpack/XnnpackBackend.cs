@@ -113,7 +113,7 @@ public sealed class XnnpackBackend : ConvBackend
         return new XnnpackNetwork(_pool, graph);
     }
 
-    internal override ConvBackend WithThreads(int threads) => new XnnpackBackend(threads, Name);
+    internal override ConvBackend WithThreads(int threads) => new XnnpackBackend(threads, Name) { NonFiniteValues = NonFiniteValues };
 
     internal override string? CannotRun(ConvPrecision precision) => precision is ConvPrecision.Float32 or ConvPrecision.DynamicInt8 ? null : base.CannotRun(precision);
 

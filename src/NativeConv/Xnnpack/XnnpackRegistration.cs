@@ -9,6 +9,6 @@ public static class XnnpackRegistration
     public static NativeConvBuilder AddXnnpack(this NativeConvBuilder builder, string name = XnnpackBackend.BackendName, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddBackend(name, options => new XnnpackBackend(threads ?? options.Threads, name));
+        return builder.AddBackend(name, options => new XnnpackBackend(threads ?? options.Threads, name) { NonFiniteValues = options.NonFiniteValues });
     }
 }

@@ -107,6 +107,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
             {
                 _nchwStemAsked = true;
                 _nchwStem = _stemBackend.CreateNchwInputStem(conv.Spec, conv.Weights, conv.Bias);
+                _nchwStem?.Repairing(ConvRepair.For(_stemBackend, conv.Spec, ConvPrecision.Float32, conv.Weights, TensorLayout.Nchw, TensorLayout.Nhwc));
             }
         }
         if (_nchwStem is null) return null;
@@ -134,6 +135,7 @@ internal sealed unsafe class NetworkProgram : IDisposable
                 : ValueStorage.InputOf(s) is var k and >= 0 ? inputs[k] : outputs[ValueStorage.OutputOf(s)];
         }
         int[] inputValues = Graph.InputValues, outputValues = Graph.OutputValues;
+        bool repairing = instance.ScansInputs && NonFiniteInputs(instance, inputs);
         for (int k = 0; k < inputValues.Length; k++)
         {
             instance.InputTransforms[k]?.Run(inputs[k], values[inputValues[k]]);
@@ -153,7 +155,8 @@ internal sealed unsafe class NetworkProgram : IDisposable
             OpStep[] steps = instance.Steps;
             for (int i = 0; i < steps.Length; i++)
             {
-                steps[i].Run(values);
+                if (repairing) steps[i].RunRepairing(values);
+                else steps[i].Run(values);
                 if (ticks is not null) Tick(ticks, i, ref mark);
             }
         }
@@ -162,6 +165,24 @@ internal sealed unsafe class NetworkProgram : IDisposable
             instance.OutputTransforms[k]?.Run(values[outputValues[k]], outputs[k]);
             if (ticks is not null) Tick(ticks, operations + inputValues.Length + k, ref mark);
         }
+    }
+
+    /// <summary>
+    /// Whether a network input holds NaN or ±infinity: one scan per call, nothing else is scanned when all are finite (a value
+    /// that overflows to infinity inside the network follows the libraries). The whole network in one native object cannot
+    /// be repaired inside: such an input is refused rather than given other values than PyTorch's.
+    /// </summary>
+    private bool NonFiniteInputs(ProgramInstance instance, float** inputs)
+    {
+        for (int k = 0; k < instance.Inputs.Length; k++)
+        {
+            if (!NonFiniteScan.Any(inputs[k], instance.Inputs[k].Length)) continue;
+            if (instance.WholeNetwork is not null)
+                throw new NotSupportedException($"input {k} holds NaN or ±infinity, which {_whole!.ImplementationName} (the whole network in one XNNPACK runtime, NetworkOptions.WholeRuntime) " +
+                    "cannot give PyTorch's values for: run the network operation by operation, or register the backend with NonFiniteValues.Library to take XNNPACK's values");
+            return true;
+        }
+        return false;
     }
 
     private static void Tick(long[] ticks, int slot, ref long mark)

@@ -38,6 +38,7 @@ internal sealed unsafe class ProgramInstance : IDisposable
                 Steps[i] = kernel.Instantiate(op, shapes);
             }
             WholeNetwork = program.Whole?.CreateRun(Shapes);
+            ScansInputs = Steps.Any(s => s.RepairsNonFinite) || (program.Whole is not null && program.FirstBackend?.NonFiniteValues == NonFiniteValues.PyTorch);
             for (int k = 0; k < InputTransforms.Length; k++)
             {
                 if (inputIsCallers[k]) continue;
@@ -89,6 +90,12 @@ internal sealed unsafe class ProgramInstance : IDisposable
     /// <summary>The whole network made for this shape, when its program runs it as one native object (null: operation by operation).</summary>
     public IWholeNetworkRun? WholeNetwork { get; }
 
+    /// <summary>
+    /// Whether a call scans its inputs for NaN and ±infinity: some step's library is not exact for them (a call that meets one
+    /// runs <see cref="OpStep.RunRepairing"/>), or the whole network runs in one native object that cannot be repaired inside.
+    /// </summary>
+    public bool ScansInputs { get; }
+
     /// <summary>Whether the first convolution reads the caller's NCHW input itself (then there is no input transpose).</summary>
     public bool StemReadsNchw { get; }
 
@@ -121,6 +128,21 @@ internal sealed unsafe class ProgramInstance : IDisposable
             }
             yield return $"{op.Name}: {op.Definition} -> {Program.Backends[i]} {Steps[i].Implementation}";
         }
+        yield return NonFiniteNote();
+    }
+
+    /// <summary>The last line of Describe: what NaN and ±infinity in an input give (<see cref="NonFiniteValues"/>).</summary>
+    private string NonFiniteNote()
+    {
+        if (Program.Whole is { } whole)
+            return ScansInputs
+                ? $"non-finite inputs: refused (NotSupportedException): {whole.ImplementationName} cannot be repaired inside; NonFiniteValues.Library runs XNNPACK's values"
+                : $"non-finite inputs: {whole.ImplementationName}'s values (NonFiniteValues.Library): its clamps may turn NaN into a bound";
+        int repaired = Steps.Count(s => s.RepairsNonFinite);
+        return ScansInputs
+            ? $"non-finite inputs: each call scans its inputs once; when one holds NaN or ±infinity, the {repaired} of {Steps.Length} operations whose library " +
+              "differs from PyTorch there repair their outputs; an infinity made inside the network from finite inputs follows the libraries"
+            : "non-finite inputs: not scanned; every operation gives its library's values (PyTorch's where the library is exact, NonFiniteValues.Library elsewhere)";
     }
 
     public void Dispose()

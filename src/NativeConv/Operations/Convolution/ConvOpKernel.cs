@@ -26,6 +26,7 @@ internal sealed class ConvOpKernel<TSpec>(ConvKernel<TSpec> kernel, string libra
         private readonly bool _residualSum;
         private readonly string _note;
         private readonly ConvGeometry _geometry;
+        private RepairScratch? _scratch; // this execution context's, made on its first non-finite call
 
         public Step(GraphOp op, OpShapes shapes, ConvKernel<TSpec> kernel, bool residualSum, string note) : base(op, shapes)
         {
@@ -46,7 +47,19 @@ internal sealed class ConvOpKernel<TSpec>(ConvKernel<TSpec> kernel, string libra
                 if (y != residual) new ReadOnlySpan<float>(residual, g.OutputLength).CopyTo(new Span<float>(y, g.OutputLength));
             }
             if (_state is not null) _state.Run(values[Inputs[0]], y);
-            else _kernel.Forward(g, new ReadOnlySpan<float>(values[Inputs[0]], g.InputLength), new Span<float>(y, g.OutputLength));
+            else _kernel.ForwardUnrepaired(g, new ReadOnlySpan<float>(values[Inputs[0]], g.InputLength), new Span<float>(y, g.OutputLength));
+        }
+
+        public override bool RepairsNonFinite => _kernel.Repair is not null;
+
+        /// <summary>The residual is read before the run, which may write over it (in place).</summary>
+        public override void RunRepairing(float** values)
+        {
+            ConvRepair? repair = _kernel.Repair;
+            float* residual = _residualSum ? values[Inputs[1]] : null;
+            bool repairing = repair is not null && repair.Prepare(_geometry, values[Inputs[0]], residual, ref _scratch);
+            Run(values);
+            if (repairing) repair!.Apply(values[Outputs[0]], _scratch!, _residualSum);
         }
 
         public override void Dispose() => _state?.Dispose();
