@@ -5,19 +5,6 @@ namespace NativeConv;
 internal sealed partial class ConvTransposeOp : IXnnpackNode
 {
     /// <summary>The filter in XNNPACK's deconvolution order and the bias, in native memory the runtimes point at.</summary>
-    private sealed class Statics : IDisposable
-    {
-        public required NativeFloatBuffer Filter { get; init; }
-
-        public NativeFloatBuffer? Bias { get; init; }
-
-        public void Dispose()
-        {
-            Filter.Dispose();
-            Bias?.Dispose();
-        }
-    }
-
     public unsafe IDisposable? CreateStatics()
     {
         // XNNPACK's adjustment must stay below the stride; PyTorch allows output padding up to the dilation (the operator
@@ -25,7 +12,7 @@ internal sealed partial class ConvTransposeOp : IXnnpackNode
         if (TransposedLowering.Of(Spec).ExtendsInput)
             throw new NotSupportedException($"'{Name}' ({Spec}): its output padding reaches a stride step past the full output, which XNNPACK's subgraph cannot make; run it operation by operation");
         float[] filter = XnnpackDeconvRecipe.ToXnnpackOrder(Spec, Weights);
-        var statics = new Statics { Filter = new NativeFloatBuffer(filter.Length), Bias = Spec.HasBias ? new NativeFloatBuffer(Bias.Length) : null };
+        var statics = new XnnpackFilterStatics { Filter = new NativeFloatBuffer(filter.Length), Bias = Spec.HasBias ? new NativeFloatBuffer(Bias.Length) : null };
         filter.CopyTo(new Span<float>(statics.Filter.Pointer, filter.Length));
         if (statics.Bias is { } b) Bias.CopyTo(new Span<float>(b.Pointer, Bias.Length));
         return statics;
@@ -34,7 +21,7 @@ internal sealed partial class ConvTransposeOp : IXnnpackNode
     /// <summary>A Deconvolution 2D node, ReLU, ReLU6 and clamps as its output bounds, any other activation a node after it.</summary>
     public unsafe void Define(XnnpackSubgraph subgraph, IDisposable? statics, ReadOnlySpan<uint> inputs, ReadOnlySpan<uint> outputs, OpShapes shapes)
     {
-        var s = (Statics)statics!;
+        var s = (XnnpackFilterStatics)statics!;
         nuint* filterDims = stackalloc nuint[] { (nuint)Spec.OutChannels, (nuint)Spec.Kernel.Height, (nuint)Spec.Kernel.Width, (nuint)Spec.InChannelsPerGroup };
         uint filter = subgraph.Static(4, filterDims, s.Filter.Pointer);
         uint bias = XNN_INVALID_VALUE_ID;

@@ -5,19 +5,6 @@ namespace NativeConv;
 internal sealed partial class ConvOp : IXnnpackNode
 {
     /// <summary>The filter in XNNPACK's order (out, kh, kw, in/groups) and the bias, in native memory the runtimes point at.</summary>
-    private sealed class Statics : IDisposable
-    {
-        public required NativeFloatBuffer Filter { get; init; }
-
-        public NativeFloatBuffer? Bias { get; init; }
-
-        public void Dispose()
-        {
-            Filter.Dispose();
-            Bias?.Dispose();
-        }
-    }
-
     public unsafe IDisposable? CreateStatics()
     {
         ConvArguments.CheckParameters(Spec, Weights, Bias);
@@ -31,7 +18,7 @@ internal sealed partial class ConvOp : IXnnpackNode
                 bias = new NativeFloatBuffer(Bias.Length);
                 Bias.CopyTo(new Span<float>(bias.Pointer, Bias.Length));
             }
-            return new Statics { Filter = filter, Bias = bias };
+            return new XnnpackFilterStatics { Filter = filter, Bias = bias };
         }
         catch
         {
@@ -48,7 +35,7 @@ internal sealed partial class ConvOp : IXnnpackNode
     /// </summary>
     public unsafe void Define(XnnpackSubgraph subgraph, IDisposable? statics, ReadOnlySpan<uint> inputs, ReadOnlySpan<uint> outputs, OpShapes shapes)
     {
-        var s = (Statics)statics!;
+        var s = (XnnpackFilterStatics)statics!;
         ConvGeometry g = Spec.Geometry(shapes.Input.Batch, shapes.Input.Height, shapes.Input.Width);
         nuint* filterDims = stackalloc nuint[] { (nuint)Spec.OutChannels, (nuint)Spec.Kernel.Height, (nuint)Spec.Kernel.Width, (nuint)Spec.InChannelsPerGroup };
         uint filter = subgraph.Static(4, filterDims, s.Filter.Pointer);
