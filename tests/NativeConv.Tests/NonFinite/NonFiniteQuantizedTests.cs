@@ -46,7 +46,8 @@ public class NonFiniteQuantizedTests
         IReadOnlyList<NetworkBlock> blocks = MobileNets.Blocks(MobileNetModel.V1Body, new RandomStateDict(3));
         var r = new Random(5);
         List<float[]> calibration = [Enumerable.Range(0, Channels * Size * Size).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray()];
-        QuantizedNetworkParameters parameters = QuantizedNetwork<byte>.Calibrate(blocks, calibration, Size, Size, new ReferenceBackend(), TensorLayout.Nhwc);
+        QuantizedNetworkParameters parameters = QuantizedNetwork<byte>.Calibrate(blocks, calibration, Size, Size, new ReferenceBackend(), TensorLayout.Nhwc,
+            weightBits: backend.ExactInt8WeightBits); // oneDNN without VNNI multiplies only 7-bit weights exactly
         using var network = new QuantizedNetwork<byte>(parameters, backend, TensorLayout.Nhwc);
         float[] x = calibration[0].ToArray();
         x[7] = float.NaN;
