@@ -20,6 +20,9 @@ internal sealed unsafe class Planner : IDisposable
     /// <summary>Rounds at most: past this the estimate no longer moves, and the rest of the budget is not spent.</summary>
     private const int MaxRounds = 12;
 
+    /// <summary>Timed pairs the split gets at least, budget or not: one pair's ratio alone is at the mercy of one slow call.</summary>
+    private const int MinSplitPairs = 3;
+
     /// <summary>Rounds it takes to judge the noise, below which the mix is not chosen over a backend alone.</summary>
     private const int MinRoundsForMix = 3;
 
@@ -169,7 +172,9 @@ internal sealed unsafe class Planner : IDisposable
             var measured = trials.Select((t, i) => new CandidateTime(t.Program.Candidate, Math.Round(estimates[i], 1))).ToList();
             kept = trials[chosen];
             NetworkPlan plan = PlanOf(kept.Program.Candidate, shape, layout, measured, margin is { } mm ? Math.Round(mm, 4) : null);
-            if (shape[0].Batch > 1 && Within() && _programs.CanSplit(plan.Chosen))
+            // A batch always races the split, even past the budget: it is the candidate that wins most at a batch (and a
+            // budget spent on the backends' first calls must not cost it), and MinSplitPairs pairs take a few calls.
+            if (shape[0].Batch > 1 && _programs.CanSplit(plan.Chosen))
                 return SplitOrNot(plan, kept, clock, budget, input, output, measured, estimates[chosen]);
             return CandidatePrograms.AllAtOnce(plan, kept.Keep());
         }
@@ -253,7 +258,7 @@ internal sealed unsafe class Planner : IDisposable
         {
             across.Run(input, output); // makes each copy's native state
             var ratios = new List<double>();
-            while (ratios.Count == 0 || clock.Elapsed.TotalMicroseconds < budget)
+            while (ratios.Count < MinSplitPairs || clock.Elapsed.TotalMicroseconds < budget)
             {
                 long start = Stopwatch.GetTimestamp();
                 across.Run(input, output);
